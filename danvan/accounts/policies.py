@@ -1,0 +1,150 @@
+"""Who may do what, on which unit: the one place that answers it.
+
+Roles are granted on a unit and cover its subtree (Role docs in models). Views,
+the API, exports and background jobs all ask `has_perm` / `require`, and list
+queries are narrowed with `visible_units_q`. A unit the actor may not see is
+reported exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Q
+
+from danvan.core.errors import NotFound, PermissionDenied
+from danvan.units import tree
+from danvan.units.models import Unit
+
+from .models import Role, RoleGrant
+
+
+class Perm(StrEnum):
+    UNIT_VIEW = "unit.view"
+    UNIT_CREATE_CHILD = "unit.create_child"
+    UNIT_CHANGE = "unit.change"
+    UNIT_MOVE = "unit.move"
+    SUCCESSION_RECORD = "unit.succession_record"
+    OFFICIAL_VIEW = "official.view"
+    OFFICIAL_MANAGE = "official.manage"
+    STEERING_MANAGE = "steering.manage"
+    AUDIT_VIEW = "audit.view"
+    GRANT_MANAGE = "grant.manage"
+
+
+_READ = {Perm.UNIT_VIEW, Perm.OFFICIAL_VIEW}
+_OFFICER = _READ | {
+    Perm.UNIT_CREATE_CHILD,
+    Perm.UNIT_CHANGE,
+    Perm.OFFICIAL_MANAGE,
+    Perm.STEERING_MANAGE,
+}
+_UNIT_ADMIN = _OFFICER | {
+    Perm.UNIT_MOVE,
+    Perm.SUCCESSION_RECORD,
+    Perm.AUDIT_VIEW,
+    Perm.GRANT_MANAGE,
+}
+
+ROLE_PERMS: dict[str, frozenset[Perm]] = {
+    Role.SYSTEM_ADMIN: frozenset(Perm),
+    Role.UNIT_ADMIN: frozenset(_UNIT_ADMIN),
+    Role.OFFICER: frozenset(_OFFICER),
+    Role.REVIEWER: frozenset(_READ),
+    Role.INSPECTOR: frozenset(_READ),
+    Role.LEADER: frozenset(_READ),
+}
+
+_CACHE_ATTR = "_danvan_grants"
+
+
+def grants_of(user: Any) -> list[RoleGrant]:
+    """The user's grants, loaded once per request (cached on the user object)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached: list[RoleGrant] | None = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(RoleGrant.objects.filter(user=user).select_related("unit"))
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_grants(user: Any) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _covers(grant: RoleGrant, unit: Unit) -> bool:
+    return grant.unit is None or unit.path.startswith(grant.unit.path)
+
+
+def is_system_admin(user: Any) -> bool:
+    return any(g.role == Role.SYSTEM_ADMIN for g in grants_of(user))
+
+
+def has_admin_role(user: Any) -> bool:
+    return any(g.role in (Role.SYSTEM_ADMIN, Role.UNIT_ADMIN) for g in grants_of(user))
+
+
+def has_perm(user: Any, perm: Perm, unit: Unit | None) -> bool:
+    """May *user* do *perm* on *unit* (None: something with no unit, e.g. national)?"""
+    grants = grants_of(user)
+    for grant in grants:
+        if perm not in ROLE_PERMS[grant.role]:
+            continue
+        if grant.unit is None:
+            return True
+        if unit is not None and _covers(grant, unit):
+            return True
+    # Seeing a unit includes its ancestors, so breadcrumbs and the tree make sense.
+    if perm == Perm.UNIT_VIEW and unit is not None:
+        return any(g.unit is not None and g.unit.path.startswith(unit.path) for g in grants)
+    return False
+
+
+def require_visible(user: Any, unit: Unit | None) -> None:
+    if unit is None or not has_perm(user, Perm.UNIT_VIEW, unit):
+        raise NotFound()
+
+
+def require(user: Any, perm: Perm, unit: Unit | None) -> None:
+    """Raise NotFound when *unit* is out of sight, PermissionDenied when only the action is."""
+    if unit is not None and perm != Perm.UNIT_VIEW:
+        require_visible(user, unit)
+    if not has_perm(user, perm, unit):
+        if perm == Perm.UNIT_VIEW:
+            raise NotFound()
+        raise PermissionDenied()
+
+
+def subtree_q(unit: Unit, prefix: str = "") -> Q:
+    """Rows whose unit lies under *unit*; *prefix* is the lookup path to the unit ("unit__")."""
+    low, high = tree.subtree_bounds(unit.path)
+    return Q(**{f"{prefix}path__gte": low, f"{prefix}path__lt": high})
+
+
+def scope_q(user: Any, perm: Perm, prefix: str = "") -> Q:
+    """A filter for the units (or the rows, through *prefix*) where *user* has *perm*.
+
+    Returns an always-false filter for nobody and an always-true one for a national grant.
+    """
+    q = Q(pk__in=[])
+    for grant in grants_of(user):
+        if perm not in ROLE_PERMS[grant.role]:
+            continue
+        if grant.unit is None:
+            return Q()
+        q |= subtree_q(grant.unit, prefix)
+    return q
+
+
+def visible_units_q(user: Any) -> Q:
+    """Units *user* may see: the subtrees of the grants and the ancestors of granted units."""
+    q = scope_q(user, Perm.UNIT_VIEW)
+    if q == Q():
+        return q
+    ancestors = {pk for g in grants_of(user) if g.unit is not None for pk in g.unit.ancestor_ids}
+    if ancestors:
+        q |= Q(pk__in=sorted(ancestors))
+    return q

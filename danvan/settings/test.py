@@ -1,0 +1,13 @@
+"""Settings for the test suite (SQLite by default; DATABASE_URL selects PostgreSQL)."""
+
+import os
+
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
+
+from .base import *  # noqa: E402, F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_BROKER_URL = "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {}

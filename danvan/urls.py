@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from danvan.api.api import api
+from danvan.core.views import healthz
+
+urlpatterns = [
+    path("", include("danvan.dashboard.urls")),
+    path("tai-khoan/", include("danvan.accounts.urls")),
+    path("don-vi/", include("danvan.units.urls")),
+    path("nhat-ky/", include("danvan.audit.urls")),
+    path("api/v1/", api.urls),
+    path("healthz", healthz, name="healthz"),
+]
