@@ -5,6 +5,7 @@ from django.http import HttpRequest
 
 def unit_switcher(request: HttpRequest) -> dict[str, Any]:
     """The units the user may switch to (their granted units) and the current one."""
+    from . import policies
     from .selectors import current_unit, switchable_units
 
     user = getattr(request, "user", None)
@@ -13,4 +14,8 @@ def unit_switcher(request: HttpRequest) -> dict[str, Any]:
     return {
         "switchable_units": switchable_units(user),
         "current_unit": current_unit(request),
+        "can_view_audit": any(
+            policies.Perm.AUDIT_VIEW in policies.ROLE_PERMS[g.role]
+            for g in policies.grants_of(user)
+        ),
     }

@@ -22,7 +22,7 @@ class TwoFactorRequiredMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()
             and not request.path.startswith(_EXEMPT_PREFIXES)
             and request.path not in self._exempt_paths()
             and policies.has_admin_role(user)

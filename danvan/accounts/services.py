@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from danvan.audit import services as audit
 from danvan.core.errors import DomainError
@@ -17,7 +18,7 @@ from . import policies
 from .models import ApiToken, Role, RoleGrant, User
 from .policies import Perm
 
-TOKEN_PREFIX = "dv_"
+TOKEN_PREFIX = "dv_"  # noqa: S105 (a public marker, not a secret)
 
 
 @transaction.atomic
@@ -30,7 +31,9 @@ def user_create(
     email: str = "",
 ) -> User:
     if User.objects.filter(username=username).exists():
-        raise DomainError("user_exists", f"Tên đăng nhập “{username}” đã được dùng.", field="username")
+        raise DomainError(
+            "user_exists", f"Tên đăng nhập “{username}” đã được dùng.", field="username"
+        )
     user = User(username=username, full_name=full_name, email=email)
     if password:
         user.set_password(password)
@@ -47,7 +50,9 @@ def grant_create(*, actor: Any, user: User, role: str, unit: Unit | None) -> Rol
         raise DomainError("grant_bad_role", "Vai trò không hợp lệ.", field="role")
     if role == Role.SYSTEM_ADMIN:
         if unit is not None:
-            raise DomainError("grant_bad_unit", "Quản trị hệ thống không gắn với đơn vị.", field="unit")
+            raise DomainError(
+                "grant_bad_unit", "Quản trị hệ thống không gắn với đơn vị.", field="unit"
+            )
         if actor is not None and not policies.is_system_admin(actor):
             raise DomainError("permission_denied", "Chỉ quản trị hệ thống được cấp vai trò này.")
     else:
@@ -72,7 +77,9 @@ def grant_revoke(*, actor: Any, grant: RoleGrant) -> None:
     if actor is not None:
         if grant.unit is None:
             if not policies.is_system_admin(actor):
-                raise DomainError("permission_denied", "Chỉ quản trị hệ thống được thu hồi vai trò này.")
+                raise DomainError(
+                    "permission_denied", "Chỉ quản trị hệ thống được thu hồi vai trò này."
+                )
         else:
             policies.require(actor, Perm.GRANT_MANAGE, grant.unit)
     audit.record_delete(actor=actor, instance=grant)
@@ -94,9 +101,7 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     token = ApiToken.objects.create(
         user=actor, name=name[:100], prefix=raw[:10], key_hash=hash_token(raw)
     )
-    audit.record(
-        actor=actor, action="create", instance=token, changes={"name": [None, token.name]}
-    )
+    audit.record(actor=actor, action="create", instance=token, changes={"name": [None, token.name]})
     return token, raw
 
 
@@ -131,3 +136,59 @@ def token_authenticate(raw: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def user_set_password(*, actor: Any, user: User, password: str) -> User:
+    """Set *user*'s password (change or reset). The audit row never holds the hash."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(
+        actor=actor if getattr(actor, "is_authenticated", False) else user,
+        action="update",
+        instance=user,
+        changes={"password": ["••••••", "••••••"]},
+    )
+    return user
+
+
+@transaction.atomic
+def totp_device_start(*, actor: User) -> TOTPDevice:
+    """The unconfirmed TOTP device *actor* is enrolling; created when there is none.
+
+    Reusing the pending device keeps the secret stable while the user scans the
+    code, so reloading the page does not invalidate what the app already holds.
+    """
+    if TOTPDevice.objects.filter(user=actor, confirmed=True).exists():
+        raise DomainError("totp_exists", "Tài khoản đã bật xác thực hai lớp.")
+    device = TOTPDevice.objects.filter(user=actor, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=actor, name="default", confirmed=False)
+        # The secret key must never reach the audit trail: record only harmless fields.
+        audit.record(
+            actor=actor,
+            action="create",
+            instance=device,
+            changes={"name": [None, device.name], "confirmed": [None, False]},
+        )
+    return device
+
+
+def totp_device_confirm(*, actor: User, device: TOTPDevice, token: str) -> TOTPDevice:
+    """Confirm *device* with a code from the authenticator app; nothing changes if wrong.
+
+    The code is checked outside the transaction on purpose: a wrong code raises,
+    and the failure counter that throttles guessing must survive that rollback.
+    """
+    if device.user_id != actor.pk or device.confirmed:
+        raise DomainError("not_found", "Không tìm thấy thiết bị xác thực.")
+    token = token.strip().replace(" ", "")
+    if not token.isdigit() or not device.verify_token(token):
+        raise DomainError("totp_invalid", "Mã xác thực không đúng hoặc đã hết hạn.", field="token")
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit.record(
+            actor=actor, action="update", instance=device, changes={"confirmed": [False, True]}
+        )
+    return device

@@ -1,3 +1,48 @@
-from ninja import NinjaAPI
+"""danvan's REST API, mounted at /api/v1/ (see danvan/urls.py).
 
-api = NinjaAPI(title="danvan API", version="1", urls_namespace="api")
+Every endpoint needs a bearer token or a logged-in session (auth.API_AUTH); every
+error is problem+json (problems.py); the schema is at /api/v1/openapi.json and the
+interactive docs at /api/v1/docs.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Router
+
+from danvan.core.errors import NotFound
+
+from . import accounts, problems, units
+from .auth import API_AUTH
+from .docs import docs
+
+api = NinjaAPI(
+    title="danvan API",
+    version="1",
+    description=(
+        "API của danvan. Xác thực bằng mã truy cập (`Authorization: Bearer dv_…`, tạo trong"
+        " trang tài khoản) hoặc phiên đăng nhập. Lỗi trả về theo RFC 7807"
+        " (`application/problem+json`) với `detail` bằng tiếng Việt và `code` cho máy đọc."
+    ),
+    urls_namespace="api",
+    auth=API_AUTH,
+    docs=docs,
+)
+problems.install_handlers(api)
+
+api.add_router("", units.router)
+api.add_router("", accounts.router)
+
+# Last: any other path under /api/v1/ answers in the same problem format instead of
+# Django's HTML 404 page.
+_fallback = Router()
+
+
+@_fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False
+)
+def unknown_path(request: HttpRequest, rest: str) -> None:
+    raise NotFound("Không có địa chỉ API này.", code="endpoint_not_found")
+
+
+api.add_router("", _fallback)

@@ -37,9 +37,14 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> Sna
     return data
 
 
+# Bookkeeping columns that move on every save; recording them would turn a
+# save that changed nothing into a change.
+_IGNORED_FIELDS = frozenset({"updated_at"})
+
+
 def diff(before: Snapshot, after: Snapshot) -> dict[str, list[Any]]:
     """{field: [from, to]} for every field whose value changed."""
-    keys = before.keys() | after.keys()
+    keys = (before.keys() | after.keys()) - _IGNORED_FIELDS
     return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
 
 
@@ -75,7 +80,9 @@ def record(
 
 def record_create(*, actor: Any, instance: models.Model) -> AuditEvent:
     return record(
-        actor=actor, action=AuditEvent.Action.CREATE, instance=instance,
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        instance=instance,
         changes=diff({}, snapshot(instance)),
     )
 
@@ -90,7 +97,9 @@ def record_update(*, actor: Any, instance: models.Model, before: Snapshot) -> Au
 
 def record_delete(*, actor: Any, instance: models.Model) -> AuditEvent:
     return record(
-        actor=actor, action=AuditEvent.Action.DELETE, instance=instance,
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        instance=instance,
         changes=diff(snapshot(instance), {}),
     )
 

@@ -45,7 +45,7 @@ ALLOWED_PARENT_KINDS: dict[str, tuple[str, ...]] = {
     UnitKind.COMMUNE: (UnitKind.PROVINCE,),
     UnitKind.VILLAGE: (UnitKind.COMMUNE,),
     UnitKind.PARTY_COMMISSION: (UnitKind.PARTY_COMMITTEE,),
-    **{kind: LEVEL_KINDS for kind in ORGANIZATION_KINDS},
+    **dict.fromkeys(ORGANIZATION_KINDS, LEVEL_KINDS),
 }
 
 
@@ -147,7 +147,9 @@ class Succession(TimeStampedModel):
         verbose_name_plural = _("sáp nhập, chia tách")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.resolution_number} ({self.effective_date:%d/%m/%Y})"
+        return (
+            f"{self.get_kind_display()} {self.resolution_number} ({self.effective_date:%d/%m/%Y})"
+        )
 
 
 class Official(TimeStampedModel):

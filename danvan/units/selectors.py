@@ -116,12 +116,14 @@ def unit_counts_by_kind(*, actor: Any, root: Unit | None = None) -> dict[str, in
     if root is not None:
         qs = qs.filter(policies.subtree_q(root))
     rows = qs.values("kind").annotate(n=Count("id")).order_by()
-    counts = {k: 0 for k in UnitKind.values}
+    counts = dict.fromkeys(UnitKind.values, 0)
     counts.update({r["kind"]: r["n"] for r in rows})
     return counts
 
 
-def official_list(*, actor: Any, unit: Unit | None = None, q: str | None = None) -> QuerySet[Official]:
+def official_list(
+    *, actor: Any, unit: Unit | None = None, q: str | None = None
+) -> QuerySet[Official]:
     qs = Official.objects.filter(policies.scope_q(actor, Perm.OFFICIAL_VIEW, prefix="unit__"))
     if unit is not None:
         qs = rows_under(qs, unit)
@@ -132,6 +134,53 @@ def official_list(*, actor: Any, unit: Unit | None = None, q: str | None = None)
 
 def steering_members(*, actor: Any, level: Unit) -> QuerySet[SteeringCommitteeMember]:
     policies.require(actor, Perm.OFFICIAL_VIEW, level)
-    return SteeringCommitteeMember.objects.filter(level=level, end_date__isnull=True).select_related(
-        "official", "official__unit"
+    return SteeringCommitteeMember.objects.filter(
+        level=level, end_date__isnull=True
+    ).select_related("official", "official__unit")
+
+
+def unit_roots(*, actor: Any, include_historical: bool = False) -> QuerySet[Unit]:
+    """The top of the tree the actor sees: all provinces nationally, else their grants' roots.
+
+    Seeing a unit includes its ancestors, so for a commune officer this is the
+    province above the commune; expanding it shows only what they may see.
+    """
+    qs = Unit.objects.filter(parent__isnull=True).filter(policies.visible_units_q(actor))
+    if not include_historical:
+        qs = qs.filter(valid_to__isnull=True)
+    return qs.annotate(children_count=Count("children")).order_by("code")
+
+
+def units_by_codes(*, actor: Any, codes: list[str]) -> list[Unit]:
+    """The units with *codes*, in the order given; NotFound names every code not seen."""
+    wanted = list(dict.fromkeys(c.strip() for c in codes if c.strip()))
+    found = {
+        u.code: u
+        for u in Unit.objects.filter(code__in=wanted).select_related("parent")
+        if policies.has_perm(actor, Perm.UNIT_VIEW, u)
+    }
+    missing = [c for c in wanted if c not in found]
+    if missing:
+        raise NotFound(
+            f"Không tìm thấy đơn vị mã {', '.join(missing)}.", code="unit_not_found"
+        )
+    return [found[c] for c in wanted]
+
+
+def official_get(*, actor: Any, pk: int) -> Official:
+    """The official *pk* if the actor may see the directory of their unit; NotFound otherwise."""
+    official = Official.objects.select_related("unit").filter(pk=pk).first()
+    if official is None or not policies.has_perm(actor, Perm.OFFICIAL_VIEW, official.unit):
+        raise NotFound("Không tìm thấy cán bộ.", code="official_not_found")
+    return official
+
+
+def steering_member_get(*, actor: Any, pk: int) -> SteeringCommitteeMember:
+    member = (
+        SteeringCommitteeMember.objects.select_related("level", "official", "official__unit")
+        .filter(pk=pk)
+        .first()
     )
+    if member is None or not policies.has_perm(actor, Perm.OFFICIAL_VIEW, member.level):
+        raise NotFound("Không tìm thấy thành viên Ban Chỉ đạo.", code="steering_not_found")
+    return member

@@ -48,7 +48,9 @@ def _validate_placement(kind: str, parent: Unit | None) -> None:
     if not allowed:
         if parent is not None:
             raise unit_error(
-                UnitError.BAD_PARENT_KIND, "Tỉnh, thành phố không có đơn vị cấp trên.", field="parent"
+                UnitError.BAD_PARENT_KIND,
+                "Tỉnh, thành phố không có đơn vị cấp trên.",
+                field="parent",
             )
         return
     if parent is None or parent.kind not in allowed:
@@ -74,7 +76,9 @@ def _validate_fields(kind: str, households: int | None, valid_from: Any, valid_t
             field="households",
         )
     if households is not None and households < 0:
-        raise unit_error(UnitError.HOUSEHOLDS_NOT_VILLAGE, "Số hộ không được âm.", field="households")
+        raise unit_error(
+            UnitError.HOUSEHOLDS_NOT_VILLAGE, "Số hộ không được âm.", field="households"
+        )
     if valid_from and valid_to and valid_to < valid_from:
         raise unit_error(
             UnitError.BAD_DATES, "Ngày hết hiệu lực phải sau ngày bắt đầu.", field="valid_to"
@@ -171,7 +175,9 @@ def unit_update(
     before = audit.snapshot(unit)
     if name is not None:
         if not name.strip():
-            raise unit_error(UnitError.BAD_PARENT_KIND, "Tên đơn vị không được để trống.", field="name")
+            raise unit_error(
+                UnitError.BAD_PARENT_KIND, "Tên đơn vị không được để trống.", field="name"
+            )
         unit.name = name.strip()
         unit.name_folded = fold(unit.name)
     if code is not None and code != unit.code:
@@ -278,7 +284,11 @@ def succession_record(
             "Các đơn vị sáp nhập, chia tách phải cùng một loại.",
         )
     for unit in [*predecessors, *successors]:
-        if unit.valid_from is not None and effective_date <= unit.valid_from and unit.pk in pred_ids:
+        if (
+            unit.valid_from is not None
+            and effective_date <= unit.valid_from
+            and unit.pk in pred_ids
+        ):
             raise unit_error(
                 UnitError.SUCCESSION_BEFORE_EXISTENCE,
                 f"Ngày hiệu lực {effective_date:%d/%m/%Y} không sau ngày thành lập"
@@ -336,7 +346,9 @@ def official_create(
 ) -> Official:
     _check(actor, Perm.OFFICIAL_MANAGE, unit)
     if term_start and term_end and term_end < term_start:
-        raise unit_error(UnitError.BAD_DATES, "Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu.", field="term_end")
+        raise unit_error(
+            UnitError.BAD_DATES, "Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu.", field="term_end"
+        )
     official = Official.objects.create(
         unit=unit,
         full_name=full_name.strip(),
@@ -361,7 +373,9 @@ def official_update(*, actor: Any, official: Official, **fields: Any) -> Officia
             raise TypeError(f"official_update() got an unexpected field {key!r}")
         setattr(official, key, value.strip() if isinstance(value, str) else value)
     if official.term_start and official.term_end and official.term_end < official.term_start:
-        raise unit_error(UnitError.BAD_DATES, "Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu.", field="term_end")
+        raise unit_error(
+            UnitError.BAD_DATES, "Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu.", field="term_end"
+        )
     official.save()
     audit.record_update(actor=actor, instance=official, before=before)
     return official
@@ -390,9 +404,13 @@ def steering_member_add(
             "Cán bộ phải thuộc đơn vị của cấp này.",
             field="official",
         )
-    if SteeringCommitteeMember.objects.filter(level=level, official=official, end_date__isnull=True).exists():
+    if SteeringCommitteeMember.objects.filter(
+        level=level, official=official, end_date__isnull=True
+    ).exists():
         raise unit_error(
-            UnitError.STEERING_DUPLICATE, "Cán bộ này đã là thành viên Ban Chỉ đạo.", field="official"
+            UnitError.STEERING_DUPLICATE,
+            "Cán bộ này đã là thành viên Ban Chỉ đạo.",
+            field="official",
         )
     member = SteeringCommitteeMember.objects.create(
         level=level,
@@ -413,7 +431,9 @@ def steering_member_end(
     member = SteeringCommitteeMember.objects.select_for_update().get(pk=member.pk)
     before = audit.snapshot(member)
     if member.start_date and end_date < member.start_date:
-        raise unit_error(UnitError.BAD_DATES, "Ngày kết thúc phải sau ngày bắt đầu.", field="end_date")
+        raise unit_error(
+            UnitError.BAD_DATES, "Ngày kết thúc phải sau ngày bắt đầu.", field="end_date"
+        )
     member.end_date = end_date
     member.save()
     audit.record_update(actor=actor, instance=member, before=before)

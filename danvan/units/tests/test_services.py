@@ -59,7 +59,7 @@ def test_subtree_selector_uses_path_range(thai_nguyen: Unit, commune: Unit) -> N
     assert village.depth == 3
 
 
-def test_create_unit_validates_and_audits(system_admin, commune: Unit) -> None:  # type: ignore[no-untyped-def]
+def test_create_unit_validates_and_audits(system_admin, commune: Unit) -> None:
     unit = services.unit_create(
         actor=system_admin, parent=commune, kind=UnitKind.MASS_ORGANIZATION, name="Hội Nông dân xã"
     )
@@ -92,7 +92,7 @@ def test_officer_cannot_create_under_sibling(commune: Unit, sibling_commune: Uni
         services.unit_create(actor=leader, parent=commune, kind=UnitKind.VILLAGE, name="Thôn 3")
 
 
-def test_move_refuses_own_descendant_and_rewrites_paths(system_admin, commune: Unit) -> None:  # type: ignore[no-untyped-def]
+def test_move_refuses_own_descendant_and_rewrites_paths(system_admin, commune: Unit) -> None:
     front = services.unit_create(
         actor=system_admin, parent=commune, kind=UnitKind.PARTY_COMMITTEE, name="Đảng ủy xã"
     )
@@ -111,7 +111,7 @@ def test_move_refuses_own_descendant_and_rewrites_paths(system_admin, commune: U
     assert commission not in selectors.units_under(commune)
 
 
-def test_succession_rules(system_admin, thai_nguyen: Unit) -> None:  # type: ignore[no-untyped-def]
+def test_succession_rules(system_admin, thai_nguyen: Unit) -> None:
     communes = list(Unit.objects.filter(parent=thai_nguyen).order_by("code")[:3])
     a, b, c = communes
     before = Unit.objects.count()

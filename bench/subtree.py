@@ -1,0 +1,350 @@
+"""Benchmark: counting rows under one province through the subtree selector.
+
+Goal (issue 2, "Units"): counting 10^6 rows that hang under one province through
+``danvan.units.selectors.rows_under`` costs at most 1.5x a hand-written SQL
+count filtered by an indexed column, on SQLite and on PostgreSQL.
+
+Run ``make bench`` (or ``.venv/bin/python bench/subtree.py``). For each backend
+the script starts itself again in a subprocess with its own throwaway database:
+
+- SQLite: a file in a temporary directory, removed afterwards;
+- PostgreSQL: a fresh database ``danvan_bench_<pid>`` on the server named by
+  ``BENCH_POSTGRES_URL`` (default ``postgres://postgres@127.0.0.1:5432/postgres``),
+  dropped afterwards; when no server answers, the backend is reported as skipped.
+
+In each database it migrates, loads the real unit tree (``load_units``), adds
+villages under every commune of Thái Nguyên (code "19") through the services,
+and fills a bench-only table ``bench_row`` (``unit_id`` indexed FK to the unit,
+``province_id`` an indexed, denormalized integer) with 1,000,000 rows spread
+over Thái Nguyên's subtree plus 200,000 distractor rows in other provinces.
+It then times, best of several runs after a warm-up:
+
+- reference: ``SELECT COUNT(*) FROM bench_row WHERE province_id = %s``;
+- selector:  ``rows_under(BenchRow.objects.all(), province).count()``, through
+  the ORM exactly as the application does it;
+
+and prints both times, their ratio, PASS/FAIL against 1.5x and the query plan.
+The exit status is 1 when a backend fails the goal, 0 otherwise (skips included).
+
+Options: ``--rows N`` (default 1,000,000), ``--distractors N`` (default 200,000),
+``--repeat N`` (default 7), ``--only sqlite|postgresql``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+GOAL = 1.5
+PROVINCE_CODE = "19"  # Thái Nguyên
+RESULT_MARK = "BENCH-RESULT "
+DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+# --------------------------------------------------------------------------- parent
+
+
+def _run_child(backend: str, database_url: str, args: argparse.Namespace) -> dict[str, Any]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "danvan.settings.test",
+    }
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        backend,
+        "--rows",
+        str(args.rows),
+        "--distractors",
+        str(args.distractors),
+        "--repeat",
+        str(args.repeat),
+    ]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True, cwd=ROOT)  # noqa: S603
+    result: dict[str, Any] = {"backend": backend, "status": "error"}
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith(RESULT_MARK):
+            result = json.loads(line[len(RESULT_MARK) :])
+        else:
+            print(line, end="", flush=True)
+    if proc.wait() != 0 and result.get("status") != "done":
+        result = {"backend": backend, "status": "error", "detail": f"exit {proc.returncode}"}
+    return result
+
+
+def _bench_sqlite(args: argparse.Namespace) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="danvan-bench-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        return _run_child("sqlite", url, args)
+
+
+def _bench_postgresql(args: argparse.Namespace) -> dict[str, Any]:
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    base_url = os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG_URL)
+    cfg = dj_database_url.parse(base_url)
+    conninfo = {
+        "host": cfg.get("HOST") or "127.0.0.1",
+        "port": cfg.get("PORT") or 5432,
+        "user": cfg.get("USER") or "postgres",
+        "password": cfg.get("PASSWORD") or None,
+        "dbname": cfg.get("NAME") or "postgres",
+        "connect_timeout": 5,
+    }
+    try:
+        admin = psycopg.connect(**conninfo, autocommit=True)
+    except psycopg.OperationalError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return {"backend": "postgresql", "status": "skipped", "detail": reason}
+    name = f"danvan_bench_{os.getpid()}"
+    try:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        auth = f"{conninfo['user']}"
+        if conninfo["password"]:
+            auth += f":{conninfo['password']}"
+        url = f"postgres://{auth}@{conninfo['host']}:{conninfo['port']}/{name}"
+        return _run_child("postgresql", url, args)
+    finally:
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        admin.close()
+
+
+def main_parent(args: argparse.Namespace) -> int:
+    backends: list[tuple[str, Callable[[argparse.Namespace], dict[str, Any]]]] = [
+        ("sqlite", _bench_sqlite),
+        ("postgresql", _bench_postgresql),
+    ]
+    results = []
+    started = time.perf_counter()
+    for name, run in backends:
+        if args.only and args.only != name:
+            continue
+        print(f"\n=== {name} ===", flush=True)
+        results.append(run(args))
+    print(f"\n=== Kết quả / Summary (goal: selector ≤ {GOAL}× reference) ===")
+    header = (
+        f"{'database':<11} {'rows':>9} {'reference ms':>13} {'selector ms':>12}"
+        f" {'ratio':>6}  result"
+    )
+    print(header)
+    print("-" * len(header))
+    failed = False
+    for r in results:
+        if r["status"] == "done":
+            verdict = "PASS" if r["ratio"] <= GOAL else "FAIL"
+            failed |= verdict == "FAIL"
+            print(
+                f"{r['backend']:<11} {r['rows']:>9,} {r['reference_ms']:>13.1f}"
+                f" {r['selector_ms']:>12.1f} {r['ratio']:>6.2f}  {verdict}"
+            )
+        elif r["status"] == "skipped":
+            print(f"{r['backend']:<11} skipped: {r.get('detail', '')}")
+        else:
+            failed = True
+            print(f"{r['backend']:<11} ERROR: {r.get('detail', '')}")
+    print(f"(total {time.perf_counter() - started:.0f} s)")
+    return 1 if failed else 0
+
+
+# --------------------------------------------------------------------------- child
+
+
+def _timed(fn: Callable[[], int], repeat: int) -> tuple[float, list[float], int]:
+    """Best and all wall times in ms of *fn* after two warm-up calls; and its result."""
+    result = fn()
+    fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        value = fn()
+        times.append((time.perf_counter() - t0) * 1000)
+        if value != result:
+            raise AssertionError(f"unstable count: {value} != {result}")
+    return min(times), times, result
+
+
+def main_child(backend: str, args: argparse.Namespace) -> int:
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+    from django.core.management import call_command
+    from django.db import connection, models, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from danvan.units import selectors, services
+    from danvan.units.models import Unit, UnitKind
+
+    vendor = connection.vendor
+    t_start = time.perf_counter()
+
+    def step(msg: str) -> None:
+        print(f"[{time.perf_counter() - t_start:6.1f}s] {msg}", flush=True)
+
+    step(f"{vendor}: migrate")
+    call_command("migrate", verbosity=0, interactive=False)
+    step("load_units")
+    call_command("load_units", verbosity=0)
+
+    province = Unit.objects.get(code=PROVINCE_CODE)
+    communes = list(Unit.objects.filter(parent=province, kind=UnitKind.COMMUNE).order_by("code"))
+    # Villages under every commune of the province (7–14 each, deterministic),
+    # created through the service so their paths are exactly the application's.
+    with transaction.atomic():
+        for i, commune in enumerate(communes):
+            for n in range(1, 8 + (i * 5) % 8):
+                services.unit_create(
+                    actor=None,
+                    parent=commune,
+                    kind=UnitKind.VILLAGE,
+                    name=f"Thôn {n} {commune.name}",
+                    code=f"{commune.code}-T{n:02d}",
+                    households=80 + (i * 37 + n * 53) % 370,
+                )
+    subtree = list(selectors.units_under(province).values_list("id", flat=True))
+    step(f"{len(communes)} communes, {len(subtree)} units under {province.name} (villages added)")
+
+    class BenchRow(models.Model):
+        # db_constraint=False only to load fast; the planner does not use FKs here.
+        unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False)
+        province_id = models.IntegerField(db_index=True)
+
+        class Meta:
+            app_label = "units"
+            db_table = "bench_row"
+
+        def __str__(self) -> str:
+            return f"row {self.pk}"
+
+    with connection.schema_editor() as editor:
+        editor.create_model(BenchRow)
+
+    others = list(
+        Unit.objects.filter(kind=UnitKind.COMMUNE)
+        .exclude(pk__in=subtree)
+        .values_list("id", "parent_id")
+    )
+    rng = random.Random(20250701)  # fixed seed: the same data every run
+    rows = [(rng.choice(subtree), province.pk) for _ in range(args.rows)]
+    rows += [rng.choice(others) for _ in range(args.distractors)]
+    # Interleaved, as real records arrive: not clustered by unit or province.
+    rng.shuffle(rows)
+    step(f"generated {len(rows):,} rows")
+    _load(connection, rows)
+    step("loaded; analyzing")
+    if vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE bench_row")
+            cur.execute("ANALYZE units_unit")
+    else:
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    step("ready")
+
+    def reference() -> int:
+        with connection.cursor() as cur:
+            cur.execute("SELECT COUNT(*) FROM bench_row WHERE province_id = %s", [province.pk])
+            return int(cur.fetchone()[0])
+
+    def selector() -> int:
+        return selectors.rows_under(BenchRow.objects.all(), province).count()
+
+    # Alternate the two so a noisy neighbour hurts both alike.
+    ref_times: list[float] = []
+    sel_times: list[float] = []
+    ref_count = sel_count = 0
+    for _ in range(args.repeat):
+        _, t, ref_count = _timed(reference, 1)
+        ref_times += t
+        _, t, sel_count = _timed(selector, 1)
+        sel_times += t
+    if not (ref_count == sel_count == args.rows):
+        raise AssertionError(f"counts differ: reference {ref_count}, selector {sel_count}")
+    ref_ms, sel_ms = min(ref_times), min(sel_times)
+    ratio = sel_ms / ref_ms
+
+    with CaptureQueriesContext(connection) as ctx:
+        selector()
+    selector_sql = ctx.captured_queries[-1]["sql"]
+    reference_sql = f"SELECT COUNT(*) FROM bench_row WHERE province_id = {province.pk}"
+    explain = "EXPLAIN (ANALYZE, BUFFERS) " if vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+    print(f"\nselector SQL: {selector_sql}")
+    for label, q in (("selector", selector_sql), ("reference", reference_sql)):
+        with connection.cursor() as cur:
+            cur.execute(explain + q)
+            plan = cur.fetchall()
+        print(f"\nquery plan ({label}):")
+        for row in plan:
+            print("  " + " | ".join(str(c) for c in row))
+
+    print(
+        f"\n{vendor}: {sel_count:,} rows; reference best {ref_ms:.1f} ms"
+        f" (median {statistics.median(ref_times):.1f}); selector best {sel_ms:.1f} ms"
+        f" (median {statistics.median(sel_times):.1f}); ratio {ratio:.2f}"
+        f" → {'PASS' if ratio <= GOAL else 'FAIL'} (goal ≤ {GOAL})",
+        flush=True,
+    )
+    print(
+        RESULT_MARK
+        + json.dumps(
+            {
+                "backend": vendor,
+                "status": "done",
+                "rows": sel_count,
+                "reference_ms": ref_ms,
+                "selector_ms": sel_ms,
+                "ratio": ratio,
+            }
+        ),
+        flush=True,
+    )
+    return 0
+
+
+def _load(connection: Any, rows: list[tuple[int, int]]) -> None:
+    """Bulk insert: COPY on PostgreSQL, one executemany in a transaction on SQLite."""
+    from django.db import transaction
+
+    with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy("COPY bench_row (unit_id, province_id) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cur.executemany("INSERT INTO bench_row (unit_id, province_id) VALUES (%s, %s)", rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--child", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--distractors", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    if args.child:
+        return main_child(args.child, args)
+    return main_parent(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

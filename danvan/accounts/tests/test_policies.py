@@ -1,0 +1,83 @@
+"""Every role against every permission, on its own unit, a child, a sibling and the parent."""
+
+import pytest
+
+from danvan.accounts import policies
+from danvan.accounts.models import Role
+from danvan.accounts.policies import Perm
+from danvan.accounts.testing import make_user
+from danvan.core.errors import NotFound, PermissionDenied
+from danvan.units import services as unit_services
+from danvan.units.models import Unit, UnitKind
+
+pytestmark = pytest.mark.django_db
+
+WRITE_PERMS = {Perm.UNIT_CREATE_CHILD, Perm.UNIT_CHANGE, Perm.OFFICIAL_MANAGE, Perm.STEERING_MANAGE}
+ADMIN_PERMS = {Perm.UNIT_MOVE, Perm.SUCCESSION_RECORD, Perm.AUDIT_VIEW, Perm.GRANT_MANAGE}
+READ_PERMS = {Perm.UNIT_VIEW, Perm.OFFICIAL_VIEW}
+
+
+def expected(role: str, perm: Perm) -> bool:
+    if role == Role.UNIT_ADMIN:
+        return True
+    if role == Role.OFFICER:
+        return perm in READ_PERMS | WRITE_PERMS
+    return perm in READ_PERMS
+
+
+@pytest.mark.parametrize(
+    "role", [Role.UNIT_ADMIN, Role.OFFICER, Role.REVIEWER, Role.INSPECTOR, Role.LEADER]
+)
+def test_role_matrix_on_own_subtree_and_outside(
+    role: str, thai_nguyen: Unit, commune: Unit, sibling_commune: Unit
+) -> None:
+    village = unit_services.unit_create(
+        actor=None, parent=commune, kind=UnitKind.VILLAGE, name="Thôn A", households=10
+    )
+    user = make_user(f"u-{role}", role, commune)
+    for perm in Perm:
+        want = expected(role, perm)
+        assert policies.has_perm(user, perm, commune) is want, (role, perm, "own")
+        assert policies.has_perm(user, perm, village) is want, (role, perm, "child")
+        assert policies.has_perm(user, perm, sibling_commune) is False, (role, perm, "sibling")
+        # The parent is visible (breadcrumbs) but nothing else is allowed there.
+        assert policies.has_perm(user, perm, thai_nguyen) is (perm == Perm.UNIT_VIEW), (
+            role,
+            perm,
+            "parent",
+        )
+        assert policies.has_perm(user, perm, None) is False
+
+
+def test_system_admin_has_everything_everywhere(commune: Unit) -> None:
+    admin = make_user("root", Role.SYSTEM_ADMIN, None)
+    for perm in Perm:
+        assert policies.has_perm(admin, perm, commune)
+        assert policies.has_perm(admin, perm, None)
+
+
+def test_anonymous_and_inactive_users_have_nothing(commune: Unit) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    inactive = make_user("gone", Role.OFFICER, commune)
+    inactive.is_active = False
+    for user in (AnonymousUser(), inactive, None):
+        policies.forget_grants(user)
+        for perm in Perm:
+            assert not policies.has_perm(user, perm, commune)
+
+
+def test_require_hides_invisible_units_as_missing(commune: Unit, sibling_commune: Unit) -> None:
+    leader = make_user("lead", Role.LEADER, commune)
+    with pytest.raises(NotFound):
+        policies.require(leader, Perm.UNIT_CHANGE, sibling_commune)
+    with pytest.raises(PermissionDenied):
+        policies.require(leader, Perm.UNIT_CHANGE, commune)
+
+
+def test_visible_units_q_is_subtree_plus_ancestors(thai_nguyen: Unit, commune: Unit) -> None:
+    officer = make_user("o", Role.OFFICER, commune)
+    visible = set(Unit.objects.filter(policies.visible_units_q(officer)))
+    assert visible == {thai_nguyen, commune}
+    admin = make_user("a", Role.SYSTEM_ADMIN, None)
+    assert Unit.objects.filter(policies.visible_units_q(admin)).count() == Unit.objects.count()

@@ -1,0 +1,186 @@
+"""The one error format of the API: RFC 7807 problem details with a Vietnamese detail.
+
+Every error answer carries ``type``, ``title``, ``status``, ``detail`` (for people, in
+Vietnamese) and ``code`` (for machines); validation errors add ``errors``, one entry per
+offending field with its location. Handlers are registered on the NinjaAPI by
+`install_handlers`, so routers only raise `DomainError` (or its subclasses) and never
+build error responses themselves.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from danvan.core.errors import DomainError
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+# Short Vietnamese titles per HTTP status (RFC 7807 "title": the same for every
+# occurrence of the problem type).
+TITLES: dict[int, str] = {
+    400: "Yêu cầu không hợp lệ",
+    401: "Chưa xác thực",
+    403: "Không có quyền",
+    404: "Không tìm thấy",
+    405: "Phương thức không được hỗ trợ",
+    422: "Dữ liệu không hợp lệ",
+    429: "Quá nhiều yêu cầu",
+}
+
+AUTHENTICATION_DETAIL = "Cần xác thực: thiếu hoặc sai mã truy cập."
+VALIDATION_DETAIL = "Dữ liệu không hợp lệ."
+
+
+def problem_type(code: str) -> str:
+    """A stable URI naming the kind of problem; clients may switch on it or on ``code``."""
+    return f"urn:danvan:problem:{code}"
+
+
+def problem_response(
+    *,
+    status: int,
+    code: str,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> HttpResponse:
+    body: dict[str, Any] = {
+        "type": problem_type(code),
+        "title": TITLES.get(status, "Lỗi"),
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    response = HttpResponse(
+        json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False),
+        status=status,
+        content_type=f"{PROBLEM_CONTENT_TYPE}; charset=utf-8",
+    )
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+# Vietnamese messages for the pydantic error types that query and path parameters
+# can produce. Placeholders are filled from the error's ``ctx``.
+_FIELD_MESSAGES: dict[str, str] = {
+    "missing": "Thiếu giá trị bắt buộc.",
+    "enum": "Giá trị “{input}” không hợp lệ; chọn một trong: {expected}.",
+    "literal_error": "Giá trị “{input}” không hợp lệ; chọn một trong: {expected}.",
+    "int_parsing": "Phải là một số nguyên.",
+    "int_type": "Phải là một số nguyên.",
+    "int_from_float": "Phải là một số nguyên.",
+    "bool_parsing": "Phải là true hoặc false.",
+    "bool_type": "Phải là true hoặc false.",
+    "date_parsing": "Phải là ngày theo dạng YYYY-MM-DD.",
+    "date_from_datetime_parsing": "Phải là ngày theo dạng YYYY-MM-DD.",
+    "greater_than_equal": "Phải lớn hơn hoặc bằng {ge}.",
+    "greater_than": "Phải lớn hơn {gt}.",
+    "less_than_equal": "Phải nhỏ hơn hoặc bằng {le}.",
+    "less_than": "Phải nhỏ hơn {lt}.",
+    "string_too_long": "Dài tối đa {max_length} ký tự.",
+    "string_too_short": "Cần ít nhất {min_length} ký tự.",
+    "string_type": "Phải là một chuỗi ký tự.",
+    "json_invalid": "Nội dung JSON không hợp lệ.",
+}
+_FALLBACK_MESSAGE = "Giá trị không hợp lệ."
+# Locations ninja puts first in ``loc``: where the value came from.
+_LOCATIONS = {"query", "path", "body", "header", "cookie", "form", "file"}
+
+
+def field_message(error: dict[str, Any]) -> str:
+    template = _FIELD_MESSAGES.get(str(error.get("type", "")), _FALLBACK_MESSAGE)
+    params: dict[str, Any] = {"input": error.get("input", "")}
+    params.update(error.get("ctx") or {})
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return _FALLBACK_MESSAGE
+
+
+def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Ninja's validation errors as problem ``errors``: location, field, code, message."""
+    result = []
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", ())]
+        location = loc[0] if loc and loc[0] in _LOCATIONS else None
+        path = loc[1:] if location else loc
+        # A Query[Schema] parameter adds the parameter's own name before the field.
+        result.append(
+            {
+                "location": location,
+                "field": path[-1] if path else None,
+                "loc": loc,
+                "code": str(error.get("type", "invalid")),
+                "message": field_message(error),
+            }
+        )
+    return result
+
+
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    errors = None
+    if exc.field:
+        errors = [
+            {
+                "location": None,
+                "field": exc.field,
+                "loc": [exc.field],
+                "code": exc.code,
+                "message": exc.message,
+            }
+        ]
+    return problem_response(
+        status=exc.status_code, code=exc.code, detail=exc.message, errors=errors
+    )
+
+
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return problem_response(
+        status=422,
+        code="validation_error",
+        detail=VALIDATION_DETAIL,
+        errors=field_errors(exc.errors),
+    )
+
+
+def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    # RFC 6750 §3: a 401 names the scheme the client should use.
+    return problem_response(
+        status=401,
+        code="not_authenticated",
+        detail=AUTHENTICATION_DETAIL,
+        headers={"WWW-Authenticate": 'Bearer realm="danvan"'},
+    )
+
+
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # Raised by ninja itself: a failed CSRF check (403) or throttling (429).
+    details = {
+        403: ("forbidden", "Yêu cầu bị từ chối (kiểm tra CSRF không đạt)."),
+        429: ("throttled", "Quá nhiều yêu cầu; vui lòng thử lại sau."),
+    }
+    code, detail = details.get(exc.status_code, ("http_error", "Yêu cầu không hợp lệ."))
+    return problem_response(status=exc.status_code, code=code, detail=detail)
+
+
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(status=404, code="not_found", detail="Không tìm thấy.")
+
+
+def install_handlers(api: NinjaAPI) -> None:
+    # Ninja picks the handler of the nearest class in the exception's MRO, so the
+    # AuthenticationError handler wins over the HttpError one.
+    api.add_exception_handler(DomainError, _domain_error)  # type: ignore[arg-type]
+    api.add_exception_handler(ValidationError, _validation_error)  # type: ignore[arg-type]
+    api.add_exception_handler(HttpError, _http_error)  # type: ignore[arg-type]
+    api.add_exception_handler(AuthenticationError, _authentication_error)  # type: ignore[arg-type]
+    api.add_exception_handler(Http404, _not_found)  # type: ignore[arg-type]

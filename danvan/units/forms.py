@@ -1,0 +1,296 @@
+"""Forms of the unit pages. They parse input only; the rules live in services."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from danvan.core.errors import DomainError, NotFound
+
+from . import selectors
+from .models import (
+    ALLOWED_PARENT_KINDS,
+    LEVEL_KINDS,
+    Official,
+    SteeringCommitteeMember,
+    Succession,
+    Unit,
+    UnitKind,
+)
+
+# Codes appear in URLs (/don-vi/<code>/) and in the API, so they stay URL-safe,
+# and the words the unit pages use as path segments cannot become codes.
+RESERVED_CODES = frozenset({"can-bo", "ban-chi-dao"})
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+    _("Mã chỉ gồm chữ cái không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới."),
+)
+
+
+class BootstrapMixin:
+    """Give every widget the Bootstrap class it needs (no inline styles: the CSP forbids them)."""
+
+    fields: dict[str, forms.Field]
+
+    def _style_widgets(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _date_field(label: str, *, required: bool = False) -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=DateInput())
+
+
+def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
+    """Show a service's refusal beside the field it names, or in the summary."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def child_kinds(parent: Unit) -> list[tuple[str, str]]:
+    """Kinds an officer may create under *parent*. The administrative levels come from
+    the official list (load_units), never from this form."""
+    return [
+        (kind.value, str(kind.label))
+        for kind in UnitKind
+        if kind not in LEVEL_KINDS and parent.kind in ALLOWED_PARENT_KINDS.get(kind, ())
+    ]
+
+
+def _clean_code(value: str) -> str:
+    value = (value or "").strip()
+    if value.lower() in RESERVED_CODES:
+        raise forms.ValidationError(_("Mã “%(code)s” không dùng được."), params={"code": value})
+    return value
+
+
+class UnitCreateForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Loại đơn vị"))
+    name = forms.CharField(
+        label=_("Tên đơn vị"),
+        max_length=255,
+        error_messages={"required": _("Nhập tên đơn vị.")},
+    )
+    code = forms.CharField(
+        label=_("Mã đơn vị"),
+        max_length=32,
+        required=False,
+        validators=[code_validator],
+        help_text=_("Để trống để hệ thống tự đặt mã."),
+    )
+    division_type = forms.CharField(
+        label=_("Loại hình"),
+        max_length=64,
+        required=False,
+        help_text=_("Ví dụ: thôn, tổ dân phố, sở, hội."),
+    )
+    households = forms.IntegerField(
+        label=_("Số hộ gia đình"),
+        required=False,
+        help_text=_("Chỉ ghi cho thôn, tổ dân phố: dùng khi biểu quyết theo hộ."),
+    )
+    valid_from = _date_field(_("Hiệu lực từ ngày"))
+
+    def __init__(self, *args: Any, parent: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = child_kinds(parent)
+        self._style_widgets()
+
+    def clean_code(self) -> str:
+        return _clean_code(self.cleaned_data.get("code", ""))
+
+
+class UnitEditForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Tên đơn vị"), max_length=255, error_messages={"required": _("Nhập tên đơn vị.")}
+    )
+    code = forms.CharField(label=_("Mã đơn vị"), max_length=32, validators=[code_validator])
+    division_type = forms.CharField(label=_("Loại hình"), max_length=64, required=False)
+    households = forms.IntegerField(label=_("Số hộ gia đình"), required=False)
+    valid_from = _date_field(_("Hiệu lực từ ngày"))
+    valid_to = _date_field(_("Hiệu lực đến ngày"))
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": unit.name,
+                "code": unit.code,
+                "division_type": unit.division_type,
+                "households": unit.households,
+                "valid_from": unit.valid_from,
+                "valid_to": unit.valid_to,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        if unit.kind in LEVEL_KINDS:
+            # Provinces and communes keep the official code and end only by a
+            # recorded merge or split (the succession page), never by an edit.
+            del self.fields["code"]
+            del self.fields["valid_to"]
+        if unit.kind != UnitKind.VILLAGE:
+            del self.fields["households"]
+        self._style_widgets()
+
+    def clean_code(self) -> str:
+        return _clean_code(self.cleaned_data.get("code", ""))
+
+    def changes(self) -> dict[str, Any]:
+        """Keyword arguments for services.unit_update: only the fields on this form."""
+        return {k: v for k, v in self.cleaned_data.items() if k in self.fields}
+
+
+_CODE_SPLIT = re.compile(r"[\s,;]+")
+
+
+def _codes(value: str) -> list[str]:
+    return [c for c in _CODE_SPLIT.split(value or "") if c]
+
+
+class SuccessionForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Hình thức"), choices=Succession.Kind.choices)
+    predecessors = forms.CharField(
+        label=_("Đơn vị trước (mã)"),
+        help_text=_("Các mã đơn vị, cách nhau bởi dấu phẩy. Sáp nhập: các đơn vị được hợp nhất."),
+    )
+    successors = forms.CharField(
+        label=_("Đơn vị sau (mã)"),
+        help_text=_("Sáp nhập: một đơn vị. Chia tách: các đơn vị mới (tạo trước khi ghi)."),
+    )
+    effective_date = _date_field(_("Ngày có hiệu lực"), required=True)
+    resolution_number = forms.CharField(
+        label=_("Số nghị quyết, quyết định"),
+        max_length=64,
+        help_text=_("Ví dụ: 202/2025/QH15."),
+    )
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea({"rows": 3}))
+
+    def __init__(self, *args: Any, actor: Any, unit: Unit, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"predecessors": unit.code})
+        super().__init__(*args, **kwargs)
+        self.actor, self.unit = actor, unit
+        self._style_widgets()
+
+    def _units(self, field: str) -> list[Unit]:
+        codes = _codes(self.cleaned_data.get(field, ""))
+        if not codes:
+            raise forms.ValidationError(_("Nhập ít nhất một mã đơn vị."))
+        try:
+            return selectors.units_by_codes(actor=self.actor, codes=codes)
+        except NotFound as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+    def clean_predecessors(self) -> list[Unit]:
+        return self._units("predecessors")
+
+    def clean_successors(self) -> list[Unit]:
+        return self._units("successors")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        preds, succs = data.get("predecessors"), data.get("successors")
+        if preds is not None and succs is not None and self.unit not in [*preds, *succs]:
+            raise forms.ValidationError(
+                _("“%(name)s” phải là đơn vị trước hoặc đơn vị sau."),
+                params={"name": self.unit.name},
+            )
+        return data
+
+
+class OfficialForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Official
+        fields = ["full_name", "position", "term_start", "term_end", "phone", "email"]
+        widgets = {"term_start": DateInput(), "term_end": DateInput()}
+        error_messages = {
+            "full_name": {"required": _("Nhập họ và tên.")},
+            "position": {"required": _("Nhập chức vụ.")},
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._style_widgets()
+
+
+class OfficialChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name} — {obj.position} ({obj.unit.name})"
+
+
+class SteeringAddForm(BootstrapMixin, forms.Form):
+    official = OfficialChoiceField(
+        label=_("Cán bộ"),
+        queryset=Official.objects.none(),
+        error_messages={"required": _("Chọn một cán bộ."), "invalid_choice": _("Chọn một cán bộ.")},
+    )
+    role = forms.ChoiceField(label=_("Vai trò"), choices=SteeringCommitteeMember.Role.choices)
+    decision_number = forms.CharField(
+        label=_("Quyết định thành lập, kiện toàn"), max_length=64, required=False
+    )
+    start_date = _date_field(_("Từ ngày"))
+
+    def __init__(self, *args: Any, actor: Any, level: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["official"].queryset = selectors.official_list(actor=actor, unit=level)  # type: ignore[attr-defined]
+        self._style_widgets()
+
+
+class SteeringEndForm(BootstrapMixin, forms.Form):
+    end_date = _date_field(_("Ngày kết thúc"), required=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"end_date": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        self._style_widgets()
+
+
+class UnitSearchForm(forms.Form):
+    q = forms.CharField(label=_("Tìm đơn vị"), required=False, max_length=100)
+    include_historical = forms.BooleanField(
+        label=_("Gồm cả đơn vị đã sáp nhập, giải thể"), required=False
+    )
+
+
+class OfficialFilterForm(BootstrapMixin, forms.Form):
+    q = forms.CharField(label=_("Họ tên hoặc chức vụ"), required=False, max_length=100)
+    unit = forms.CharField(
+        label=_("Mã đơn vị"),
+        required=False,
+        max_length=32,
+        help_text=_("Cán bộ của đơn vị này và các đơn vị trực thuộc."),
+    )
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self._style_widgets()
+
+    def clean_unit(self) -> Unit | None:
+        code = (self.cleaned_data.get("unit") or "").strip()
+        if not code:
+            return None
+        try:
+            return selectors.unit_get(actor=self.actor, code=code)
+        except NotFound as exc:
+            raise forms.ValidationError(
+                _("Không tìm thấy đơn vị mã %(code)s."), params={"code": code}
+            ) from exc

@@ -1,0 +1,93 @@
+"""Browser tests: Debian's Chromium driven by Playwright against the live test server.
+
+Skipped, with a reason, where /usr/bin/chromium (or Playwright) is absent. The
+browser is never downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+# Without these flags Chromium keeps trying to reach Google's hosts on a closed network and stalls.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+# Playwright's sync API runs an event loop in this thread; the Django ORM calls
+# the tests make between browser steps are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    reason = None
+    if not Path(CHROMIUM).exists():
+        reason = f"Chromium không có tại {CHROMIUM} (apt-get install chromium): bỏ qua kiểm thử trình duyệt"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "Playwright chưa được cài: bỏ qua kiểm thử trình duyệt"
+    for item in items:
+        if "e2e" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+            # One xdist worker runs all browser tests (they share the live server).
+            item.add_marker(pytest.mark.xdist_group("browser"))
+            if reason:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    context = browser.new_context(base_url=live_server.url, locale="vi-VN")
+    page = context.new_page()
+    external: list[str] = []
+
+    def watch(request: Any) -> None:
+        if not request.url.startswith((live_server.url, "data:", "about:")):
+            external.append(request.url)
+
+    page.on("request", watch)
+    yield page
+    context.close()
+    assert not external, f"the page made external network requests: {external}"
+
+
+@pytest.fixture(autouse=True)
+def _restore_unit_tree(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iterator[None]:
+    """live_server tests flush the database afterwards; put the unit tree back for later tests."""
+    yield
+    if "live_server" in request.fixturenames:
+        with django_db_blocker.unblock():
+            call_command("load_units", verbosity=0)
+
+
+def screenshot(page: Any, name: str) -> Path:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
