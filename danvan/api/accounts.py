@@ -1,7 +1,5 @@
 """The caller's own account over the API."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.http import HttpRequest

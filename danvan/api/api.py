@@ -9,12 +9,19 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import NinjaAPI, Router
+from ninja.renderers import JSONRenderer
 
 from danvan.core.errors import NotFound
 
 from . import accounts, problems, units
 from .auth import API_AUTH
 from .docs import docs
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    # Vietnamese names as readable UTF-8, not \u escapes (the response says charset=utf-8).
+    json_dumps_params = {"ensure_ascii": False}
+
 
 api = NinjaAPI(
     title="danvan API",
@@ -27,6 +34,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=API_AUTH,
     docs=docs,
+    renderer=Utf8JSONRenderer(),
 )
 problems.install_handlers(api)
 

@@ -96,31 +96,44 @@ _FALLBACK_MESSAGE = "Giá trị không hợp lệ."
 _LOCATIONS = {"query", "path", "body", "header", "cookie", "form", "file"}
 
 
-def field_message(error: dict[str, Any]) -> str:
-    template = _FIELD_MESSAGES.get(str(error.get("type", "")), _FALLBACK_MESSAGE)
-    params: dict[str, Any] = {"input": error.get("input", "")}
-    params.update(error.get("ctx") or {})
+def _expected_list(expected: str) -> str:
+    # Pydantic writes "'a', 'b' or 'c'"; show the bare values, comma-separated.
+    return expected.replace(" or ", ", ").replace("'", "")
+
+
+def field_message(error: dict[str, Any], submitted: str | None = None) -> str:
+    code = str(error.get("type", ""))
+    template = _FIELD_MESSAGES.get(code, _FALLBACK_MESSAGE)
+    if code in ("enum", "literal_error") and submitted is None:
+        template = template.replace("“{input}” ", "")
+    params: dict[str, Any] = dict(error.get("ctx") or {})
+    params["input"] = submitted
+    if "expected" in params:
+        params["expected"] = _expected_list(str(params["expected"]))
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
         return _FALLBACK_MESSAGE
 
 
-def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def field_errors(request: HttpRequest, errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Ninja's validation errors as problem ``errors``: location, field, code, message."""
     result = []
     for error in errors:
         loc = [str(part) for part in error.get("loc", ())]
         location = loc[0] if loc and loc[0] in _LOCATIONS else None
         path = loc[1:] if location else loc
-        # A Query[Schema] parameter adds the parameter's own name before the field.
+        field = path[-1] if path else None
+        # Ninja drops the offending value from its errors; a query value is still
+        # at hand and makes the message clearer ("kind “tinh” không hợp lệ").
+        submitted = request.GET.get(field) if location == "query" and field else None
         result.append(
             {
                 "location": location,
-                "field": path[-1] if path else None,
+                "field": field,
                 "loc": loc,
                 "code": str(error.get("type", "invalid")),
-                "message": field_message(error),
+                "message": field_message(error, submitted),
             }
         )
     return result
@@ -148,7 +161,7 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
         status=422,
         code="validation_error",
         detail=VALIDATION_DETAIL,
-        errors=field_errors(exc.errors),
+        errors=field_errors(request, exc.errors),
     )
 
 

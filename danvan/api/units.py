@@ -4,8 +4,6 @@ Scoping is the selectors' job: a unit the actor may not see answers exactly like
 missing one (404), in the list as in the detail.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from django.db.models import QuerySet

@@ -12,7 +12,7 @@ class CoreConfig(AppConfig):
         # The filesystem broker of the embedded mode needs its folders to exist
         # before the web process or the worker touches them.
         options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {}
-        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             folder = options.get(key)
             if folder:
                 Path(folder).mkdir(parents=True, exist_ok=True)
