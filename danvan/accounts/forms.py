@@ -91,8 +91,8 @@ class PasswordResetForm(BootstrapMixin, auth_forms.PasswordResetForm):
         The task is queued only after the transaction commits, so no message
         leaves for a request that was rolled back.
         """
-        subject = loader.render_to_string(subject_template_name, context)
-        subject = "".join(subject.splitlines())
+        # A header must be one line, whatever the template's trailing newline.
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         html = (
             loader.render_to_string(html_email_template_name, context)

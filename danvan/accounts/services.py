@@ -160,7 +160,7 @@ def totp_device_start(*, actor: User) -> TOTPDevice:
     code, so reloading the page does not invalidate what the app already holds.
     """
     if TOTPDevice.objects.filter(user=actor, confirmed=True).exists():
-        raise DomainError("totp_exists", "Tài khoản đã bật xác thực hai lớp.")
+        raise DomainError("totp_exists", "Tài khoản đã bật xác thực hai bước.")
     device = TOTPDevice.objects.filter(user=actor, confirmed=False).order_by("-pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=actor, name="default", confirmed=False)

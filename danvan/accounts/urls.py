@@ -7,12 +7,10 @@ app_name = "accounts"
 urlpatterns = [
     path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", views.LogoutView.as_view(), name="logout"),
-    path("xac-thuc-hai-lop/", views.two_factor, name="two_factor"),
+    path("xac-thuc-hai-buoc/", views.two_factor, name="two_factor"),
     path("", views.profile, name="profile"),
     path("doi-mat-khau/", views.PasswordChangeView.as_view(), name="password_change"),
-    path(
-        "doi-mat-khau/xong/", views.PasswordChangeDoneView.as_view(), name="password_change_done"
-    ),
+    path("doi-mat-khau/xong/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("quen-mat-khau/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "quen-mat-khau/da-gui/", views.PasswordResetDoneView.as_view(), name="password_reset_done"

@@ -155,7 +155,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             form.add_error("token", error.message)
         else:
             django_otp.login(request, device)
-            messages.success(request, _("Đã bật xác thực hai lớp cho tài khoản của bạn."))
+            messages.success(request, _("Đã bật xác thực hai bước cho tài khoản của bạn."))
             return HttpResponseRedirect(next_url)
     context.update(
         mode="setup",

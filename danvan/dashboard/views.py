@@ -1,0 +1,42 @@
+"""The home page: real counts for the unit the user is working in."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from danvan.accounts import policies
+from danvan.accounts.selectors import current_unit
+from danvan.units.models import Unit, UnitKind
+
+from .selectors import dashboard_stats
+
+
+def _always_shown(unit: Unit | None) -> set[str]:
+    """Kinds worth a card even at zero, because the level should have them."""
+    if unit is None or unit.kind == UnitKind.PROVINCE:
+        return {UnitKind.COMMUNE, UnitKind.VILLAGE}
+    if unit.kind == UnitKind.COMMUNE:
+        return {UnitKind.VILLAGE}
+    return set()
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    unit = current_unit(request)
+    national = unit is None and policies.is_system_admin(request.user)
+    stats = dashboard_stats(actor=request.user, root=unit) if unit or national else None
+    cards = []
+    if stats is not None:
+        shown = _always_shown(unit)
+        cards = [
+            {"kind": kind, "label": label, "count": stats.counts.get(kind, 0)}
+            for kind, label in UnitKind.choices
+            if stats.counts.get(kind, 0) or kind in shown
+        ]
+    return render(
+        request,
+        "dashboard/home.html",
+        {"unit": unit, "national": national, "stats": stats, "cards": cards},
+    )
