@@ -23,7 +23,11 @@ It then times, best of several runs after a warm-up:
 - selector:  ``rows_under(BenchRow.objects.all(), province).count()``, through
   the ORM exactly as the application does it;
 
-and prints both times, their ratio, PASS/FAIL against 1.5x and the query plan.
+and prints both times, their ratio, PASS/FAIL against 1.5x and the query plans.
+On PostgreSQL the planner answers the reference with a parallel sequential scan
+(it matches 5/6 of the table); for information the reference is also timed with
+its index forced (``enable_seqscan = off``), which is faster still: the script
+prints the selector's ratio to both, and judges the goal on the plain reference.
 The exit status is 1 when a backend fails the goal, 0 otherwise (skips included).
 
 Options: ``--rows N`` (default 1,000,000), ``--distractors N`` (default 200,000),
@@ -99,7 +103,7 @@ def _bench_postgresql(args: argparse.Namespace) -> dict[str, Any]:
 
     base_url = os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG_URL)
     cfg = dj_database_url.parse(base_url)
-    conninfo = {
+    conninfo: dict[str, Any] = {
         "host": cfg.get("HOST") or "127.0.0.1",
         "port": cfg.get("PORT") or 5432,
         "user": cfg.get("USER") or "postgres",
@@ -167,18 +171,27 @@ def main_parent(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- child
 
 
-def _timed(fn: Callable[[], int], repeat: int) -> tuple[float, list[float], int]:
-    """Best and all wall times in ms of *fn* after two warm-up calls; and its result."""
-    result = fn()
-    fn()
-    times = []
+def _time_ms(fn: Callable[[], int]) -> tuple[float, int]:
+    t0 = time.perf_counter()
+    value = fn()
+    return (time.perf_counter() - t0) * 1000, value
+
+
+def _race(fns: dict[str, Callable[[], int]], repeat: int) -> tuple[dict[str, list[float]], int]:
+    """Wall times in ms of each function, alternated so a noisy neighbour hurts all alike.
+
+    Two warm-up rounds first; every call must return the same count, which is returned.
+    """
+    counts = {fn() for _ in range(2) for fn in fns.values()}
+    times: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        value = fn()
-        times.append((time.perf_counter() - t0) * 1000)
-        if value != result:
-            raise AssertionError(f"unstable count: {value} != {result}")
-    return min(times), times, result
+        for name, fn in fns.items():
+            ms, value = _time_ms(fn)
+            times[name].append(ms)
+            counts.add(value)
+    if len(counts) != 1:
+        raise AssertionError(f"the counts differ: {sorted(counts)}")
+    return times, counts.pop()
 
 
 def main_child(backend: str, args: argparse.Namespace) -> int:
@@ -266,22 +279,26 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
             return int(cur.fetchone()[0])
 
     def selector() -> int:
-        return selectors.rows_under(BenchRow.objects.all(), province).count()
+        return selectors.rows_under(BenchRow._default_manager.all(), province).count()
 
-    # Alternate the two so a noisy neighbour hurts both alike.
-    ref_times: list[float] = []
-    sel_times: list[float] = []
-    ref_count = sel_count = 0
-    for _ in range(args.repeat):
-        _, t, ref_count = _timed(reference, 1)
-        ref_times += t
-        _, t, sel_count = _timed(selector, 1)
-        sel_times += t
-    if not (ref_count == sel_count == args.rows):
-        raise AssertionError(f"counts differ: reference {ref_count}, selector {sel_count}")
-    ref_ms, sel_ms = min(ref_times), min(sel_times)
+    racers = {"reference": reference, "selector": selector}
+    if vendor == "postgresql":
+        # For information: the planner prefers a parallel sequential scan for the
+        # reference (it matches 5/6 of the table); this is the same count with its
+        # index forced, so the ratio can be read against either plan.
+        def reference_index() -> int:
+            with transaction.atomic(), connection.cursor() as cur:
+                cur.execute("SET LOCAL enable_seqscan = off")
+                return reference()
+
+        racers["reference, index forced"] = reference_index
+    times, count = _race(racers, args.repeat)
+    if count != args.rows:
+        raise AssertionError(f"counted {count:,} rows, expected {args.rows:,}")
+    best = {name: min(t) for name, t in times.items()}
+    median = {name: statistics.median(t) for name, t in times.items()}
+    ref_ms, sel_ms = best["reference"], best["selector"]
     ratio = sel_ms / ref_ms
-
     with CaptureQueriesContext(connection) as ctx:
         selector()
     selector_sql = ctx.captured_queries[-1]["sql"]
@@ -296,11 +313,16 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
         for row in plan:
             print("  " + " | ".join(str(c) for c in row))
 
+    print(f"\n{vendor}: {count:,} rows counted by each query, best (median) of {args.repeat}:")
+    for name in times:
+        best_ratio = sel_ms / best[name]
+        median_ratio = median["selector"] / median[name]
+        print(
+            f"  {name:<26} {best[name]:7.1f} ms ({median[name]:7.1f})"
+            f"   selector / this: {best_ratio:.2f} ({median_ratio:.2f})"
+        )
     print(
-        f"\n{vendor}: {sel_count:,} rows; reference best {ref_ms:.1f} ms"
-        f" (median {statistics.median(ref_times):.1f}); selector best {sel_ms:.1f} ms"
-        f" (median {statistics.median(sel_times):.1f}); ratio {ratio:.2f}"
-        f" → {'PASS' if ratio <= GOAL else 'FAIL'} (goal ≤ {GOAL})",
+        f"{vendor}: ratio {ratio:.2f} → {'PASS' if ratio <= GOAL else 'FAIL'} (goal ≤ {GOAL})",
         flush=True,
     )
     print(
@@ -309,7 +331,7 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
             {
                 "backend": vendor,
                 "status": "done",
-                "rows": sel_count,
+                "rows": count,
                 "reference_ms": ref_ms,
                 "selector_ms": sel_ms,
                 "ratio": ratio,
