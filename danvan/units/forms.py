@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -31,6 +31,9 @@ code_validator = RegexValidator(
     _("Mã chỉ gồm chữ cái không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới."),
 )
 
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency
+    from django_stubs_ext import StrOrPromise
+
 
 class BootstrapMixin:
     """Give every widget the Bootstrap class it needs (no inline styles: the CSP forbids them)."""
@@ -56,7 +59,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-def _date_field(label: str, *, required: bool = False) -> forms.DateField:
+def _date_field(label: StrOrPromise, *, required: bool = False) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DateInput())
 
 
@@ -112,7 +115,7 @@ class UnitCreateForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, parent: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = child_kinds(parent)
+        self.fields["kind"].choices = child_kinds(parent)  # type: ignore[attr-defined]
         self._style_widgets()
 
     def clean_code(self) -> str:

@@ -67,7 +67,9 @@ def unit_children(*, actor: Any, unit: Unit, include_historical: bool = False) -
     qs = Unit.objects.filter(parent=unit).filter(policies.visible_units_q(actor))
     if not include_historical:
         qs = qs.filter(valid_to__isnull=True)
-    return qs.annotate(children_count=Count("children")).order_by("kind", "name")
+    # Folded names sort as Vietnamese readers expect ("Đức" among the "D"s, not
+    # after "Z" as the bytes of "Đ" would put it).
+    return qs.annotate(children_count=Count("children")).order_by("kind", "name_folded", "name")
 
 
 def unit_ancestors(unit: Unit) -> list[Unit]:
@@ -161,9 +163,7 @@ def units_by_codes(*, actor: Any, codes: list[str]) -> list[Unit]:
     }
     missing = [c for c in wanted if c not in found]
     if missing:
-        raise NotFound(
-            f"Không tìm thấy đơn vị mã {', '.join(missing)}.", code="unit_not_found"
-        )
+        raise NotFound(f"Không tìm thấy đơn vị mã {', '.join(missing)}.", code="unit_not_found")
     return [found[c] for c in wanted]
 
 

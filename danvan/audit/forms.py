@@ -1,0 +1,87 @@
+"""The audit browser's filter form."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.apps import apps
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from danvan.core.errors import NotFound
+from danvan.units import selectors as unit_selectors
+from danvan.units.models import Unit
+
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency
+    from django_stubs_ext import StrOrPromise
+
+
+def record_kind_choices() -> list[tuple[str, StrOrPromise]]:
+    """The kinds of record the trail can hold: every model of the danvan apps."""
+    choices = [
+        (
+            model._meta.label_lower,
+            f"{capfirst(model._meta.verbose_name)} ({model._meta.label_lower})",
+        )
+        for model in apps.get_models()
+        if model.__module__.startswith("danvan.") and model._meta.label_lower != "audit.auditevent"
+    ]
+    return [("", _("Tất cả")), *sorted(choices, key=lambda c: c[1])]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d", attrs={"class": "form-control"})
+
+
+class AuditFilterForm(forms.Form):
+    unit = forms.CharField(
+        label=_("Mã đơn vị"),
+        required=False,
+        max_length=32,
+        help_text=_("Thay đổi của đơn vị này và các đơn vị trực thuộc."),
+        widget=forms.TextInput({"class": "form-control"}),
+    )
+    user = forms.CharField(
+        label=_("Người thực hiện (tên đăng nhập)"),
+        required=False,
+        max_length=150,
+        widget=forms.TextInput({"class": "form-control"}),
+    )
+    model_label = forms.ChoiceField(
+        label=_("Loại bản ghi"), required=False, widget=forms.Select({"class": "form-select"})
+    )
+    object_pk = forms.CharField(
+        label=_("Mã bản ghi"),
+        required=False,
+        max_length=64,
+        widget=forms.TextInput({"class": "form-control"}),
+    )
+    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.fields["model_label"].choices = record_kind_choices()  # type: ignore[attr-defined]
+
+    def clean_unit(self) -> Unit | None:
+        code = (self.cleaned_data.get("unit") or "").strip()
+        if not code:
+            return None
+        try:
+            return unit_selectors.unit_get(actor=self.actor, code=code)
+        except NotFound as exc:
+            raise forms.ValidationError(
+                _("Không tìm thấy đơn vị mã %(code)s."), params={"code": code}
+            ) from exc
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("“Đến ngày” phải từ “Từ ngày” trở đi."))
+        return data

@@ -1,0 +1,49 @@
+"""The audit browser: read-only. There is no page that changes or deletes an event."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core import exceptions as django_exceptions
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from danvan.core.errors import PermissionDenied
+
+from . import selectors
+from .forms import AuditFilterForm
+
+EVENTS_PER_PAGE = 50
+
+
+@login_required
+@require_GET
+def event_list(request: HttpRequest) -> HttpResponse:
+    try:
+        # Asked first so that a user with no audit right anywhere gets 403, filters or not.
+        selectors.audit_scope_q(request.user)
+    except PermissionDenied as exc:
+        raise django_exceptions.PermissionDenied(exc.message) from exc
+    form = AuditFilterForm(request.GET or None, actor=request.user)
+    if form.is_bound and not form.is_valid():
+        events = selectors.audit_event_list(actor=request.user).none()
+    else:
+        filters = form.cleaned_data if form.is_bound else {}
+        events = selectors.audit_event_list(
+            actor=request.user,
+            unit=filters.get("unit"),
+            username=filters.get("user"),
+            model_label=filters.get("model_label"),
+            object_pk=filters.get("object_pk"),
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+        )
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )

@@ -1,0 +1,400 @@
+"""The unit pages: thin doors onto units.selectors (reads) and units.services (writes).
+
+A unit the user may not see answers 404 exactly like a missing one; an action
+the user may not take on a unit they see answers 403. A form refused by a
+service comes back with HTTP 400 and the message beside its field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import exceptions as django_exceptions
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from danvan.accounts import policies
+from danvan.accounts.policies import Perm
+from danvan.core.errors import DomainError, NotFound, PermissionDenied
+
+from . import selectors, services
+from .forms import (
+    OfficialFilterForm,
+    OfficialForm,
+    SteeringAddForm,
+    SteeringEndForm,
+    SuccessionForm,
+    UnitCreateForm,
+    UnitEditForm,
+    UnitSearchForm,
+    add_domain_error,
+    child_kinds,
+)
+from .models import LEVEL_KINDS, Succession, Unit, UnitKind
+
+SEARCH_LIMIT = 100
+OFFICIALS_PER_PAGE = 50
+
+View = Callable[..., HttpResponse]
+
+
+def domain_http(view: View) -> View:
+    """Answer the policy module's refusals over HTTP: out of sight 404, not allowed 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except PermissionDenied as exc:
+            raise django_exceptions.PermissionDenied(exc.message) from exc
+
+    return wrapper
+
+
+def _render_form(
+    request: HttpRequest, template: str, context: dict[str, Any], form: Any
+) -> HttpResponse:
+    return render(request, template, {**context, "form": form}, status=400 if form.errors else 200)
+
+
+def _flag(request: HttpRequest, name: str) -> bool:
+    return request.GET.get(name, "") not in ("", "0", "false", "off")
+
+
+# -- the tree ------------------------------------------------------------------
+
+
+@login_required
+def tree(request: HttpRequest) -> HttpResponse:
+    form = UnitSearchForm(request.GET or None)
+    q, include_historical = "", False
+    if form.is_valid():
+        q = form.cleaned_data["q"].strip()
+        include_historical = form.cleaned_data["include_historical"]
+    context: dict[str, Any] = {
+        "search_form": form,
+        "q": q,
+        "include_historical": include_historical,
+    }
+    if q:
+        found = selectors.unit_list(actor=request.user, q=q, include_historical=include_historical)
+        results = list(found[: SEARCH_LIMIT + 1])
+        context["results"] = results[:SEARCH_LIMIT]
+        context["results_truncated"] = len(results) > SEARCH_LIMIT
+    else:
+        context["roots"] = selectors.unit_roots(
+            actor=request.user, include_historical=include_historical
+        )
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.history_restore_request and htmx.target == "unit-results":
+        return render(request, "units/_results.html", context)
+    return render(request, "units/tree.html", context)
+
+
+@login_required
+@domain_http
+def children(request: HttpRequest, code: str) -> HttpResponse:
+    """The children of one node, for the tree's expand button (an htmx partial)."""
+    unit = selectors.unit_get(actor=request.user, code=code)
+    include_historical = _flag(request, "include_historical")
+    kids = selectors.unit_children(
+        actor=request.user, unit=unit, include_historical=include_historical
+    )
+    return render(
+        request,
+        "units/_children.html",
+        {"unit": unit, "units": kids, "include_historical": include_historical},
+    )
+
+
+# -- one unit ------------------------------------------------------------------
+
+
+def _grouped_children(kids: list[Unit]) -> list[tuple[str, list[Unit]]]:
+    """Children grouped by kind, in the order the kinds are declared."""
+    groups: dict[str, list[Unit]] = {}
+    for kid in kids:
+        groups.setdefault(kid.kind, []).append(kid)
+    return [(str(kind.label), groups[kind]) for kind in UnitKind if kind in groups]
+
+
+def _ended_by(unit: Unit, successions: list[Succession]) -> list[dict[str, Any]]:
+    """The successions that ended *unit*, each with the units that took it over."""
+    ended = []
+    for item in successions:
+        preds = list(item.predecessors.all())
+        succs = [u for u in item.successors.all() if u.pk != unit.pk]
+        if unit in preds and len(succs) == len(item.successors.all()):
+            ended.append({"succession": item, "successors": succs})
+    return ended
+
+
+@login_required
+@domain_http
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = request.user
+    unit = selectors.unit_get(actor=user, code=code)
+    is_level = unit.kind in LEVEL_KINDS
+    can_view_officials = policies.has_perm(user, Perm.OFFICIAL_VIEW, unit)
+    current = not unit.is_historical
+    can = {
+        "create_child": current
+        and bool(child_kinds(unit))
+        and policies.has_perm(user, Perm.UNIT_CREATE_CHILD, unit),
+        "edit": policies.has_perm(user, Perm.UNIT_CHANGE, unit),
+        "succession": current and policies.has_perm(user, Perm.SUCCESSION_RECORD, unit),
+        "official": policies.has_perm(user, Perm.OFFICIAL_MANAGE, unit),
+        "steering": is_level and current and policies.has_perm(user, Perm.STEERING_MANAGE, unit),
+    }
+    kids = list(selectors.unit_children(actor=user, unit=unit, include_historical=True))
+    successions = list(selectors.unit_successions(unit))
+    context: dict[str, Any] = {
+        "unit": unit,
+        "ancestors": selectors.unit_ancestors(unit),
+        "successions": successions,
+        "ended_by": _ended_by(unit, successions) if unit.is_historical else [],
+        "child_groups": _grouped_children(kids),
+        "children_total": len(kids),
+        "is_level": is_level,
+        "can": can,
+        "can_view_officials": can_view_officials,
+        "officials": (
+            list(selectors.official_list(actor=user, unit=unit).filter(unit=unit))
+            if can_view_officials
+            else []
+        ),
+        "steering": (
+            list(selectors.steering_members(actor=user, level=unit))
+            if is_level and can_view_officials
+            else []
+        ),
+        "end_form": SteeringEndForm() if can["steering"] else None,
+    }
+    return render(request, "units/detail.html", context)
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def create_child(request: HttpRequest, code: str) -> HttpResponse:
+    parent = selectors.unit_get(actor=request.user, code=code)
+    policies.require(request.user, Perm.UNIT_CREATE_CHILD, parent)
+    form = UnitCreateForm(request.POST or None, parent=parent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(actor=request.user, parent=parent, **form.cleaned_data)
+        except (NotFound, PermissionDenied):
+            raise
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Đã thêm đơn vị “%(name)s”.") % {"name": unit.name})
+            return redirect(unit)
+    return _render_form(
+        request,
+        "units/unit_form.html",
+        {"unit": parent, "title": _("Thêm đơn vị trực thuộc")},
+        form,
+    )
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, code: str) -> HttpResponse:
+    unit = selectors.unit_get(actor=request.user, code=code)
+    policies.require(request.user, Perm.UNIT_CHANGE, unit)
+    form = UnitEditForm(request.POST or None, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_update(actor=request.user, unit=unit, **form.changes())
+        except (NotFound, PermissionDenied):
+            raise
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Đã lưu thay đổi."))
+            return redirect(unit)
+    return _render_form(
+        request, "units/unit_form.html", {"unit": unit, "title": _("Sửa thông tin đơn vị")}, form
+    )
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def succession(request: HttpRequest, code: str) -> HttpResponse:
+    unit = selectors.unit_get(actor=request.user, code=code)
+    policies.require(request.user, Perm.SUCCESSION_RECORD, unit)
+    form = SuccessionForm(request.POST or None, actor=request.user, unit=unit)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.succession_record(
+                actor=request.user,
+                kind=data["kind"],
+                predecessors=data["predecessors"],
+                successors=data["successors"],
+                effective_date=data["effective_date"],
+                resolution_number=data["resolution_number"],
+                note=data["note"],
+            )
+        except NotFound as exc:
+            # A unit in the lists that the user may not see answers like a missing code.
+            form.add_error(None, exc.message)
+        except PermissionDenied:
+            raise
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận sáp nhập, chia tách."))
+            return redirect(unit)
+    return _render_form(
+        request,
+        "units/unit_form.html",
+        {"unit": unit, "title": _("Ghi nhận sáp nhập, chia tách")},
+        form,
+    )
+
+
+# -- officials and the steering committee -----------------------------------
+
+
+@login_required
+def officials(request: HttpRequest) -> HttpResponse:
+    form = OfficialFilterForm(request.GET or None, actor=request.user)
+    unit, q = None, ""
+    if form.is_bound and form.is_valid():
+        unit, q = form.cleaned_data["unit"], form.cleaned_data["q"].strip()
+    if form.errors:
+        rows = selectors.official_list(actor=request.user).none()
+    else:
+        rows = selectors.official_list(actor=request.user, unit=unit, q=q or None)
+    page = Paginator(rows, OFFICIALS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "units/officials.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filter_unit": unit,
+        },
+    )
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def official_create(request: HttpRequest, code: str) -> HttpResponse:
+    unit = selectors.unit_get(actor=request.user, code=code)
+    policies.require(request.user, Perm.OFFICIAL_MANAGE, unit)
+    form = OfficialForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            official = services.official_create(actor=request.user, unit=unit, **form.cleaned_data)
+        except (NotFound, PermissionDenied):
+            raise
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request, _("Đã thêm cán bộ “%(name)s”.") % {"name": official.full_name}
+            )
+            return redirect(unit)
+    return _render_form(
+        request, "units/unit_form.html", {"unit": unit, "title": _("Thêm cán bộ")}, form
+    )
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    official = selectors.official_get(actor=request.user, pk=pk)
+    policies.require(request.user, Perm.OFFICIAL_MANAGE, official.unit)
+    initial = {name: getattr(official, name) for name in OfficialForm.Meta.fields}
+    form = OfficialForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.official_update(actor=request.user, official=official, **form.cleaned_data)
+        except (NotFound, PermissionDenied):
+            raise
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Đã lưu thay đổi."))
+            return redirect(official.unit)
+    return _render_form(
+        request,
+        "units/unit_form.html",
+        {"unit": official.unit, "title": _("Sửa thông tin cán bộ"), "official": official},
+        form,
+    )
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def steering_add(request: HttpRequest, code: str) -> HttpResponse:
+    level = selectors.unit_get(actor=request.user, code=code)
+    if level.kind not in LEVEL_KINDS:
+        # Only provinces and communes have a steering committee: no such page elsewhere.
+        raise Http404
+    policies.require(request.user, Perm.STEERING_MANAGE, level)
+    form = SteeringAddForm(request.POST or None, actor=request.user, level=level)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.steering_member_add(actor=request.user, level=level, **form.cleaned_data)
+        except (NotFound, PermissionDenied):
+            raise
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Đã thêm thành viên Ban Chỉ đạo."))
+            return redirect(level)
+    return _render_form(
+        request,
+        "units/unit_form.html",
+        {"unit": level, "title": _("Thêm thành viên Ban Chỉ đạo")},
+        form,
+    )
+
+
+@login_required
+@domain_http
+@require_POST
+def steering_end(request: HttpRequest, pk: int) -> HttpResponse:
+    member = selectors.steering_member_get(actor=request.user, pk=pk)
+    policies.require(request.user, Perm.STEERING_MANAGE, member.level)
+    form = SteeringEndForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(member.level)
+    try:
+        services.steering_member_end(
+            actor=request.user, member=member, end_date=form.cleaned_data["end_date"]
+        )
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s đã thôi tham gia Ban Chỉ đạo.") % {"name": member.official.full_name},
+        )
+    return redirect(member.level)
