@@ -5,7 +5,6 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= danvan.settings.dev
 
 .PHONY: install run test lint typecheck test-pg e2e bench clean
 
@@ -41,12 +40,13 @@ typecheck: install
 # Lint, types and the whole suite on SQLite, in parallel. Browser tests skip
 # themselves where Chromium is absent.
 test: lint typecheck
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 danvan
+	$(BIN)/pytest e2e
 
 # The suite against PostgreSQL (DATABASE_URL, default: a local server with trust auth).
 test-pg: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/danvan} \
-	  $(BIN)/pytest -n 2 --dist loadgroup danvan
+	  $(BIN)/pytest -n 2 danvan
 
 e2e: install
 	$(BIN)/pytest -m browser e2e

@@ -36,7 +36,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     reason = None
     if not Path(CHROMIUM).exists():
-        reason = f"Chromium không có tại {CHROMIUM} (apt-get install chromium): bỏ qua kiểm thử trình duyệt"
+        reason = (
+            f"Chromium không có tại {CHROMIUM} (apt-get install chromium):"
+            " bỏ qua kiểm thử trình duyệt"
+        )
     else:
         try:
             import playwright.sync_api  # noqa: F401
@@ -45,8 +48,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "e2e" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-            # One xdist worker runs all browser tests (they share the live server).
-            item.add_marker(pytest.mark.xdist_group("browser"))
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
 
@@ -62,7 +63,11 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, live_server: Any) -> Iterator[Any]:
+def page(browser: Any, live_server: Any, django_db_blocker: Any) -> Iterator[Any]:
+    # live_server tests flush the database after each test: put the unit tree back
+    # (load_units is idempotent). make test runs e2e/ in its own process for this reason.
+    with django_db_blocker.unblock():
+        call_command("load_units", verbosity=0)
     context = browser.new_context(base_url=live_server.url, locale="vi-VN")
     page = context.new_page()
     external: list[str] = []
@@ -75,15 +80,6 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     yield page
     context.close()
     assert not external, f"the page made external network requests: {external}"
-
-
-@pytest.fixture(autouse=True)
-def _restore_unit_tree(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iterator[None]:
-    """live_server tests flush the database afterwards; put the unit tree back for later tests."""
-    yield
-    if "live_server" in request.fixturenames:
-        with django_db_blocker.unblock():
-            call_command("load_units", verbosity=0)
 
 
 def screenshot(page: Any, name: str) -> Path:

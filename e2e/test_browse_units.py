@@ -31,7 +31,7 @@ def _login(page: Any, username: str) -> None:
 
 
 def test_admin_browses_thai_nguyen_to_villages(page: Any) -> None:
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", force=True, verbosity=0)
     _login(page, "admin")
     # Administrators must pass the second factor first.
     page.wait_for_url("**/xac-thuc-hai-buoc/**")
@@ -63,7 +63,7 @@ def test_admin_browses_thai_nguyen_to_villages(page: Any) -> None:
 
 
 def test_tree_search_ignores_diacritics(page: Any) -> None:
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", force=True, verbosity=0)
     _login(page, "tinh.canbo")
     page.wait_for_url(lambda url: "dang-nhap" not in url)
     page.goto("/don-vi/")
