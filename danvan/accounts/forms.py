@@ -11,24 +11,10 @@ from django.db import transaction
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from danvan.core.forms import BootstrapMixin
+
 from . import services
 from .tasks import send_email
-
-
-class BootstrapMixin:
-    """Give every widget the Bootstrap class that includes/form.html expects."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():  # type: ignore[attr-defined]
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 class LoginForm(BootstrapMixin, auth_forms.AuthenticationForm):

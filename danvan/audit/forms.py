@@ -10,6 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from danvan.core.errors import NotFound
+from danvan.core.forms import DateInput
 from danvan.units import selectors as unit_selectors
 from danvan.units.models import Unit
 
@@ -28,13 +29,6 @@ def record_kind_choices() -> list[tuple[str, StrOrPromise]]:
         if model.__module__.startswith("danvan.") and model._meta.label_lower != "audit.auditevent"
     ]
     return [("", _("Tất cả")), *sorted(choices, key=lambda c: c[1])]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d", attrs={"class": "form-control"})
 
 
 class AuditFilterForm(forms.Form):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core import exceptions as django_exceptions
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from danvan.core.errors import PermissionDenied
+from danvan.core.http import paginate
 
 from . import selectors
 from .forms import AuditFilterForm
@@ -39,11 +39,5 @@ def event_list(request: HttpRequest) -> HttpResponse:
             date_from=filters.get("date_from"),
             date_to=filters.get("date_to"),
         )
-    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "audit/list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
-    )
+    page, query = paginate(request, events, EVENTS_PER_PAGE)
+    return render(request, "audit/list.html", {"form": form, "page": page, "query": query})

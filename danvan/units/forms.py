@@ -10,7 +10,8 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from danvan.core.errors import DomainError, NotFound
+from danvan.core.errors import NotFound
+from danvan.core.forms import BootstrapMixin, DateInput
 
 from . import selectors
 from .models import (
@@ -35,38 +36,8 @@ if TYPE_CHECKING:  # django-stubs-ext is a development dependency
     from django_stubs_ext import StrOrPromise
 
 
-class BootstrapMixin:
-    """Give every widget the Bootstrap class it needs (no inline styles: the CSP forbids them)."""
-
-    fields: dict[str, forms.Field]
-
-    def _style_widgets(self) -> None:
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
 def _date_field(label: StrOrPromise, *, required: bool = False) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DateInput())
-
-
-def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
-    """Show a service's refusal beside the field it names, or in the summary."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
 
 
 def child_kinds(parent: Unit) -> list[tuple[str, str]]:
@@ -116,7 +87,6 @@ class UnitCreateForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, parent: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = child_kinds(parent)  # type: ignore[attr-defined]
-        self._style_widgets()
 
     def clean_code(self) -> str:
         return _clean_code(self.cleaned_data.get("code", ""))
@@ -152,7 +122,6 @@ class UnitEditForm(BootstrapMixin, forms.Form):
             del self.fields["valid_to"]
         if unit.kind != UnitKind.VILLAGE:
             del self.fields["households"]
-        self._style_widgets()
 
     def clean_code(self) -> str:
         return _clean_code(self.cleaned_data.get("code", ""))
@@ -191,7 +160,6 @@ class SuccessionForm(BootstrapMixin, forms.Form):
         kwargs.setdefault("initial", {"predecessors": unit.code})
         super().__init__(*args, **kwargs)
         self.actor, self.unit = actor, unit
-        self._style_widgets()
 
     def _units(self, field: str) -> list[Unit]:
         codes = _codes(self.cleaned_data.get(field, ""))
@@ -229,10 +197,6 @@ class OfficialForm(BootstrapMixin, forms.ModelForm):
             "position": {"required": _("Nhập chức vụ.")},
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._style_widgets()
-
 
 class OfficialChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
@@ -254,7 +218,6 @@ class SteeringAddForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, actor: Any, level: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["official"].queryset = selectors.official_list(actor=actor, unit=level)  # type: ignore[attr-defined]
-        self._style_widgets()
 
 
 class SteeringEndForm(BootstrapMixin, forms.Form):
@@ -263,7 +226,6 @@ class SteeringEndForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"end_date": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self._style_widgets()
 
 
 class UnitSearchForm(forms.Form):
@@ -285,7 +247,6 @@ class OfficialFilterForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
-        self._style_widgets()
 
     def clean_unit(self) -> Unit | None:
         code = (self.cleaned_data.get("unit") or "").strip()

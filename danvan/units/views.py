@@ -7,14 +7,10 @@ service comes back with HTTP 400 and the message beside its field.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import exceptions as django_exceptions
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.core.errors import DomainError, NotFound, PermissionDenied
+from danvan.core.forms import add_domain_error
+from danvan.core.http import domain_http, paginate
 
 from . import selectors, services
 from .forms import (
@@ -34,30 +32,12 @@ from .forms import (
     UnitCreateForm,
     UnitEditForm,
     UnitSearchForm,
-    add_domain_error,
     child_kinds,
 )
 from .models import LEVEL_KINDS, Succession, Unit, UnitKind
 
 SEARCH_LIMIT = 100
 OFFICIALS_PER_PAGE = 50
-
-View = Callable[..., HttpResponse]
-
-
-def domain_http(view: View) -> View:
-    """Answer the policy module's refusals over HTTP: out of sight 404, not allowed 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except PermissionDenied as exc:
-            raise django_exceptions.PermissionDenied(exc.message) from exc
-
-    return wrapper
 
 
 def _render_form(
@@ -279,16 +259,14 @@ def officials(request: HttpRequest) -> HttpResponse:
         rows = selectors.official_list(actor=request.user).none()
     else:
         rows = selectors.official_list(actor=request.user, unit=unit, q=q or None)
-    page = Paginator(rows, OFFICIALS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, rows, OFFICIALS_PER_PAGE)
     return render(
         request,
         "units/officials.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "filter_unit": unit,
         },
     )

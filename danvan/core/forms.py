@@ -1,0 +1,49 @@
+"""Form pieces every app's forms share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from .errors import DomainError
+
+
+class BootstrapMixin:
+    """Give every widget the Bootstrap class includes/form.html expects (no inline styles: CSP)."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+    def style_widgets(self) -> None:
+        """Style the fields; call again after adding fields in a subclass's __init__."""
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            classes = widget.attrs.get("class", "").split()
+            if css not in classes:
+                classes.append(css)
+            widget.attrs["class"] = " ".join(classes)
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; ISO values so it can read them back."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
+    """Show a service's refusal beside the field it names, or in the summary."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)

@@ -1,0 +1,39 @@
+"""Answering domain errors and paging lists over HTTP, the same way in every app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core import exceptions as django_exceptions
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from .errors import NotFound, PermissionDenied
+
+View = Callable[..., HttpResponse]
+
+
+def domain_http(view: View) -> View:
+    """Answer the policy module's refusals: out of sight 404 (like missing), not allowed 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except PermissionDenied as exc:
+            raise django_exceptions.PermissionDenied(exc.message) from exc
+
+    return wrapper
+
+
+def paginate(request: HttpRequest, rows: QuerySet[Any], per_page: int) -> tuple[Page[Any], str]:
+    """The requested page of *rows* and the query string without `page`, for the pager links."""
+    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
