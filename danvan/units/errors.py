@@ -7,6 +7,7 @@ from danvan.core.errors import DomainError
 
 class UnitError(StrEnum):
     DUPLICATE_CODE = "unit_duplicate_code"
+    BAD_CODE = "unit_bad_code"
     UNKNOWN_UNIT = "unit_unknown"
     BAD_PARENT_KIND = "unit_bad_parent_kind"
     CYCLE = "unit_cycle"

@@ -6,7 +6,6 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,14 +21,6 @@ from .models import (
     Succession,
     Unit,
     UnitKind,
-)
-
-# Codes appear in URLs (/don-vi/<code>/) and in the API, so they stay URL-safe,
-# and the words the unit pages use as path segments cannot become codes.
-RESERVED_CODES = frozenset({"can-bo", "ban-chi-dao"})
-code_validator = RegexValidator(
-    r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
-    _("Mã chỉ gồm chữ cái không dấu, chữ số, dấu chấm, gạch ngang, gạch dưới."),
 )
 
 if TYPE_CHECKING:  # django-stubs-ext is a development dependency
@@ -50,13 +41,6 @@ def child_kinds(parent: Unit) -> list[tuple[str, str]]:
     ]
 
 
-def _clean_code(value: str) -> str:
-    value = (value or "").strip()
-    if value.lower() in RESERVED_CODES:
-        raise forms.ValidationError(_("Mã “%(code)s” không dùng được."), params={"code": value})
-    return value
-
-
 class UnitCreateForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Loại đơn vị"))
     name = forms.CharField(
@@ -68,7 +52,6 @@ class UnitCreateForm(BootstrapMixin, forms.Form):
         label=_("Mã đơn vị"),
         max_length=32,
         required=False,
-        validators=[code_validator],
         help_text=_("Để trống để hệ thống tự đặt mã."),
     )
     division_type = forms.CharField(
@@ -88,15 +71,12 @@ class UnitCreateForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = child_kinds(parent)  # type: ignore[attr-defined]
 
-    def clean_code(self) -> str:
-        return _clean_code(self.cleaned_data.get("code", ""))
-
 
 class UnitEditForm(BootstrapMixin, forms.Form):
     name = forms.CharField(
         label=_("Tên đơn vị"), max_length=255, error_messages={"required": _("Nhập tên đơn vị.")}
     )
-    code = forms.CharField(label=_("Mã đơn vị"), max_length=32, validators=[code_validator])
+    code = forms.CharField(label=_("Mã đơn vị"), max_length=32)
     division_type = forms.CharField(label=_("Loại hình"), max_length=64, required=False)
     households = forms.IntegerField(label=_("Số hộ gia đình"), required=False)
     valid_from = _date_field(_("Hiệu lực từ ngày"))
@@ -122,9 +102,6 @@ class UnitEditForm(BootstrapMixin, forms.Form):
             del self.fields["valid_to"]
         if unit.kind != UnitKind.VILLAGE:
             del self.fields["households"]
-
-    def clean_code(self) -> str:
-        return _clean_code(self.cleaned_data.get("code", ""))
 
     def changes(self) -> dict[str, Any]:
         """Keyword arguments for services.unit_update: only the fields on this form."""

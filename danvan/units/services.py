@@ -8,6 +8,7 @@ audit trail.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -85,7 +86,22 @@ def _validate_fields(kind: str, households: int | None, valid_from: Any, valid_t
         )
 
 
+# Codes appear in URLs (/don-vi/<code>/) and in the API, so they stay URL-safe,
+# and the words the unit pages use as path segments cannot become codes.
+_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+RESERVED_CODES = frozenset({"can-bo", "ban-chi-dao"})
+
+
 def _check_code_free(code: str, *, exclude_pk: int | None = None) -> None:
+    if not _CODE_PATTERN.match(code):
+        raise unit_error(
+            UnitError.BAD_CODE,
+            f"Mã “{code}” không hợp lệ: chỉ gồm chữ cái không dấu, chữ số, dấu chấm, gạch ngang,"
+            " gạch dưới (tối đa 32 ký tự).",
+            field="code",
+        )
+    if code.lower() in RESERVED_CODES:
+        raise unit_error(UnitError.BAD_CODE, f"Mã “{code}” không dùng được.", field="code")
     qs = Unit.objects.filter(code=code)
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)

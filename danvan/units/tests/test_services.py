@@ -150,3 +150,15 @@ def test_succession_rules(system_admin, thai_nguyen: Unit) -> None:
     assert a.valid_to == dt.date(2025, 12, 31)
     assert selectors.restated_units(a) == [c]
     assert Unit.objects.count() == before
+
+
+@pytest.mark.parametrize("code", ["can-bo", "BAN-CHI-DAO", "có dấu", "a/b", "-x", "x" * 33])
+def test_unit_codes_must_be_url_safe_and_not_reserved(commune: Unit, code: str) -> None:
+    before = Unit.objects.count()
+    with pytest.raises(DomainError) as exc:
+        services.unit_create(
+            actor=None, parent=commune, kind=UnitKind.AGENCY, name="Cơ quan", code=code
+        )
+    assert exc.value.code == "unit_bad_code"
+    assert exc.value.field == "code"
+    assert Unit.objects.count() == before
