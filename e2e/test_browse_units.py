@@ -75,3 +75,31 @@ def test_tree_search_ignores_diacritics(page: Any) -> None:
     box.press("Enter")
     page.get_by_role("link", name=expected.name, exact=True).first.wait_for()
     screenshot(page, "search-without-diacritics")
+
+
+def test_tree_expands_and_collapses_by_keyboard(page: Any) -> None:
+    call_command("seed_demo", force=True, verbosity=0)
+    _login(page, "tinh.canbo")
+    page.wait_for_url(lambda url: "dang-nhap" not in url)
+    page.goto("/don-vi/")
+    province = Unit.objects.get(code="19")
+    toggle = page.locator(f"#toggle-{province.pk}")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    first_commune = (
+        Unit.objects.filter(parent=province, valid_to__isnull=True).order_by("name_folded").first()
+    )
+    assert first_commune is not None
+    children = page.locator(f"#children-{province.pk}")
+    children.get_by_role("link", name=first_commune.name, exact=True).first.wait_for()
+    toggle = page.locator(f"#toggle-{province.pk}")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    assert toggle.locator(".when-open").is_visible()
+    toggle.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        f"document.querySelector('#toggle-{province.pk}').getAttribute('aria-expanded') === 'false'"
+    )
+    children.wait_for(state="hidden")
+    assert toggle.locator(".when-closed").is_visible()
+    screenshot(page, "tree-collapsed")
