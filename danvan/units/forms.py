@@ -108,6 +108,28 @@ class UnitEditForm(BootstrapMixin, forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k in self.fields}
 
 
+class UnitMoveForm(BootstrapMixin, forms.Form):
+    new_parent = forms.CharField(
+        label=_("Mã đơn vị cấp trên mới"),
+        max_length=32,
+        help_text=_("Ví dụ: mã của xã, phường hoặc của tỉnh mà đơn vị sẽ trực thuộc."),
+        error_messages={"required": _("Nhập mã đơn vị cấp trên mới.")},
+    )
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
+    def clean_new_parent(self) -> Unit:
+        code = self.cleaned_data["new_parent"].strip()
+        try:
+            return selectors.unit_get(actor=self.actor, code=code)
+        except NotFound as exc:
+            raise forms.ValidationError(
+                _("Không tìm thấy đơn vị mã “%(code)s”."), params={"code": code}
+            ) from exc
+
+
 _CODE_SPLIT = re.compile(r"[\s,;]+")
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<str:code>/con/", views.children, name="children"),
     path("<str:code>/them/", views.create_child, name="create_child"),
     path("<str:code>/sua/", views.edit, name="edit"),
+    path("<str:code>/chuyen/", views.move, name="move"),
     path("<str:code>/sap-nhap/", views.succession, name="succession"),
     path("<str:code>/can-bo/them/", views.official_create, name="official_create"),
     path("<str:code>/ban-chi-dao/them/", views.steering_add, name="steering_add"),

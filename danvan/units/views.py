@@ -31,6 +31,7 @@ from .forms import (
     SuccessionForm,
     UnitCreateForm,
     UnitEditForm,
+    UnitMoveForm,
     UnitSearchForm,
     child_kinds,
 )
@@ -131,6 +132,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         and bool(child_kinds(unit))
         and policies.has_perm(user, Perm.UNIT_CREATE_CHILD, unit),
         "edit": policies.has_perm(user, Perm.UNIT_CHANGE, unit),
+        "move": current and not is_level and policies.has_perm(user, Perm.UNIT_MOVE, unit),
         "succession": current and policies.has_perm(user, Perm.SUCCESSION_RECORD, unit),
         "official": policies.has_perm(user, Perm.OFFICIAL_MANAGE, unit),
         "steering": is_level and current and policies.has_perm(user, Perm.STEERING_MANAGE, unit),
@@ -206,6 +208,39 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
             return redirect(unit)
     return _render_form(
         request, "units/unit_form.html", {"unit": unit, "title": _("Sửa thông tin đơn vị")}, form
+    )
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def move(request: HttpRequest, code: str) -> HttpResponse:
+    """Attach an organization (not a province or commune) under another level."""
+    unit = selectors.unit_get(actor=request.user, code=code)
+    if unit.kind in LEVEL_KINDS:
+        # Administrative units change place only by a recorded merge or split.
+        raise Http404
+    policies.require(request.user, Perm.UNIT_MOVE, unit)
+    form = UnitMoveForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_move(
+                actor=request.user, unit=unit, new_parent=form.cleaned_data["new_parent"]
+            )
+        except NotFound as exc:
+            form.add_error("new_parent", exc.message)
+        except PermissionDenied:
+            raise
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Đã chuyển đơn vị."))
+            return redirect(unit)
+    return _render_form(
+        request,
+        "units/unit_form.html",
+        {"unit": unit, "title": _("Chuyển sang đơn vị cấp trên khác")},
+        form,
     )
 
 
