@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from danvan.audit import services as audit
@@ -32,7 +33,9 @@ def user_create(
 ) -> User:
     if User.objects.filter(username=username).exists():
         raise DomainError(
-            "user_exists", f"Tên đăng nhập “{username}” đã được dùng.", field="username"
+            "user_exists",
+            _("Tên đăng nhập “%(username)s” đã được dùng.") % {"username": username},
+            field="username",
         )
     user = User(username=username, full_name=full_name, email=email)
     if password:
@@ -47,17 +50,17 @@ def user_create(
 @transaction.atomic
 def grant_create(*, actor: Any, user: User, role: str, unit: Unit | None) -> RoleGrant:
     if role not in Role.values:
-        raise DomainError("grant_bad_role", "Vai trò không hợp lệ.", field="role")
+        raise DomainError("grant_bad_role", _("Vai trò không hợp lệ."), field="role")
     if role == Role.SYSTEM_ADMIN:
         if unit is not None:
             raise DomainError(
-                "grant_bad_unit", "Quản trị hệ thống không gắn với đơn vị.", field="unit"
+                "grant_bad_unit", _("Quản trị hệ thống không gắn với đơn vị."), field="unit"
             )
         if actor is not None and not policies.is_system_admin(actor):
-            raise DomainError("permission_denied", "Chỉ quản trị hệ thống được cấp vai trò này.")
+            raise DomainError("permission_denied", _("Chỉ quản trị hệ thống được cấp vai trò này."))
     else:
         if unit is None:
-            raise DomainError("grant_bad_unit", "Cần chọn đơn vị cho vai trò.", field="unit")
+            raise DomainError("grant_bad_unit", _("Cần chọn đơn vị cho vai trò."), field="unit")
         if actor is not None:
             policies.require(actor, Perm.GRANT_MANAGE, unit)
     grant, created = RoleGrant.objects.get_or_create(
@@ -78,7 +81,7 @@ def grant_revoke(*, actor: Any, grant: RoleGrant) -> None:
         if grant.unit is None:
             if not policies.is_system_admin(actor):
                 raise DomainError(
-                    "permission_denied", "Chỉ quản trị hệ thống được thu hồi vai trò này."
+                    "permission_denied", _("Chỉ quản trị hệ thống được thu hồi vai trò này.")
                 )
         else:
             policies.require(actor, Perm.GRANT_MANAGE, grant.unit)
@@ -96,7 +99,7 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """Create an API token for *actor*; the secret is returned once and never stored."""
     name = name.strip()
     if not name:
-        raise DomainError("token_name_required", "Cần đặt tên cho mã truy cập.", field="name")
+        raise DomainError("token_name_required", _("Cần đặt tên cho mã truy cập."), field="name")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=actor, name=name[:100], prefix=raw[:10], key_hash=hash_token(raw)
@@ -108,7 +111,7 @@ def token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
 @transaction.atomic
 def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     if token.user_id != actor.pk:
-        raise DomainError("not_found", "Không tìm thấy mã truy cập.")
+        raise DomainError("not_found", _("Không tìm thấy mã truy cập."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
@@ -160,7 +163,7 @@ def totp_device_start(*, actor: User) -> TOTPDevice:
     code, so reloading the page does not invalidate what the app already holds.
     """
     if TOTPDevice.objects.filter(user=actor, confirmed=True).exists():
-        raise DomainError("totp_exists", "Tài khoản đã bật xác thực hai bước.")
+        raise DomainError("totp_exists", _("Tài khoản đã bật xác thực hai bước."))
     device = TOTPDevice.objects.filter(user=actor, confirmed=False).order_by("-pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=actor, name="default", confirmed=False)
@@ -181,10 +184,12 @@ def totp_device_confirm(*, actor: User, device: TOTPDevice, token: str) -> TOTPD
     and the failure counter that throttles guessing must survive that rollback.
     """
     if device.user_id != actor.pk or device.confirmed:
-        raise DomainError("not_found", "Không tìm thấy thiết bị xác thực.")
+        raise DomainError("not_found", _("Không tìm thấy thiết bị xác thực."))
     token = token.strip().replace(" ", "")
     if not token.isdigit() or not device.verify_token(token):
-        raise DomainError("totp_invalid", "Mã xác thực không đúng hoặc đã hết hạn.", field="token")
+        raise DomainError(
+            "totp_invalid", _("Mã xác thực không đúng hoặc đã hết hạn."), field="token"
+        )
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])

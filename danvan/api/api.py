@@ -8,6 +8,7 @@ interactive docs at /api/v1/docs.
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
 from ninja.renderers import JSONRenderer
 
@@ -50,7 +51,7 @@ _fallback = Router()
     ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False
 )
 def unknown_path(request: HttpRequest, rest: str) -> None:
-    raise NotFound("Không có địa chỉ API này.", code="endpoint_not_found")
+    raise NotFound(_("Không có địa chỉ API này."), code="endpoint_not_found")
 
 
 api.add_router("", _fallback)

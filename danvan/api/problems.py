@@ -10,31 +10,36 @@ build error responses themselves.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from danvan.core.errors import DomainError
 
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency
+    from django_stubs_ext import StrOrPromise
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 # Short Vietnamese titles per HTTP status (RFC 7807 "title": the same for every
 # occurrence of the problem type).
-TITLES: dict[int, str] = {
-    400: "Yêu cầu không hợp lệ",
-    401: "Chưa xác thực",
-    403: "Không có quyền",
-    404: "Không tìm thấy",
-    405: "Phương thức không được hỗ trợ",
-    422: "Dữ liệu không hợp lệ",
-    429: "Quá nhiều yêu cầu",
+TITLES: dict[int, StrOrPromise] = {
+    400: gettext_lazy("Yêu cầu không hợp lệ"),
+    401: gettext_lazy("Chưa xác thực"),
+    403: gettext_lazy("Không có quyền"),
+    404: gettext_lazy("Không tìm thấy"),
+    405: gettext_lazy("Phương thức không được hỗ trợ"),
+    422: gettext_lazy("Dữ liệu không hợp lệ"),
+    429: gettext_lazy("Quá nhiều yêu cầu"),
 }
 
-AUTHENTICATION_DETAIL = "Cần xác thực: thiếu hoặc sai mã truy cập."
-VALIDATION_DETAIL = "Dữ liệu không hợp lệ."
+AUTHENTICATION_DETAIL = gettext_lazy("Cần xác thực: thiếu hoặc sai mã truy cập.")
+VALIDATION_DETAIL = gettext_lazy("Dữ liệu không hợp lệ.")
 
 
 def problem_type(code: str) -> str:
@@ -52,7 +57,7 @@ def problem_response(
 ) -> HttpResponse:
     body: dict[str, Any] = {
         "type": problem_type(code),
-        "title": TITLES.get(status, "Lỗi"),
+        "title": str(TITLES.get(status, _("Lỗi"))),
         "status": status,
         "detail": detail,
         "code": code,
@@ -70,28 +75,29 @@ def problem_response(
 
 
 # Vietnamese messages for the pydantic error types that query and path parameters
-# can produce. Placeholders are filled from the error's ``ctx``.
-_FIELD_MESSAGES: dict[str, str] = {
-    "missing": "Thiếu giá trị bắt buộc.",
-    "enum": "Giá trị “{input}” không hợp lệ; chọn một trong: {expected}.",
-    "literal_error": "Giá trị “{input}” không hợp lệ; chọn một trong: {expected}.",
-    "int_parsing": "Phải là một số nguyên.",
-    "int_type": "Phải là một số nguyên.",
-    "int_from_float": "Phải là một số nguyên.",
-    "bool_parsing": "Phải là true hoặc false.",
-    "bool_type": "Phải là true hoặc false.",
-    "date_parsing": "Phải là ngày theo dạng YYYY-MM-DD.",
-    "date_from_datetime_parsing": "Phải là ngày theo dạng YYYY-MM-DD.",
-    "greater_than_equal": "Phải lớn hơn hoặc bằng {ge}.",
-    "greater_than": "Phải lớn hơn {gt}.",
-    "less_than_equal": "Phải nhỏ hơn hoặc bằng {le}.",
-    "less_than": "Phải nhỏ hơn {lt}.",
-    "string_too_long": "Dài tối đa {max_length} ký tự.",
-    "string_too_short": "Cần ít nhất {min_length} ký tự.",
-    "string_type": "Phải là một chuỗi ký tự.",
-    "json_invalid": "Nội dung JSON không hợp lệ.",
+# can produce. Placeholders are filled from the error's ``ctx`` (str.format names,
+# which translations must keep).
+_FIELD_MESSAGES: dict[str, StrOrPromise] = {
+    "missing": gettext_lazy("Thiếu giá trị bắt buộc."),
+    "enum": gettext_lazy("Giá trị “{input}” không hợp lệ; chọn một trong: {expected}."),
+    "literal_error": gettext_lazy("Giá trị “{input}” không hợp lệ; chọn một trong: {expected}."),
+    "int_parsing": gettext_lazy("Phải là một số nguyên."),
+    "int_type": gettext_lazy("Phải là một số nguyên."),
+    "int_from_float": gettext_lazy("Phải là một số nguyên."),
+    "bool_parsing": gettext_lazy("Phải là true hoặc false."),
+    "bool_type": gettext_lazy("Phải là true hoặc false."),
+    "date_parsing": gettext_lazy("Phải là ngày theo dạng YYYY-MM-DD."),
+    "date_from_datetime_parsing": gettext_lazy("Phải là ngày theo dạng YYYY-MM-DD."),
+    "greater_than_equal": gettext_lazy("Phải lớn hơn hoặc bằng {ge}."),
+    "greater_than": gettext_lazy("Phải lớn hơn {gt}."),
+    "less_than_equal": gettext_lazy("Phải nhỏ hơn hoặc bằng {le}."),
+    "less_than": gettext_lazy("Phải nhỏ hơn {lt}."),
+    "string_too_long": gettext_lazy("Dài tối đa {max_length} ký tự."),
+    "string_too_short": gettext_lazy("Cần ít nhất {min_length} ký tự."),
+    "string_type": gettext_lazy("Phải là một chuỗi ký tự."),
+    "json_invalid": gettext_lazy("Nội dung JSON không hợp lệ."),
 }
-_FALLBACK_MESSAGE = "Giá trị không hợp lệ."
+_FALLBACK_MESSAGE = gettext_lazy("Giá trị không hợp lệ.")
 # Locations ninja puts first in ``loc``: where the value came from.
 _LOCATIONS = {"query", "path", "body", "header", "cookie", "form", "file"}
 
@@ -103,7 +109,7 @@ def _expected_list(expected: str) -> str:
 
 def field_message(error: dict[str, Any], submitted: str | None = None) -> str:
     code = str(error.get("type", ""))
-    template = _FIELD_MESSAGES.get(code, _FALLBACK_MESSAGE)
+    template = str(_FIELD_MESSAGES.get(code, _FALLBACK_MESSAGE))
     if code in ("enum", "literal_error") and submitted is None:
         template = template.replace("“{input}” ", "")
     params: dict[str, Any] = dict(error.get("ctx") or {})
@@ -113,7 +119,7 @@ def field_message(error: dict[str, Any], submitted: str | None = None) -> str:
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
-        return _FALLBACK_MESSAGE
+        return str(_FALLBACK_MESSAGE)
 
 
 def field_errors(request: HttpRequest, errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -160,7 +166,7 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
     return problem_response(
         status=422,
         code="validation_error",
-        detail=VALIDATION_DETAIL,
+        detail=str(VALIDATION_DETAIL),
         errors=field_errors(request, exc.errors),
     )
 
@@ -170,7 +176,7 @@ def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> Htt
     return problem_response(
         status=401,
         code="not_authenticated",
-        detail=AUTHENTICATION_DETAIL,
+        detail=str(AUTHENTICATION_DETAIL),
         headers={"WWW-Authenticate": 'Bearer realm="danvan"'},
     )
 
@@ -178,15 +184,15 @@ def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> Htt
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # Raised by ninja itself: a failed CSRF check (403) or throttling (429).
     details = {
-        403: ("forbidden", "Yêu cầu bị từ chối (kiểm tra CSRF không đạt)."),
-        429: ("throttled", "Quá nhiều yêu cầu; vui lòng thử lại sau."),
+        403: ("forbidden", _("Yêu cầu bị từ chối (kiểm tra CSRF không đạt).")),
+        429: ("throttled", _("Quá nhiều yêu cầu; vui lòng thử lại sau.")),
     }
-    code, detail = details.get(exc.status_code, ("http_error", "Yêu cầu không hợp lệ."))
+    code, detail = details.get(exc.status_code, ("http_error", _("Yêu cầu không hợp lệ.")))
     return problem_response(status=exc.status_code, code=code, detail=detail)
 
 
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return problem_response(status=404, code="not_found", detail="Không tìm thấy.")
+    return problem_response(status=404, code="not_found", detail=_("Không tìm thấy."))
 
 
 def install_handlers(api: NinjaAPI) -> None:

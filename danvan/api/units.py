@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -39,7 +40,8 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> QuerySet[Uni
             parent = selectors.unit_get(actor=actor, code=filters.parent)
         except NotFound:
             raise NotFound(
-                f"Không tìm thấy đơn vị cha mã “{filters.parent}”.", code="parent_not_found"
+                _("Không tìm thấy đơn vị cha mã “%(code)s”.") % {"code": filters.parent},
+                code="parent_not_found",
             ) from None
     return selectors.unit_list(
         actor=actor,
@@ -62,7 +64,9 @@ def unit_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     try:
         unit = selectors.unit_get(actor=actor, code=code)
     except NotFound:
-        raise NotFound(f"Không tìm thấy đơn vị mã “{code}”.", code="unit_not_found") from None
+        raise NotFound(
+            _("Không tìm thấy đơn vị mã “%(code)s”.") % {"code": code}, code="unit_not_found"
+        ) from None
     return {
         **UnitOut.from_orm(unit).model_dump(),
         "parent": unit.parent,

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency
+    from django_stubs_ext import StrOrPromise
+
+# Default messages, translated when an error is raised (not when this module is imported).
+_NOT_FOUND = gettext_lazy("Không tìm thấy.")
+_PERMISSION_DENIED = gettext_lazy("Bạn không có quyền thực hiện thao tác này.")
 
 
 class DomainError(Exception):
@@ -26,12 +35,12 @@ class NotFound(DomainError):
 
     status_code = 404
 
-    def __init__(self, message: str = "Không tìm thấy.", *, code: str = "not_found"):
-        super().__init__(code, message)
+    def __init__(self, message: StrOrPromise = _NOT_FOUND, *, code: str = "not_found"):
+        super().__init__(code, str(message))
 
 
 class PermissionDenied(DomainError):
     status_code = 403
 
-    def __init__(self, message: str = "Bạn không có quyền thực hiện thao tác này."):
-        super().__init__("permission_denied", message)
+    def __init__(self, message: StrOrPromise = _PERMISSION_DENIED):
+        super().__init__("permission_denied", str(message))

@@ -30,6 +30,7 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -431,7 +432,7 @@ class DemoAccount:
 
     @property
     def unit_label(self) -> str:
-        return self.unit.name if self.unit is not None else "Toàn quốc"
+        return self.unit.name if self.unit is not None else _("Toàn quốc")
 
 
 @dataclass
@@ -578,8 +579,10 @@ def demo_seed() -> DemoResult:
     if province is None or None in communes:
         raise DemoError(
             "units_not_loaded",
-            "Chưa có danh mục đơn vị hành chính (tỉnh Thái Nguyên và các xã, phường mẫu)."
-            " Hãy chạy trước: python manage.py load_units",
+            _(
+                "Chưa có danh mục đơn vị hành chính (tỉnh Thái Nguyên và các xã, phường mẫu)."
+                " Hãy chạy trước: python manage.py load_units"
+            ),
         )
     seeder = _Seeder()
     result = seeder.result
@@ -619,7 +622,9 @@ def demo_totp_code(username: str) -> str:
     device = devices.filter(name=TOTP_DEVICE_NAME).first() or devices.first()
     if device is None:
         raise DemoError(
-            "no_totp_device", f"Tài khoản “{username}” không có thiết bị TOTP đã xác nhận."
+            "no_totp_device",
+            _("Tài khoản “%(username)s” không có thiết bị TOTP đã xác nhận.")
+            % {"username": username},
         )
     code = totp(
         device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift

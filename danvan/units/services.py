@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
 
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
@@ -45,12 +46,12 @@ def _check(actor: Any, perm: Perm, unit: Unit | None) -> None:
 def _validate_placement(kind: str, parent: Unit | None) -> None:
     allowed = ALLOWED_PARENT_KINDS.get(kind)
     if allowed is None:
-        raise unit_error(UnitError.BAD_PARENT_KIND, "Loại đơn vị không hợp lệ.", field="kind")
+        raise unit_error(UnitError.BAD_PARENT_KIND, _("Loại đơn vị không hợp lệ."), field="kind")
     if not allowed:
         if parent is not None:
             raise unit_error(
                 UnitError.BAD_PARENT_KIND,
-                "Tỉnh, thành phố không có đơn vị cấp trên.",
+                _("Tỉnh, thành phố không có đơn vị cấp trên."),
                 field="parent",
             )
         return
@@ -58,13 +59,15 @@ def _validate_placement(kind: str, parent: Unit | None) -> None:
         names = ", ".join(str(UnitKind(k).label) for k in allowed)
         raise unit_error(
             UnitError.BAD_PARENT_KIND,
-            f"Đơn vị loại “{UnitKind(kind).label}” phải trực thuộc: {names}.",
+            _("Đơn vị loại “%(kind)s” phải trực thuộc: %(parents)s.")
+            % {"kind": UnitKind(kind).label, "parents": names},
             field="parent",
         )
     if parent.valid_to is not None:
         raise unit_error(
             UnitError.HISTORICAL_PARENT,
-            f"“{parent.name}” đã hết hiệu lực, không thể thêm đơn vị trực thuộc.",
+            _("“%(name)s” đã hết hiệu lực, không thể thêm đơn vị trực thuộc.")
+            % {"name": parent.name},
             field="parent",
         )
 
@@ -73,16 +76,16 @@ def _validate_fields(kind: str, households: int | None, valid_from: Any, valid_t
     if households is not None and kind != UnitKind.VILLAGE:
         raise unit_error(
             UnitError.HOUSEHOLDS_NOT_VILLAGE,
-            "Chỉ thôn, tổ dân phố mới ghi số hộ gia đình.",
+            _("Chỉ thôn, tổ dân phố mới ghi số hộ gia đình."),
             field="households",
         )
     if households is not None and households < 0:
         raise unit_error(
-            UnitError.HOUSEHOLDS_NOT_VILLAGE, "Số hộ không được âm.", field="households"
+            UnitError.HOUSEHOLDS_NOT_VILLAGE, _("Số hộ không được âm."), field="households"
         )
     if valid_from and valid_to and valid_to < valid_from:
         raise unit_error(
-            UnitError.BAD_DATES, "Ngày hết hiệu lực phải sau ngày bắt đầu.", field="valid_to"
+            UnitError.BAD_DATES, _("Ngày hết hiệu lực phải sau ngày bắt đầu."), field="valid_to"
         )
 
 
@@ -96,17 +99,26 @@ def _check_code_free(code: str, *, exclude_pk: int | None = None) -> None:
     if not _CODE_PATTERN.match(code):
         raise unit_error(
             UnitError.BAD_CODE,
-            f"Mã “{code}” không hợp lệ: chỉ gồm chữ cái không dấu, chữ số, dấu chấm, gạch ngang,"
-            " gạch dưới (tối đa 32 ký tự).",
+            _(
+                "Mã “%(code)s” không hợp lệ: chỉ gồm chữ cái không dấu, chữ số, dấu chấm,"
+                " gạch ngang, gạch dưới (tối đa 32 ký tự)."
+            )
+            % {"code": code},
             field="code",
         )
     if code.lower() in RESERVED_CODES:
-        raise unit_error(UnitError.BAD_CODE, f"Mã “{code}” không dùng được.", field="code")
+        raise unit_error(
+            UnitError.BAD_CODE, _("Mã “%(code)s” không dùng được.") % {"code": code}, field="code"
+        )
     qs = Unit.objects.filter(code=code)
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     if qs.exists():
-        raise unit_error(UnitError.DUPLICATE_CODE, f"Mã đơn vị “{code}” đã tồn tại.", field="code")
+        raise unit_error(
+            UnitError.DUPLICATE_CODE,
+            _("Mã đơn vị “%(code)s” đã tồn tại.") % {"code": code},
+            field="code",
+        )
 
 
 def _next_code(parent: Unit | None, kind: str) -> str:
@@ -127,7 +139,9 @@ def _insert(unit: Unit) -> Unit:
             unit.save()
     except IntegrityError as exc:
         raise unit_error(
-            UnitError.DUPLICATE_CODE, f"Mã đơn vị “{unit.code}” đã tồn tại.", field="code"
+            UnitError.DUPLICATE_CODE,
+            _("Mã đơn vị “%(code)s” đã tồn tại.") % {"code": unit.code},
+            field="code",
         ) from exc
     parent_path = unit.parent.path if unit.parent else ""
     unit.path = tree.child_path(parent_path, unit.pk)
@@ -154,7 +168,9 @@ def unit_create(
         _check(actor, Perm.UNIT_CREATE_CHILD, parent)
     name = (name or "").strip()
     if not name:
-        raise unit_error(UnitError.BAD_PARENT_KIND, "Tên đơn vị không được để trống.", field="name")
+        raise unit_error(
+            UnitError.BAD_PARENT_KIND, _("Tên đơn vị không được để trống."), field="name"
+        )
     _validate_placement(kind, parent)
     _validate_fields(kind, households, valid_from, None)
     code = (code or "").strip() or _next_code(parent, kind)
@@ -192,7 +208,7 @@ def unit_update(
     if name is not None:
         if not name.strip():
             raise unit_error(
-                UnitError.BAD_PARENT_KIND, "Tên đơn vị không được để trống.", field="name"
+                UnitError.BAD_PARENT_KIND, _("Tên đơn vị không được để trống."), field="name"
             )
         unit.name = name.strip()
         unit.name_folded = fold(unit.name)
@@ -222,7 +238,7 @@ def unit_move(*, actor: Any, unit: Unit, new_parent: Unit) -> Unit:
     if new_parent.path.startswith(unit.path):
         raise unit_error(
             UnitError.CYCLE,
-            "Không thể đặt một đơn vị trực thuộc chính nó hoặc đơn vị cấp dưới của nó.",
+            _("Không thể đặt một đơn vị trực thuộc chính nó hoặc đơn vị cấp dưới của nó."),
             field="parent",
         )
     _validate_placement(unit.kind, new_parent)
@@ -263,41 +279,44 @@ def succession_record(
     if not resolution_number:
         raise unit_error(
             UnitError.SUCCESSION_NO_RESOLUTION,
-            "Cần ghi số nghị quyết, quyết định sáp nhập hoặc chia tách.",
+            _("Cần ghi số nghị quyết, quyết định sáp nhập hoặc chia tách."),
             field="resolution_number",
         )
     pred_ids = {u.pk for u in predecessors}
     succ_ids = {u.pk for u in successors}
     if len(pred_ids) != len(predecessors) or len(succ_ids) != len(successors):
-        raise unit_error(UnitError.SUCCESSION_SHAPE, "Một đơn vị được chọn hai lần.")
+        raise unit_error(UnitError.SUCCESSION_SHAPE, _("Một đơn vị được chọn hai lần."))
     if kind == Succession.Kind.MERGE and not (len(pred_ids - succ_ids) >= 1 and len(succ_ids) == 1):
         raise unit_error(
             UnitError.SUCCESSION_SHAPE,
-            "Sáp nhập cần một đơn vị sau và ít nhất một đơn vị trước chấm dứt.",
+            _("Sáp nhập cần một đơn vị sau và ít nhất một đơn vị trước chấm dứt."),
         )
     if kind == Succession.Kind.SPLIT and not (len(pred_ids) == 1 and len(succ_ids) >= 2):
         raise unit_error(
-            UnitError.SUCCESSION_SHAPE, "Chia tách cần một đơn vị trước và ít nhất hai đơn vị sau."
+            UnitError.SUCCESSION_SHAPE,
+            _("Chia tách cần một đơn vị trước và ít nhất hai đơn vị sau."),
         )
     if kind not in Succession.Kind.values:
-        raise unit_error(UnitError.SUCCESSION_SHAPE, "Hình thức không hợp lệ.", field="kind")
+        raise unit_error(UnitError.SUCCESSION_SHAPE, _("Hình thức không hợp lệ."), field="kind")
     for pred in predecessors:
         for succ in successors:
             if succ.pk != pred.pk and succ.path.startswith(pred.path):
                 raise unit_error(
                     UnitError.SUCCESSION_INTO_DESCENDANT,
-                    f"Không thể sáp nhập “{pred.name}” vào đơn vị cấp dưới của nó “{succ.name}”.",
+                    _("Không thể sáp nhập “%(unit)s” vào đơn vị cấp dưới của nó “%(child)s”.")
+                    % {"unit": pred.name, "child": succ.name},
                 )
             if pred.pk != succ.pk and pred.path.startswith(succ.path):
                 raise unit_error(
                     UnitError.SUCCESSION_INTO_DESCENDANT,
-                    f"“{succ.name}” là đơn vị cấp trên của “{pred.name}”.",
+                    _("“%(unit)s” là đơn vị cấp trên của “%(child)s”.")
+                    % {"unit": succ.name, "child": pred.name},
                 )
     kinds = {u.kind for u in [*predecessors, *successors]}
     if len(kinds) != 1:
         raise unit_error(
             UnitError.SUCCESSION_KIND_MISMATCH,
-            "Các đơn vị sáp nhập, chia tách phải cùng một loại.",
+            _("Các đơn vị sáp nhập, chia tách phải cùng một loại."),
         )
     for unit in [*predecessors, *successors]:
         if (
@@ -307,14 +326,19 @@ def succession_record(
         ):
             raise unit_error(
                 UnitError.SUCCESSION_BEFORE_EXISTENCE,
-                f"Ngày hiệu lực {effective_date:%d/%m/%Y} không sau ngày thành lập"
-                f" “{unit.name}” ({unit.valid_from:%d/%m/%Y}).",
+                _("Ngày hiệu lực %(date)s không sau ngày thành lập “%(name)s” (%(founded)s).")
+                % {
+                    "date": f"{effective_date:%d/%m/%Y}",
+                    "name": unit.name,
+                    "founded": f"{unit.valid_from:%d/%m/%Y}",
+                },
                 field="effective_date",
             )
         if unit.valid_to is not None and unit.valid_to < effective_date - dt.timedelta(days=1):
             raise unit_error(
                 UnitError.SUCCESSION_AFTER_END,
-                f"“{unit.name}” đã hết hiệu lực từ {unit.valid_to:%d/%m/%Y}.",
+                _("“%(name)s” đã hết hiệu lực từ %(date)s.")
+                % {"name": unit.name, "date": f"{unit.valid_to:%d/%m/%Y}"},
                 field="effective_date",
             )
     succession = Succession.objects.create(
@@ -363,7 +387,9 @@ def official_create(
     _check(actor, Perm.OFFICIAL_MANAGE, unit)
     if term_start and term_end and term_end < term_start:
         raise unit_error(
-            UnitError.BAD_DATES, "Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu.", field="term_end"
+            UnitError.BAD_DATES,
+            _("Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu."),
+            field="term_end",
         )
     official = Official.objects.create(
         unit=unit,
@@ -390,7 +416,9 @@ def official_update(*, actor: Any, official: Official, **fields: Any) -> Officia
         setattr(official, key, value.strip() if isinstance(value, str) else value)
     if official.term_start and official.term_end and official.term_end < official.term_start:
         raise unit_error(
-            UnitError.BAD_DATES, "Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu.", field="term_end"
+            UnitError.BAD_DATES,
+            _("Ngày kết thúc nhiệm kỳ phải sau ngày bắt đầu."),
+            field="term_end",
         )
     official.save()
     audit.record_update(actor=actor, instance=official, before=before)
@@ -411,13 +439,13 @@ def steering_member_add(
     if level.kind not in LEVEL_KINDS:
         raise unit_error(
             UnitError.STEERING_NOT_LEVEL,
-            "Ban Chỉ đạo chỉ lập ở cấp tỉnh hoặc cấp xã.",
+            _("Ban Chỉ đạo chỉ lập ở cấp tỉnh hoặc cấp xã."),
             field="level",
         )
     if not official.unit.path.startswith(level.path):
         raise unit_error(
             UnitError.OFFICIAL_OUT_OF_SCOPE,
-            "Cán bộ phải thuộc đơn vị của cấp này.",
+            _("Cán bộ phải thuộc đơn vị của cấp này."),
             field="official",
         )
     if SteeringCommitteeMember.objects.filter(
@@ -425,7 +453,7 @@ def steering_member_add(
     ).exists():
         raise unit_error(
             UnitError.STEERING_DUPLICATE,
-            "Cán bộ này đã là thành viên Ban Chỉ đạo.",
+            _("Cán bộ này đã là thành viên Ban Chỉ đạo."),
             field="official",
         )
     member = SteeringCommitteeMember.objects.create(
@@ -448,7 +476,7 @@ def steering_member_end(
     before = audit.snapshot(member)
     if member.start_date and end_date < member.start_date:
         raise unit_error(
-            UnitError.BAD_DATES, "Ngày kết thúc phải sau ngày bắt đầu.", field="end_date"
+            UnitError.BAD_DATES, _("Ngày kết thúc phải sau ngày bắt đầu."), field="end_date"
         )
     member.end_date = end_date
     member.save()
@@ -569,7 +597,7 @@ def units_load_historical(*, actor: Any = None) -> int:
         preds = list(Unit.objects.filter(code__in=item["predecessors"]))
         succs = list(Unit.objects.filter(code__in=item["successors"]))
         if len(preds) != len(item["predecessors"]) or len(succs) != len(item["successors"]):
-            raise unit_error(UnitError.UNKNOWN_UNIT, "Thiếu đơn vị cho dữ liệu sáp nhập 2025.")
+            raise unit_error(UnitError.UNKNOWN_UNIT, _("Thiếu đơn vị cho dữ liệu sáp nhập 2025."))
         already = Succession.objects.filter(
             resolution_number=item["resolution_number"], predecessors__in=preds
         ).exists()

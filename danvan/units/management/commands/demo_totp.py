@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from danvan.core.errors import DomainError
 from danvan.units import demo
@@ -13,7 +14,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("username", help="Tên đăng nhập, ví dụ: admin")
+        parser.add_argument("username", help=_("Tên đăng nhập, ví dụ: admin"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

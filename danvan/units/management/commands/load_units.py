@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from danvan.units import services
 
@@ -13,7 +14,15 @@ class Command(BaseCommand):
         successions = services.units_load_historical(actor=None)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Đơn vị hành chính: {result.created} tạo mới, {result.updated} cập nhật,"
-                f" {result.unchanged} không đổi; {successions} sáp nhập/chia tách được ghi nhận."
+                _(
+                    "Đơn vị hành chính: %(created)s tạo mới, %(updated)s cập nhật,"
+                    " %(unchanged)s không đổi; %(successions)s sáp nhập/chia tách được ghi nhận."
+                )
+                % {
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                    "successions": successions,
+                }
             )
         )

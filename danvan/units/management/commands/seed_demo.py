@@ -2,6 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from danvan.core.errors import DomainError
 from danvan.units import demo
@@ -17,14 +18,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Chạy cả khi DEBUG tắt (dữ liệu có mật khẩu công khai: không dùng khi vận hành).",
+            help=_(
+                "Chạy cả khi DEBUG tắt (dữ liệu có mật khẩu công khai: không dùng khi vận hành)."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not options["force"]:
             raise CommandError(
-                "DEBUG đang tắt: seed_demo tạo tài khoản với mật khẩu công khai, không dùng cho"
-                " hệ thống thật. Thêm --force nếu chắc chắn đây là máy trình diễn."
+                _(
+                    "DEBUG đang tắt: seed_demo tạo tài khoản với mật khẩu công khai, không dùng"
+                    " cho hệ thống thật. Thêm --force nếu chắc chắn đây là máy trình diễn."
+                )
             )
         try:
             result = demo.demo_seed()
@@ -35,35 +40,40 @@ class Command(BaseCommand):
         if result.total_created:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Dữ liệu trình diễn: {created['units']} đơn vị, {created['officials']} cán bộ,"
-                    f" {created['steering']} thành viên Ban Chỉ đạo, {created['users']} tài khoản,"
-                    f" {created['grants']} phân quyền, {created['devices']} thiết bị TOTP"
-                    " được tạo mới."
+                    _(
+                        "Dữ liệu trình diễn: %(units)s đơn vị, %(officials)s cán bộ,"
+                        " %(steering)s thành viên Ban Chỉ đạo, %(users)s tài khoản,"
+                        " %(grants)s phân quyền, %(devices)s thiết bị TOTP được tạo mới."
+                    )
+                    % created
                 )
             )
         else:
-            self.stdout.write("Dữ liệu trình diễn đã có sẵn, không tạo thêm gì.")
+            self.stdout.write(_("Dữ liệu trình diễn đã có sẵn, không tạo thêm gì."))
         self._print_accounts(result)
 
     def _print_accounts(self, result: demo.DemoResult) -> None:
-        rows = [("Tài khoản", "Vai trò", "Đơn vị", "Mật khẩu", "Khóa TOTP (base32)")]
+        rows = [(_("Tài khoản"), _("Vai trò"), _("Đơn vị"), _("Mật khẩu"), _("Khóa TOTP (base32)"))]
         rows += [
             (a.username, a.role_label, a.unit_label, result.password, a.totp_secret or "—")
             for a in result.accounts
         ]
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         line = "  ".join("-" * w for w in widths)
-        self.stdout.write("\nTÀI KHOẢN TRÌNH DIỄN")
+        self.stdout.write("\n" + _("TÀI KHOẢN TRÌNH DIỄN"))
         for i, row in enumerate(rows):
             cells = (cell.ljust(w) for cell, w in zip(row, widths, strict=True))
             self.stdout.write("  ".join(cells).rstrip())
             if i == 0:
                 self.stdout.write(line)
         self.stdout.write(
-            "\nQuản trị hệ thống và quản trị đơn vị phải nhập mã xác thực hai lớp (TOTP)."
-            " Thêm khóa trên vào ứng dụng xác thực (Google Authenticator, FreeOTP...),"
-            " quét liên kết otpauth dưới đây, hoặc lấy mã hiện tại bằng:"
-            " python manage.py demo_totp <tài khoản>"
+            "\n"
+            + _(
+                "Quản trị hệ thống và quản trị đơn vị phải nhập mã xác thực hai lớp (TOTP)."
+                " Thêm khóa trên vào ứng dụng xác thực (Google Authenticator, FreeOTP...),"
+                " quét liên kết otpauth dưới đây, hoặc lấy mã hiện tại bằng:"
+                " python manage.py demo_totp <tài khoản>"
+            )
         )
         for a in result.accounts:
             if a.otpauth_uri:
