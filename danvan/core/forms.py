@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 
-from .errors import DomainError
+from .errors import DomainError, NotFound, PermissionDenied
+
+T = TypeVar("T")
 
 
 class BootstrapMixin:
@@ -47,3 +50,19 @@ def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
     """Show a service's refusal beside the field it names, or in the summary."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
+
+
+def apply_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
+    """Run a service for a valid form and return its result.
+
+    A refusal the user can fix (DomainError) goes on the form and None is
+    returned; out-of-sight (NotFound) and not-allowed (PermissionDenied) pass
+    through to the view's HTTP handling.
+    """
+    try:
+        return call()
+    except (NotFound, PermissionDenied):
+        raise
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return None

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.core.errors import DomainError, NotFound, PermissionDenied
-from danvan.core.forms import add_domain_error
+from danvan.core.forms import add_domain_error, apply_service
 from danvan.core.http import domain_http, paginate
 
 from . import selectors, services
@@ -172,13 +172,11 @@ def create_child(request: HttpRequest, code: str) -> HttpResponse:
     policies.require(request.user, Perm.UNIT_CREATE_CHILD, parent)
     form = UnitCreateForm(request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.unit_create(actor=request.user, parent=parent, **form.cleaned_data)
-        except (NotFound, PermissionDenied):
-            raise
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        data = form.cleaned_data
+        unit = apply_service(
+            form, lambda: services.unit_create(actor=request.user, parent=parent, **data)
+        )
+        if unit is not None:
             messages.success(request, _("Đã thêm đơn vị “%(name)s”.") % {"name": unit.name})
             return redirect(unit)
     return _render_form(
@@ -197,15 +195,13 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
     policies.require(request.user, Perm.UNIT_CHANGE, unit)
     form = UnitEditForm(request.POST or None, unit=unit)
     if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.unit_update(actor=request.user, unit=unit, **form.changes())
-        except (NotFound, PermissionDenied):
-            raise
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        changes, current = form.changes(), unit
+        updated = apply_service(
+            form, lambda: services.unit_update(actor=request.user, unit=current, **changes)
+        )
+        if updated is not None:
             messages.success(request, _("Đã lưu thay đổi."))
-            return redirect(unit)
+            return redirect(updated)
     return _render_form(
         request, "units/unit_form.html", {"unit": unit, "title": _("Sửa thông tin đơn vị")}, form
     )
@@ -315,13 +311,11 @@ def official_create(request: HttpRequest, code: str) -> HttpResponse:
     policies.require(request.user, Perm.OFFICIAL_MANAGE, unit)
     form = OfficialForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            official = services.official_create(actor=request.user, unit=unit, **form.cleaned_data)
-        except (NotFound, PermissionDenied):
-            raise
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        data = form.cleaned_data
+        official = apply_service(
+            form, lambda: services.official_create(actor=request.user, unit=unit, **data)
+        )
+        if official is not None:
             messages.success(
                 request, _("Đã thêm cán bộ “%(name)s”.") % {"name": official.full_name}
             )
@@ -340,13 +334,12 @@ def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {name: getattr(official, name) for name in OfficialForm.Meta.fields}
     form = OfficialForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.official_update(actor=request.user, official=official, **form.cleaned_data)
-        except (NotFound, PermissionDenied):
-            raise
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        data = form.cleaned_data
+        saved = apply_service(
+            form,
+            lambda: services.official_update(actor=request.user, official=official, **data),
+        )
+        if saved is not None:
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect(official.unit)
     return _render_form(
@@ -368,13 +361,11 @@ def steering_add(request: HttpRequest, code: str) -> HttpResponse:
     policies.require(request.user, Perm.STEERING_MANAGE, level)
     form = SteeringAddForm(request.POST or None, actor=request.user, level=level)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.steering_member_add(actor=request.user, level=level, **form.cleaned_data)
-        except (NotFound, PermissionDenied):
-            raise
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        data = form.cleaned_data
+        member = apply_service(
+            form, lambda: services.steering_member_add(actor=request.user, level=level, **data)
+        )
+        if member is not None:
             messages.success(request, _("Đã thêm thành viên Ban Chỉ đạo."))
             return redirect(level)
     return _render_form(
