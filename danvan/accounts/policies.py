@@ -31,27 +31,36 @@ class Perm(StrEnum):
     STEERING_MANAGE = "steering.manage"
     AUDIT_VIEW = "audit.view"
     GRANT_MANAGE = "grant.manage"
+    # The "Dân vận khéo" movement (danvan.movement).
+    MOVEMENT_VIEW = "movement.view"
+    MOVEMENT_EDIT = "movement.edit"  # register and carry out the unit's own entries
+    MOVEMENT_MANAGE = "movement.manage"  # the managing body: accept, return, recognize
+    EVALUATION_ADMIN = "evaluation.admin"  # open rounds, confirm results
+    EVALUATION_SCORE = "evaluation.score"  # score in rounds one is a reviewer of
 
 
-_READ = {Perm.UNIT_VIEW, Perm.OFFICIAL_VIEW}
+_READ = {Perm.UNIT_VIEW, Perm.OFFICIAL_VIEW, Perm.MOVEMENT_VIEW}
 _OFFICER = _READ | {
     Perm.UNIT_CREATE_CHILD,
     Perm.UNIT_CHANGE,
     Perm.OFFICIAL_MANAGE,
     Perm.STEERING_MANAGE,
+    Perm.MOVEMENT_EDIT,
+    Perm.MOVEMENT_MANAGE,
 }
 _UNIT_ADMIN = _OFFICER | {
     Perm.UNIT_MOVE,
     Perm.SUCCESSION_RECORD,
     Perm.AUDIT_VIEW,
     Perm.GRANT_MANAGE,
+    Perm.EVALUATION_ADMIN,
 }
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.SYSTEM_ADMIN: frozenset(Perm),
     Role.UNIT_ADMIN: frozenset(_UNIT_ADMIN),
     Role.OFFICER: frozenset(_OFFICER),
-    Role.REVIEWER: frozenset(_READ),
+    Role.REVIEWER: frozenset(_READ | {Perm.EVALUATION_SCORE}),
     Role.INSPECTOR: frozenset(_READ),
     Role.LEADER: frozenset(_READ),
 }
@@ -100,6 +109,21 @@ def has_perm(user: Any, perm: Perm, unit: Unit | None) -> bool:
     # Seeing a unit includes its ancestors, so breadcrumbs and the tree make sense.
     if perm == Perm.UNIT_VIEW and unit is not None:
         return any(g.unit is not None and g.unit.path.startswith(unit.path) for g in grants)
+    return False
+
+
+def has_perm_above(user: Any, perm: Perm, unit: Unit) -> bool:
+    """May *user* do *perm* on *unit* through a grant strictly above it (a managing body)?
+
+    A national grant counts as above every unit.
+    """
+    for grant in grants_of(user):
+        if perm not in ROLE_PERMS[grant.role]:
+            continue
+        if grant.unit is None:
+            return True
+        if unit.path.startswith(grant.unit.path) and unit.path != grant.unit.path:
+            return True
     return False
 
 

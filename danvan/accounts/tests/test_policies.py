@@ -12,16 +12,24 @@ from danvan.units.models import Unit, UnitKind
 
 pytestmark = pytest.mark.django_db
 
-WRITE_PERMS = {Perm.UNIT_CREATE_CHILD, Perm.UNIT_CHANGE, Perm.OFFICIAL_MANAGE, Perm.STEERING_MANAGE}
-ADMIN_PERMS = {Perm.UNIT_MOVE, Perm.SUCCESSION_RECORD, Perm.AUDIT_VIEW, Perm.GRANT_MANAGE}
-READ_PERMS = {Perm.UNIT_VIEW, Perm.OFFICIAL_VIEW}
+WRITE_PERMS = {
+    Perm.UNIT_CREATE_CHILD,
+    Perm.UNIT_CHANGE,
+    Perm.OFFICIAL_MANAGE,
+    Perm.STEERING_MANAGE,
+    Perm.MOVEMENT_EDIT,
+    Perm.MOVEMENT_MANAGE,
+}
+READ_PERMS = {Perm.UNIT_VIEW, Perm.OFFICIAL_VIEW, Perm.MOVEMENT_VIEW}
 
 
 def expected(role: str, perm: Perm) -> bool:
     if role == Role.UNIT_ADMIN:
-        return True
+        return perm != Perm.EVALUATION_SCORE
     if role == Role.OFFICER:
         return perm in READ_PERMS | WRITE_PERMS
+    if role == Role.REVIEWER:
+        return perm in READ_PERMS | {Perm.EVALUATION_SCORE}
     return perm in READ_PERMS
 
 
@@ -81,3 +89,13 @@ def test_visible_units_q_is_subtree_plus_ancestors(thai_nguyen: Unit, commune: U
     assert visible == {thai_nguyen, commune}
     admin = make_user("a", Role.SYSTEM_ADMIN, None)
     assert Unit.objects.filter(policies.visible_units_q(admin)).count() == Unit.objects.count()
+
+
+def test_managing_body_is_strictly_above(thai_nguyen: Unit, commune: Unit) -> None:
+    commune_officer = make_user("xa", Role.OFFICER, commune)
+    province_officer = make_user("tinh", Role.OFFICER, thai_nguyen)
+    assert not policies.has_perm_above(commune_officer, Perm.MOVEMENT_MANAGE, commune)
+    assert policies.has_perm_above(province_officer, Perm.MOVEMENT_MANAGE, commune)
+    assert not policies.has_perm_above(province_officer, Perm.MOVEMENT_MANAGE, thai_nguyen)
+    leader = make_user("ld", Role.LEADER, thai_nguyen)
+    assert not policies.has_perm_above(leader, Perm.MOVEMENT_MANAGE, commune)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MovementConfig(AppConfig):
+    name = "danvan.movement"
+    verbose_name = "Phong trào “Dân vận khéo”"

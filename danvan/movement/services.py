@@ -1,0 +1,412 @@
+"""Every write of the movement: entries, their life cycle, decisions, replication, files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from danvan.accounts import policies
+from danvan.accounts.policies import Perm
+from danvan.audit import services as audit
+from danvan.core import docnumber
+from danvan.core.errors import DomainError, PermissionDenied
+from danvan.core.text import fold
+from danvan.units.models import Unit, UnitKind
+
+from . import workflow
+from .errors import MovementError
+from .models import Attachment, Decision, Entry, EntryEvent, EntryKind, Field, Level, Period, Status
+
+# Fields an owner may change while the entry is still being prepared or carried out.
+EDITABLE_FIELDS = (
+    "kind",
+    "name",
+    "field",
+    "target_group",
+    "goals",
+    "content_method",
+    "start_date",
+    "registration_year",
+    "expected_results",
+    "achieved_results",
+    "money_mobilized",
+    "working_days",
+    "land_donated_m2",
+    "contact_name",
+    "contact_phone",
+)
+EDITABLE_STATES = frozenset(
+    {Status.DRAFT, Status.RETURNED, Status.REGISTERED, Status.ACCEPTED, Status.IN_PROGRESS}
+)
+
+ALLOWED_UPLOAD_TYPES = {
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+    "application/pdf": (".pdf",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+}
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# The first bytes of each allowed type: the declared type alone is not trusted.
+_MAGIC = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "application/pdf": (b"%PDF-",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (b"PK\x03\x04",),
+}
+
+
+def _error(code: MovementError, message: str, *, field: str | None = None) -> DomainError:
+    return DomainError(code.value, message, field=field)
+
+
+def period_for_year(year: int) -> Period:
+    period = Period.objects.filter(start_year__lte=year, end_year__gte=year).first()
+    if period is None:
+        raise _error(
+            MovementError.BAD_YEAR,
+            _("Năm %(year)s không thuộc giai đoạn nào của phong trào.") % {"year": year},
+            field="registration_year",
+        )
+    return period
+
+
+def _validate(data: dict[str, Any]) -> None:
+    if "name" in data and not (data["name"] or "").strip():
+        raise _error(MovementError.BAD_VALUE, _("Nhập tên mô hình, điển hình."), field="name")
+    if "kind" in data and data["kind"] not in EntryKind.values:
+        raise _error(MovementError.BAD_VALUE, _("Loại không hợp lệ."), field="kind")
+    if "field" in data and not isinstance(data["field"], Field):
+        raise _error(MovementError.BAD_VALUE, _("Chọn lĩnh vực."), field="field")
+    for name in ("money_mobilized", "land_donated_m2", "working_days"):
+        value = data.get(name)
+        if value is not None and Decimal(value) < 0:
+            raise _error(MovementError.BAD_VALUE, _("Giá trị không được âm."), field=name)
+    year = data.get("registration_year")
+    if year is not None and not (2000 <= int(year) <= timezone.localdate().year + 1):
+        raise _error(
+            MovementError.BAD_YEAR, _("Năm đăng ký không hợp lệ."), field="registration_year"
+        )
+
+
+def duplicates_of(
+    *, unit: Unit, name: str, period: Period, exclude: Entry | None = None
+) -> list[Entry]:
+    """Entries of the same unit and period whose name matches after folding case,
+    diacritics and "đ" (the duplicate warning shown when registering)."""
+    qs = Entry.objects.filter(unit=unit, period=period, name_folded=fold(name))
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return list(qs.exclude(status__in=[Status.WITHDRAWN]))
+
+
+@transaction.atomic
+def entry_create(
+    *,
+    actor: Any,
+    unit: Unit,
+    kind: str,
+    name: str,
+    field: Field,
+    registration_year: int,
+    co_units: Iterable[Unit] = (),
+    **details: Any,
+) -> Entry:
+    if actor is not None:
+        policies.require(actor, Perm.MOVEMENT_EDIT, unit)
+    if unit.valid_to is not None:
+        raise _error(
+            MovementError.BAD_UNIT,
+            _("“%(unit)s” đã hết hiệu lực, không thể đăng ký mới.") % {"unit": unit.name},
+            field="unit",
+        )
+    unknown = set(details) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"entry_create() got unexpected fields {sorted(unknown)}")
+    data = {"kind": kind, "name": name, "field": field, "registration_year": registration_year}
+    _validate({**data, **details})
+    entry = Entry(
+        unit=unit,
+        kind=kind,
+        name=name.strip(),
+        name_folded=fold(name),
+        field=field,
+        registration_year=registration_year,
+        period=period_for_year(registration_year),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **details,
+    )
+    entry.save()
+    co = [u for u in co_units if u.pk != unit.pk]
+    if co:
+        entry.co_units.set(co)
+    audit.record_create(actor=actor, instance=entry)
+    return entry
+
+
+@transaction.atomic
+def entry_update(
+    *, actor: Any, entry: Entry, co_units: Iterable[Unit] | None = None, **changes: Any
+) -> Entry:
+    if actor is not None:
+        policies.require(actor, Perm.MOVEMENT_EDIT, entry.unit)
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status not in EDITABLE_STATES:
+        raise _error(
+            MovementError.NOT_EDITABLE,
+            _("Không sửa được mô hình ở trạng thái “%(status)s”.")
+            % {"status": entry.get_status_display()},
+        )
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"entry_update() got unexpected fields {sorted(unknown)}")
+    _validate(changes)
+    before = audit.snapshot(entry)
+    for key, value in changes.items():
+        setattr(entry, key, value.strip() if isinstance(value, str) else value)
+    entry.name_folded = fold(entry.name)
+    if "registration_year" in changes:
+        entry.period = period_for_year(entry.registration_year)
+    entry.save()
+    if co_units is not None:
+        entry.co_units.set([u for u in co_units if u.pk != entry.unit_id])
+    audit.record_update(actor=actor, instance=entry, before=before)
+    return entry
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    number: str
+    issued_on: dt.date
+    issuer: str
+    form: str = Decision.Form.DECISION
+    level: str = ""
+
+
+def level_of(actor: Any, unit: Unit) -> str:
+    """The level at which *actor* acts on *unit*: central for a national grant, else the
+    level (province/commune) of the highest granted unit covering *unit*."""
+    covering = [
+        g for g in policies.grants_of(actor) if g.unit is None or unit.path.startswith(g.unit.path)
+    ]
+    if actor is None or any(g.unit is None for g in covering):
+        return Level.CENTRAL
+    top = min((g.unit for g in covering if g.unit is not None), key=lambda u: u.depth, default=None)
+    if top is not None and top.kind == UnitKind.PROVINCE:
+        return Level.PROVINCE
+    return Level.COMMUNE
+
+
+def _decision(*, actor: Any, entry: Entry, kind: str, data: DecisionInput) -> Decision:
+    try:
+        parsed = docnumber.parse(data.number)
+    except docnumber.DocumentNumberError as exc:
+        raise _error(MovementError.BAD_DECISION_NUMBER, str(exc), field="number") from exc
+    if not (data.issuer or "").strip():
+        raise _error(
+            MovementError.DECISION_REQUIRED, _("Nhập cơ quan ban hành quyết định."), field="issuer"
+        )
+    if data.issued_on > timezone.localdate():
+        raise _error(
+            MovementError.DECISION_REQUIRED,
+            _("Ngày ban hành không được sau hôm nay."),
+            field="issued_on",
+        )
+    if data.form not in Decision.Form.values:
+        raise _error(MovementError.BAD_VALUE, _("Hình thức không hợp lệ."), field="form")
+    decision = Decision.objects.create(
+        entry=entry,
+        kind=kind,
+        number=parsed.raw,
+        number_key=parsed.key,
+        issued_on=data.issued_on,
+        issuer=data.issuer.strip(),
+        level=data.level or level_of(actor, entry.unit),
+        form=data.form,
+    )
+    audit.record_create(actor=actor, instance=decision)
+    return decision
+
+
+def may_transition(actor: Any, entry: Entry, transition: workflow.Transition) -> bool:
+    if actor is None:
+        return True
+    if transition.by == workflow.OWNER:
+        return policies.has_perm(actor, Perm.MOVEMENT_EDIT, entry.unit)
+    return policies.has_perm_above(actor, Perm.MOVEMENT_MANAGE, entry.unit)
+
+
+def allowed_transitions(actor: Any, entry: Entry) -> list[workflow.Transition]:
+    return [t for t in workflow.available(entry.status) if may_transition(actor, entry, t)]
+
+
+@transaction.atomic
+def entry_transition(
+    *,
+    actor: Any,
+    entry: Entry,
+    name: str,
+    reason: str = "",
+    decision: DecisionInput | None = None,
+    on_date: dt.date | None = None,
+) -> Entry:
+    """Perform transition *name*: lock, check it is allowed from the current state and by
+    this actor, apply it, record an event (who, when, why) and the audit row."""
+    if actor is not None:
+        policies.require_visible(actor, entry.unit)
+    entry = Entry.objects.select_for_update().select_related("unit").get(pk=entry.pk)
+    transition = workflow.find(name, entry.status) if name in workflow.NAMES else None
+    if transition is None:
+        raise _error(
+            MovementError.BAD_TRANSITION,
+            _("Không thể “%(action)s” khi mô hình đang ở trạng thái “%(status)s”.")
+            % {"action": name, "status": entry.get_status_display()},
+        )
+    if not may_transition(actor, entry, transition):
+        raise PermissionDenied(
+            _("Bạn không có quyền thực hiện thao tác này với mô hình của đơn vị “%(unit)s”.")
+            % {"unit": entry.unit.name}
+        )
+    if transition.reason_required and not reason.strip():
+        raise _error(MovementError.REASON_REQUIRED, _("Cần ghi rõ lý do."), field="reason")
+    day = on_date or timezone.localdate()
+    before = audit.snapshot(entry)
+    recorded: Decision | None = None
+    if transition.decision:
+        if decision is None:
+            raise _error(
+                MovementError.DECISION_REQUIRED,
+                _("Cần số, ngày và cơ quan ban hành quyết định."),
+                field="number",
+            )
+        kind = (
+            Decision.Kind.RECOGNITION
+            if transition.target == Status.RECOGNIZED
+            else Decision.Kind.EXEMPLARY
+        )
+        recorded = _decision(actor=actor, entry=entry, kind=kind, data=decision)
+        day = recorded.issued_on
+    source = entry.status
+    entry.status = transition.target
+    if transition.target == Status.REGISTERED and entry.registered_on is None:
+        entry.registered_on = day
+    elif transition.target == Status.RECOGNIZED and recorded is not None:
+        entry.recognized_on, entry.recognized_level = day, recorded.level
+    elif transition.target == Status.EXEMPLARY and recorded is not None:
+        entry.exemplary_on, entry.exemplary_level = day, recorded.level
+    entry.save()
+    EntryEvent.objects.create(
+        entry=entry,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        from_status=source,
+        to_status=entry.status,
+        reason=reason.strip(),
+        decision=recorded,
+    )
+    audit.record_update(actor=actor, instance=entry, before=before)
+    return entry
+
+
+@transaction.atomic
+def entry_commend(*, actor: Any, entry: Entry, decision: DecisionInput) -> Decision:
+    """Record a commendation (giấy khen, bằng khen …) of a recognized or exemplary entry."""
+    if actor is not None and not policies.has_perm_above(actor, Perm.MOVEMENT_MANAGE, entry.unit):
+        policies.require_visible(actor, entry.unit)
+        raise PermissionDenied()
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    if entry.recognized_on is None:
+        raise _error(
+            MovementError.BAD_TRANSITION,
+            _("Chỉ khen thưởng mô hình đã được công nhận."),
+        )
+    before = audit.snapshot(entry)
+    recorded = _decision(actor=actor, entry=entry, kind=Decision.Kind.COMMENDATION, data=decision)
+    if entry.commended_on is None or recorded.issued_on < entry.commended_on:
+        entry.commended_on = recorded.issued_on
+        entry.save(update_fields=["commended_on", "updated_at"])
+    audit.record_update(actor=actor, instance=entry, before=before)
+    return recorded
+
+
+@transaction.atomic
+def replication_record(*, actor: Any, entry: Entry, source: Entry) -> Entry:
+    """Record that *entry* (of another unit) replicates *source*."""
+    if actor is not None:
+        policies.require(actor, Perm.MOVEMENT_EDIT, entry.unit)
+        policies.require(actor, Perm.MOVEMENT_VIEW, source.unit)
+    if entry.pk == source.pk:
+        raise _error(
+            MovementError.REPLICATION_SELF,
+            _("Mô hình không thể nhân rộng từ chính nó."),
+            field="source",
+        )
+    if entry.unit_id == source.unit_id:
+        raise _error(
+            MovementError.REPLICATION_SAME_UNIT,
+            _("Nhân rộng phải ở một đơn vị khác với đơn vị của mô hình gốc."),
+            field="source",
+        )
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    before = audit.snapshot(entry)
+    entry.replicated_from = source
+    entry.save(update_fields=["replicated_from", "updated_at"])
+    audit.record_update(actor=actor, instance=entry, before=before)
+    return entry
+
+
+def _check_upload(upload: UploadedFile) -> str:
+    name = (upload.name or "").lower()
+    declared = (upload.content_type or "").split(";")[0].strip()
+    if upload.size is None or upload.size > MAX_UPLOAD_BYTES:
+        raise _error(
+            MovementError.BAD_FILE,
+            _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
+            field="file",
+        )
+    head = upload.read(16)
+    upload.seek(0)
+    for content_type, suffixes in ALLOWED_UPLOAD_TYPES.items():
+        if name.endswith(suffixes) and head.startswith(_MAGIC[content_type]):
+            if declared and declared != content_type and declared != "application/octet-stream":
+                break
+            return content_type
+    raise _error(
+        MovementError.BAD_FILE,
+        _("Chỉ nhận ảnh JPG, PNG hoặc tài liệu PDF, DOCX, XLSX."),
+        field="file",
+    )
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor: Any, entry: Entry, upload: UploadedFile, caption: str = ""
+) -> Attachment:
+    if actor is not None:
+        policies.require(actor, Perm.MOVEMENT_EDIT, entry.unit)
+    content_type = _check_upload(upload)
+    attachment = Attachment(
+        entry=entry,
+        original_name=(upload.name or "tep")[-255:],
+        content_type=content_type,
+        size=upload.size or 0,
+        caption=caption.strip(),
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    attachment.file.save(upload.name or "tep", upload, save=False)
+    # The file is written before the row; if the row cannot be saved, remove the file.
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    audit.record_create(actor=actor, instance=attachment)
+    return attachment
