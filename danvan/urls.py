@@ -8,6 +8,7 @@ urlpatterns = [
     path("tai-khoan/", include("danvan.accounts.urls")),
     path("don-vi/", include("danvan.units.urls")),
     path("nhat-ky/", include("danvan.audit.urls")),
+    path("dan-van-kheo/", include("danvan.movement.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
 ]

@@ -1,0 +1,5 @@
+"""API routes for the movement (evaluation). Thin: parse, call a selector/service, serialize."""
+
+from ninja import Router
+
+router = Router(tags=["Dân vận khéo"])
