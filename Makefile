@@ -53,6 +53,8 @@ e2e: install
 
 bench: install
 	$(PY) bench/subtree.py
+	$(PY) bench/movement_stats.py
+	$(PY) bench/movement_import.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

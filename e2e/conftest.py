@@ -63,23 +63,35 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, live_server: Any, django_db_blocker: Any) -> Iterator[Any]:
+def new_page(browser: Any, live_server: Any, django_db_blocker: Any) -> Iterator[Any]:
+    """A factory of pages, each in its own browser context (one per person logged in)."""
     # live_server tests flush the database after each test: put the unit tree back
     # (load_units is idempotent). make test runs e2e/ in its own process for this reason.
     with django_db_blocker.unblock():
         call_command("load_units", verbosity=0)
-    context = browser.new_context(base_url=live_server.url, locale="vi-VN")
-    page = context.new_page()
+    contexts: list[Any] = []
     external: list[str] = []
 
     def watch(request: Any) -> None:
         if not request.url.startswith((live_server.url, "data:", "about:")):
             external.append(request.url)
 
-    page.on("request", watch)
-    yield page
-    context.close()
+    def make() -> Any:
+        context = browser.new_context(base_url=live_server.url, locale="vi-VN")
+        contexts.append(context)
+        page = context.new_page()
+        page.on("request", watch)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
     assert not external, f"the page made external network requests: {external}"
+
+
+@pytest.fixture
+def page(new_page: Any) -> Any:
+    return new_page()
 
 
 def screenshot(page: Any, name: str) -> Path:

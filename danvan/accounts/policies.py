@@ -66,6 +66,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
 }
 
 _CACHE_ATTR = "_danvan_grants"
+_HISTORY_ATTR = "_danvan_history"
 
 
 def grants_of(user: Any) -> list[RoleGrant]:
@@ -80,12 +81,35 @@ def grants_of(user: Any) -> list[RoleGrant]:
 
 
 def forget_grants(user: Any) -> None:
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _HISTORY_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
-def _covers(grant: RoleGrant, unit: Unit) -> bool:
-    return grant.unit is None or unit.path.startswith(grant.unit.path)
+def _history(user: Any) -> dict[int, list[Unit]]:
+    """For each grant, the ended units that merged into its subtree: a successor's
+    officers inherit the history of what merged into it (Bắc Kạn's records for
+    Thái Nguyên's officers). Loaded once per request, cached on the user."""
+    cached: dict[int, list[Unit]] | None = getattr(user, _HISTORY_ATTR, None)
+    if cached is None:
+        from danvan.units.lineage import historical_roots_into
+
+        cached = {}
+        for grant in grants_of(user):
+            if grant.unit is not None:
+                cached[grant.pk] = historical_roots_into([grant.unit])
+        setattr(user, _HISTORY_ATTR, cached)
+    return cached
+
+
+def _roots(user: Any, grant: RoleGrant) -> list[Unit]:
+    """The subtrees a (unit) grant covers: its unit's and its inherited history's."""
+    assert grant.unit is not None
+    return [grant.unit, *_history(user).get(grant.pk, [])]
+
+
+def _covers(user: Any, grant: RoleGrant, unit: Unit) -> bool:
+    return grant.unit is None or any(unit.path.startswith(r.path) for r in _roots(user, grant))
 
 
 def is_system_admin(user: Any) -> bool:
@@ -104,7 +128,7 @@ def has_perm(user: Any, perm: Perm, unit: Unit | None) -> bool:
             continue
         if grant.unit is None:
             return True
-        if unit is not None and _covers(grant, unit):
+        if unit is not None and _covers(user, grant, unit):
             return True
     # Seeing a unit includes its ancestors, so breadcrumbs and the tree make sense.
     if perm == Perm.UNIT_VIEW and unit is not None:
@@ -159,7 +183,8 @@ def scope_q(user: Any, perm: Perm, prefix: str = "") -> Q:
             continue
         if grant.unit is None:
             return Q()
-        q |= subtree_q(grant.unit, prefix)
+        for root in _roots(user, grant):
+            q |= subtree_q(root, prefix)
     return q
 
 

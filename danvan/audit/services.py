@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
+import operator
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
+
+from danvan.core.bulk_insert import insert_rows
 
 from .context import client_ip
 from .models import AuditEvent
@@ -16,13 +21,22 @@ from .models import AuditEvent
 Snapshot = dict[str, Any]
 
 
+# Values stored as they are (checked first: a snapshot meets them most).
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):
+        # A file column is recorded by its storage name, not its contents.
+        return value.name or ""
     return value
 
 
@@ -46,6 +60,29 @@ def diff(before: Snapshot, after: Snapshot) -> dict[str, list[Any]]:
     """{field: [from, to]} for every field whose value changed."""
     keys = (before.keys() | after.keys()) - _IGNORED_FIELDS
     return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
+
+
+@functools.cache
+def _columns(model: type[models.Model]) -> tuple[tuple[str, ...], Any]:
+    """The names of *model*'s concrete fields, sorted (as diff orders them), and a getter
+    of their attribute values from an instance's __dict__, in the same order."""
+    fields = sorted((f.name, f.attname) for f in model._meta.concrete_fields)
+    return tuple(name for name, _ in fields), operator.itemgetter(*(a for _, a in fields))
+
+
+def _created(instance: models.Model) -> dict[str, list[Any]]:
+    """diff({}, snapshot(instance)) in one pass, for the bulk writers: [None, value] for
+    every field that is set."""
+    names, getter = _columns(type(instance))
+    try:
+        values = getter(instance.__dict__)  # a foreign key's id is behind a descriptor
+    except KeyError:  # a deferred field: read it the slow way
+        return diff({}, snapshot(instance))
+    return {
+        name: [None, value if type(value) in _AS_IS else _plain(value)]
+        for name, value in zip(names, values, strict=True)
+        if value is not None and name not in _IGNORED_FIELDS
+    }
 
 
 def _unit_of(instance: models.Model) -> tuple[int | None, str]:
@@ -104,25 +141,49 @@ def record_delete(*, actor: Any, instance: models.Model) -> AuditEvent:
     )
 
 
+def _bulk_write(
+    *, actor: Any, action: str, items: Iterable[tuple[models.Model, dict[str, list[Any]]]]
+) -> None:
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    common = {
+        "actor_id": actor_obj.pk if actor_obj else None,
+        "actor_repr": actor_obj.get_username() if actor_obj else "hệ thống",
+        "ip_address": client_ip.get(),
+        "action": action,
+    }
+    rows = []
+    for instance, changes in items:
+        unit_id, unit_path = _unit_of(instance)
+        rows.append(
+            {
+                **common,
+                "model_label": instance._meta.label_lower,
+                "object_pk": str(instance.pk),
+                "object_repr": str(instance)[:300],
+                "unit_id": unit_id,
+                "unit_path": unit_path,
+                "changes": changes,
+            }
+        )
+    # Plain rows and one prepared statement: loaders write tens of thousands of events.
+    insert_rows(AuditEvent, rows)
+
+
 def record_bulk_create(*, actor: Any, instances: list[Any]) -> None:
     """One create event per instance, written in bulk (used by the loaders)."""
-    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    ip = client_ip.get()
-    events = []
-    for instance in instances:
-        unit_id, unit_path = _unit_of(instance)
-        events.append(
-            AuditEvent(
-                actor=actor_obj,
-                actor_repr=(actor_obj.get_username() if actor_obj else "hệ thống"),
-                ip_address=ip,
-                action=AuditEvent.Action.CREATE,
-                model_label=instance._meta.label_lower,
-                object_pk=str(instance.pk),
-                object_repr=str(instance)[:300],
-                unit_id=unit_id,
-                unit_path=unit_path,
-                changes=diff({}, snapshot(instance)),
-            )
-        )
-    AuditEvent.objects.bulk_create(events, batch_size=500)
+    _bulk_write(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        items=((instance, _created(instance)) for instance in instances),
+    )
+
+
+def record_bulk_update(*, actor: Any, changes: list[tuple[Any, Snapshot]]) -> None:
+    """One update event per (instance, snapshot before the change) whose fields changed,
+    written in bulk (used by the spreadsheet import)."""
+    items = ((instance, diff(before, snapshot(instance))) for instance, before in changes)
+    _bulk_write(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        items=((instance, delta) for instance, delta in items if delta),
+    )

@@ -25,6 +25,12 @@ class BootstrapMixin:
         """Style the fields; call again after adding fields in a subclass's __init__."""
         for field in self.fields.values():
             widget = field.widget
+            if isinstance(widget, forms.RadioSelect):
+                # Lists of radio buttons and check boxes (CheckboxSelectMultiple is a
+                # RadioSelect): Django puts widget attrs on the wrapper <div> too, where a
+                # form-check-input class would shrink the whole list to one box. The
+                # options are styled by app.css instead.
+                continue
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):

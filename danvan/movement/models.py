@@ -304,6 +304,13 @@ class Criterion(TimeStampedModel):
         ordering = ["criteria_set", "order", "id"]
         verbose_name = _("tiêu chí")
         verbose_name_plural = _("tiêu chí")
+        constraints = [
+            # A round's percentages divide by the sum of weight × max points.
+            models.CheckConstraint(condition=models.Q(weight__gt=0), name="criterion_weight"),
+            models.CheckConstraint(
+                condition=models.Q(max_points__gt=0), name="criterion_max_points"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -339,6 +346,14 @@ class EvaluationRound(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Confirmed before every reviewer had submitted (the administrator's explicit override).
+    confirmed_early = models.BooleanField(_("xác nhận khi chưa đủ phiếu"), default=False)
+    # The one decision the confirmation entered (each entry also keeps its Decision rows).
+    decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
+    decision_issued_on = models.DateField(_("ngày quyết định"), null=True, blank=True)
 
     class Meta:
         ordering = ["-year", "-created_at"]
@@ -353,9 +368,22 @@ class EvaluationRound(TimeStampedModel):
         return self.level_unit
 
 
+class Outcome(models.TextChoices):
+    """What a round concludes for a candidate (proposed by the marks, confirmed by the admin)."""
+
+    EXEMPLARY = "exemplary", _("Công nhận và chọn tiêu biểu")
+    RECOGNIZED = "recognized", _("Công nhận")
+    NOT_RECOGNIZED = "not_recognized", _("Không công nhận")
+
+
 class RoundCandidate(models.Model):
     round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="candidates")
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="candidacies")
+    # Filled in at confirmation: the outcome decided and the mean score it rested on.
+    outcome = models.CharField(_("kết quả"), max_length=16, choices=Outcome.choices, blank=True)
+    percent = models.DecimalField(
+        _("điểm bình quân (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         constraints = [
@@ -381,6 +409,10 @@ class RoundReviewer(models.Model):
     def __str__(self) -> str:
         return str(self.user)
 
+    @property
+    def audit_unit(self) -> Unit:
+        return self.round.level_unit
+
 
 class Score(TimeStampedModel):
     reviewer = models.ForeignKey(RoundReviewer, on_delete=models.CASCADE, related_name="scores")
@@ -400,6 +432,10 @@ class Score(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.points}"
 
+    @property
+    def audit_unit(self) -> Unit:
+        return self.reviewer.round.level_unit
+
 
 # -- import jobs -------------------------------------------------------------
 
@@ -418,8 +454,15 @@ class ImportJob(TimeStampedModel):
         FAILED = "failed", _("Thất bại")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="import_jobs")
+    # The unit whose subtree the rows must lie in; empty for a national import (only a
+    # national grant may start one), which may also load historical root units (Bắc Kạn).
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="import_jobs"
+    )
     file = models.FileField(upload_to="imports/%Y/%m/", max_length=255)
+    # The valid rows, normalized by the validation job (gzip JSON lines), so the import
+    # job writes without parsing the spreadsheet a second time.
+    staged = models.FileField(upload_to="imports/staged/%Y/%m/", max_length=255, blank=True)
     original_name = models.CharField(max_length=255)
     sha256 = models.CharField(max_length=64, db_index=True)
     mode = models.CharField(max_length=8, choices=Mode.choices, blank=True)
@@ -429,11 +472,17 @@ class ImportJob(TimeStampedModel):
     valid_rows = models.PositiveIntegerField(default=0)
     # [{"row": 5, "column": "C", "field": "...", "message": "..."}]
     errors = models.JSONField(default=list, blank=True)
+    # All errors found; only the first ones are kept in ``errors`` (see imports.MAX_ERRORS).
+    error_count = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
     failure = models.TextField(blank=True)
     created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who chose the mode and started the writing (the actor of the audit rows).
+    started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
@@ -446,8 +495,16 @@ class ImportJob(TimeStampedModel):
         return self.original_name
 
     @property
-    def audit_unit(self) -> Unit:
+    def audit_unit(self) -> Unit | None:
         return self.unit
+
+    @property
+    def invalid_rows(self) -> int:
+        return max(0, self.total_rows - self.valid_rows)
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in (self.State.PENDING, self.State.VALIDATING, self.State.IMPORTING)
 
     @property
     def progress_percent(self) -> int:

@@ -10,8 +10,8 @@ from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.core.errors import NotFound
 from danvan.core.text import fold
-from danvan.units import tree
-from danvan.units.models import Succession, Unit
+from danvan.units import lineage
+from danvan.units.models import Unit, UnitKind
 
 from .models import Entry
 
@@ -19,21 +19,7 @@ from .models import Entry
 def units_restated_into(unit: Unit) -> list[Unit]:
     """Historical units whose records count under *unit* (or a unit under it) in a
     restated view: the predecessors that ended and were succeeded, transitively."""
-    low, high = tree.subtree_bounds(unit.path)
-    found: dict[int, Unit] = {}
-    frontier = list(
-        Unit.objects.filter(path__gte=low, path__lt=high, successions_in__isnull=False).distinct()
-    )
-    while frontier:
-        current = frontier.pop()
-        for succession in Succession.objects.filter(successors=current).prefetch_related(
-            "predecessors"
-        ):
-            for pred in succession.predecessors.all():
-                if pred.valid_to is not None and pred.pk not in found and pred.pk != current.pk:
-                    found[pred.pk] = pred
-                    frontier.append(pred)
-    return sorted(found.values(), key=lambda u: u.path)
+    return lineage.historical_roots_into([unit])
 
 
 def scope_q(unit: Unit, *, restated: bool = False, prefix: str = "unit__") -> Q:
@@ -58,12 +44,18 @@ def entry_list(
     year: int | None = None,
     period: int | None = None,
     milestone: str | None = None,
+    unit_kind: str | None = None,
+    direct: bool = False,
 ) -> QuerySet[Entry]:
     """Entries the actor may see, filtered. *milestone* is one of registered, in_progress,
-    recognized, exemplary, replicated, commended (the statistics' columns)."""
+    recognized, exemplary, replicated, commended (the statistics' columns); *unit_kind* a
+    key of UNIT_KIND_GROUPS; *direct* keeps only *unit*'s own entries (not its subtree,
+    not restated), as the statistics' row for the unit itself counts them."""
     qs = Entry.objects.filter(policies.scope_q(actor, Perm.MOVEMENT_VIEW, prefix="unit__"))
     if unit is not None:
-        qs = qs.filter(scope_q(unit, restated=restated))
+        qs = qs.filter(unit=unit) if direct else qs.filter(scope_q(unit, restated=restated))
+    if unit_kind:
+        qs = qs.filter(unit__kind__in=UNIT_KIND_GROUPS.get(unit_kind, ()))
     if q:
         qs = qs.filter(name_folded__contains=fold(q))
     if kind:
@@ -81,13 +73,35 @@ def entry_list(
     return qs.select_related("unit", "field", "period").order_by("-registration_year", "name", "id")
 
 
+# The kinds of unit the statistics group entries by (domain.md §4: Party, government,
+# Front and mass organizations, armed forces, enterprises). Administrative units count
+# as government: their own entries are the People's Committee's.
+UNIT_KIND_GROUPS: dict[str, tuple[str, ...]] = {
+    "party": (UnitKind.PARTY_COMMITTEE, UnitKind.PARTY_COMMISSION),
+    "government": (
+        UnitKind.PROVINCE,
+        UnitKind.COMMUNE,
+        UnitKind.VILLAGE,
+        UnitKind.AGENCY,
+        UnitKind.PUBLIC_SERVICE,
+    ),
+    "front": (UnitKind.FRONT, UnitKind.MASS_ORGANIZATION),
+    "armed_forces": (UnitKind.ARMED_FORCES,),
+    "enterprise": (UnitKind.ENTERPRISE,),
+}
+
 # What each statistics column counts (an exemplary entry is also recognized).
 MILESTONES: dict[str, Q] = {
     "registered": Q(registered_on__isnull=False),
     "in_progress": Q(status__in=["accepted", "in_progress", "submitted"]),
     "recognized": Q(recognized_on__isnull=False),
     "exemplary": Q(exemplary_on__isnull=False),
-    "replicated": Q(replications__isnull=False) | Q(status="replicated"),
+    # A subquery, not a join on `replications`: a join repeats an entry once per
+    # replication, which duplicates list rows and inflates every grouped count.
+    "replicated": Q(
+        pk__in=Entry.objects.filter(replicated_from__isnull=False).values("replicated_from")
+    )
+    | Q(status="replicated"),
     "commended": Q(commended_on__isnull=False),
 }
 

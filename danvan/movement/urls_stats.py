@@ -1,7 +1,10 @@
+"""The statistics page and its Excel export."""
+
 from django.urls import URLPattern, path
 
-from .views_placeholder import not_ready
+from . import views_stats as views
 
 urlpatterns: list[URLPattern] = [
-    path("thong-ke/", not_ready, name="stats"),  # replaced by the stats pages
+    path("thong-ke/", views.stats_page, name="stats"),
+    path("thong-ke/xuat-excel/", views.stats_export, name="stats_export"),
 ]

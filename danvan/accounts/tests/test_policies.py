@@ -99,3 +99,17 @@ def test_managing_body_is_strictly_above(thai_nguyen: Unit, commune: Unit) -> No
     assert not policies.has_perm_above(province_officer, Perm.MOVEMENT_MANAGE, thai_nguyen)
     leader = make_user("ld", Role.LEADER, thai_nguyen)
     assert not policies.has_perm_above(leader, Perm.MOVEMENT_MANAGE, commune)
+
+
+def test_successor_officers_inherit_the_history_of_merged_units(
+    thai_nguyen: Unit, commune: Unit
+) -> None:
+    bac_kan = Unit.objects.get(code="06")
+    province_officer = make_user("tn", Role.OFFICER, thai_nguyen)
+    commune_officer = make_user("xa", Role.OFFICER, commune)
+    other_province = make_user("hn", Role.OFFICER, Unit.objects.get(code="01"))
+    assert policies.has_perm(province_officer, Perm.MOVEMENT_VIEW, bac_kan)
+    assert bac_kan in Unit.objects.filter(policies.scope_q(province_officer, Perm.UNIT_VIEW))
+    assert not policies.has_perm(commune_officer, Perm.MOVEMENT_VIEW, bac_kan)
+    assert not policies.has_perm(other_province, Perm.MOVEMENT_VIEW, bac_kan)
+    assert bac_kan not in Unit.objects.filter(policies.scope_q(other_province, Perm.UNIT_VIEW))

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from danvan.core.errors import DomainError
+from danvan.movement import demo as movement_demo
 from danvan.units import demo
 
 
@@ -35,6 +36,8 @@ class Command(BaseCommand):
             result = demo.demo_seed()
         except DomainError as exc:
             raise CommandError(exc.message) from exc
+        # The movement's history (danvan.movement.demo), on the units just seeded.
+        movement = movement_demo.demo_seed_movement()
 
         created = result.created
         if result.total_created:
@@ -48,8 +51,22 @@ class Command(BaseCommand):
                     % created
                 )
             )
-        else:
+        elif not movement.total_created:
             self.stdout.write(_("Dữ liệu trình diễn đã có sẵn, không tạo thêm gì."))
+        if movement.total_created:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Dân vận khéo: %(entries)s mô hình, điển hình, %(decisions)s quyết định"
+                        " và %(units)s đơn vị cũ của tỉnh Bắc Kạn được tạo mới."
+                    )
+                    % {
+                        "entries": movement.entries,
+                        "decisions": movement.decisions,
+                        "units": movement.units,
+                    }
+                )
+            )
         self._print_accounts(result)
 
     def _print_accounts(self, result: demo.DemoResult) -> None:
