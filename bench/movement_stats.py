@@ -40,111 +40,39 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import os
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import harness
+
 ROOT = Path(__file__).resolve().parent.parent
 GOAL = 2.0
 PROVINCE_CODE = "19"  # Thái Nguyên
 YEAR = 2020
-RESULT_MARK = "BENCH-RESULT "
-DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 # The measures judged against the goal; "whole page" is printed for information.
 JUDGED = ("fields+totals", "sub-units")
 
 # --------------------------------------------------------------------------- parent
 
 
-def _run_child(backend: str, database_url: str, args: argparse.Namespace) -> dict[str, Any]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "danvan.settings.test",
-    }
-    cmd = [
-        sys.executable,
-        str(Path(__file__).resolve()),
-        "--child",
-        backend,
-        "--rows",
-        str(args.rows),
-        "--province-share",
-        str(args.province_share),
-        "--repeat",
-        str(args.repeat),
-    ]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True, cwd=ROOT)  # noqa: S603
-    result: dict[str, Any] = {"backend": backend, "status": "error"}
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if line.startswith(RESULT_MARK):
-            result = json.loads(line[len(RESULT_MARK) :])
-        else:
-            print(line, end="", flush=True)
-    if proc.wait() != 0 and result.get("status") != "done":
-        result = {"backend": backend, "status": "error", "detail": f"exit {proc.returncode}"}
-    return result
-
-
-def _bench_sqlite(args: argparse.Namespace) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="danvan-bench-") as tmp:
-        url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        return _run_child("sqlite", url, args)
-
-
-def _bench_postgresql(args: argparse.Namespace) -> dict[str, Any]:
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
-
-    base_url = os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG_URL)
-    cfg = dj_database_url.parse(base_url)
-    conninfo: dict[str, Any] = {
-        "host": cfg.get("HOST") or "127.0.0.1",
-        "port": cfg.get("PORT") or 5432,
-        "user": cfg.get("USER") or "postgres",
-        "password": cfg.get("PASSWORD") or None,
-        "dbname": cfg.get("NAME") or "postgres",
-        "connect_timeout": 5,
-    }
-    try:
-        admin = psycopg.connect(**conninfo, autocommit=True)
-    except psycopg.OperationalError as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return {"backend": "postgresql", "status": "skipped", "detail": reason}
-    name = f"danvan_bench_stats_{os.getpid()}"
-    try:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        auth = f"{conninfo['user']}"
-        if conninfo["password"]:
-            auth += f":{conninfo['password']}"
-        url = f"postgres://{auth}@{conninfo['host']}:{conninfo['port']}/{name}"
-        return _run_child("postgresql", url, args)
-    finally:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        admin.close()
-
-
 def main_parent(args: argparse.Namespace) -> int:
-    backends: list[tuple[str, Callable[[argparse.Namespace], dict[str, Any]]]] = [
-        ("sqlite", _bench_sqlite),
-        ("postgresql", _bench_postgresql),
-    ]
-    results = []
     started = time.perf_counter()
-    for name, run in backends:
-        if args.only and args.only != name:
-            continue
-        print(f"\n=== {name} ===", flush=True)
-        results.append(run(args))
+    results = harness.on_each_backend(
+        Path(__file__).resolve(),
+        [
+            "--rows",
+            str(args.rows),
+            "--province-share",
+            str(args.province_share),
+            "--repeat",
+            str(args.repeat),
+        ],
+        only=args.only,
+        db_prefix="danvan_bench_stats",
+    )
     print(f"\n=== Kết quả / Summary (goal: selector ≤ {GOAL}× one hand-written GROUP BY) ===")
     header = (
         f"{'database':<11} {'scope':<10} {'rows':>9} {'measure':<14} {'reference ms':>13}"
@@ -540,7 +468,8 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
         flush=True,
     )
     print(
-        RESULT_MARK + json.dumps({"backend": vendor, "status": "done", "measures": measures}),
+        harness.RESULT_MARK
+        + json.dumps({"backend": vendor, "status": "done", "measures": measures}),
         flush=True,
     )
     return 0
