@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "danvan.audit",
     "danvan.units",
     "danvan.accounts",
+    "danvan.legal",
     "danvan.movement",
     "danvan.dashboard",
     "danvan.api",

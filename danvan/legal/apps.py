@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LegalConfig(AppConfig):
+    name = "danvan.legal"
+    verbose_name = "Quy định pháp lý"
