@@ -9,6 +9,7 @@ urlpatterns = [
     path("don-vi/", include("danvan.units.urls")),
     path("nhat-ky/", include("danvan.audit.urls")),
     path("dan-van-kheo/", include("danvan.movement.urls")),
+    path("quy-dinh/", include("danvan.legal.urls")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
 ]

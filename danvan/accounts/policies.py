@@ -37,6 +37,9 @@ class Perm(StrEnum):
     MOVEMENT_MANAGE = "movement.manage"  # the managing body: accept, return, recognize
     EVALUATION_ADMIN = "evaluation.admin"  # open rounds, confirm results
     EVALUATION_SCORE = "evaluation.score"  # score in rounds one is a reviewer of
+    # Legal rule data and the working-day calendar (danvan.legal): national data.
+    LEGAL_VIEW = "legal.view"
+    LEGAL_MANAGE = "legal.manage"
 
 
 _READ = {Perm.UNIT_VIEW, Perm.OFFICIAL_VIEW, Perm.MOVEMENT_VIEW}
@@ -54,6 +57,7 @@ _UNIT_ADMIN = _OFFICER | {
     Perm.AUDIT_VIEW,
     Perm.GRANT_MANAGE,
     Perm.EVALUATION_ADMIN,
+    Perm.LEGAL_VIEW,
 }
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -134,6 +138,11 @@ def has_perm(user: Any, perm: Perm, unit: Unit | None) -> bool:
     if perm == Perm.UNIT_VIEW and unit is not None:
         return any(g.unit is not None and g.unit.path.startswith(unit.path) for g in grants)
     return False
+
+
+def has_perm_anywhere(user: Any, perm: Perm) -> bool:
+    """Does any of *user*'s grants carry *perm* (for national data such as legal rules)?"""
+    return any(perm in ROLE_PERMS[g.role] for g in grants_of(user))
 
 
 def has_perm_above(user: Any, perm: Perm, unit: Unit) -> bool:

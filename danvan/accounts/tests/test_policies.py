@@ -25,7 +25,7 @@ READ_PERMS = {Perm.UNIT_VIEW, Perm.OFFICIAL_VIEW, Perm.MOVEMENT_VIEW}
 
 def expected(role: str, perm: Perm) -> bool:
     if role == Role.UNIT_ADMIN:
-        return perm != Perm.EVALUATION_SCORE
+        return perm not in {Perm.EVALUATION_SCORE, Perm.LEGAL_MANAGE}
     if role == Role.OFFICER:
         return perm in READ_PERMS | WRITE_PERMS
     if role == Role.REVIEWER:

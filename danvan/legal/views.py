@@ -1,0 +1,114 @@
+"""Pages of legal rule data: administrators see every rule with its citation and
+to-verify flag; system administrators add versions and days off."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from danvan.accounts import policies
+from danvan.accounts.policies import Perm
+from danvan.core.forms import apply_service
+from danvan.core.http import domain_http
+
+from . import services
+from .forms import CalendarExceptionForm, RuleVersionForm
+from .models import CalendarException, DeadlineRule
+
+
+def _require_view(request: HttpRequest) -> None:
+    if not policies.has_perm_anywhere(request.user, Perm.LEGAL_VIEW):
+        raise HttpForbidden(_("Chỉ quản trị viên được xem quy định pháp lý."))
+
+
+def _can_manage(request: HttpRequest) -> bool:
+    return policies.has_perm(request.user, Perm.LEGAL_MANAGE, None)
+
+
+@login_required
+def rules(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
+    rows = DeadlineRule.objects.all()
+    return render(
+        request,
+        "legal/rules.html",
+        {
+            "rules": rows,
+            "to_verify_count": sum(1 for r in rows if r.to_verify),
+            "days": CalendarException.objects.all(),
+            "can_manage": _can_manage(request),
+        },
+    )
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def rule_add(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
+    if not _can_manage(request):
+        raise HttpForbidden()
+    form = RuleVersionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        rule = apply_service(form, lambda: services.rule_version_add(actor=request.user, **data))
+        if rule is not None:
+            messages.success(request, _("Đã thêm phiên bản quy định."))
+            return redirect("legal:rules")
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "legal/form.html",
+        {"form": form, "title": _("Thêm phiên bản quy định")},
+        status=status,
+    )
+
+
+@login_required
+@domain_http
+@require_POST
+def rule_verified(request: HttpRequest, pk: int) -> HttpResponse:
+    services.rule_mark_verified(actor=request.user, rule=get_object_or_404(DeadlineRule, pk=pk))
+    messages.success(request, _("Đã đánh dấu quy định là đã đối chiếu."))
+    return redirect("legal:rules")
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def day_add(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
+    if not _can_manage(request):
+        raise HttpForbidden()
+    form = CalendarExceptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        day = apply_service(
+            form, lambda: services.calendar_exception_add(actor=request.user, **data)
+        )
+        if day is not None:
+            messages.success(request, _("Đã ghi ngày nghỉ, làm bù."))
+            return redirect("legal:rules")
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "legal/form.html",
+        {"form": form, "title": _("Thêm ngày nghỉ, làm bù")},
+        status=status,
+    )
+
+
+@login_required
+@domain_http
+@require_POST
+def day_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    services.calendar_exception_remove(
+        actor=request.user, day=get_object_or_404(CalendarException, pk=pk)
+    )
+    messages.success(request, _("Đã xóa ngày."))
+    return redirect("legal:rules")
