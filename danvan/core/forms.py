@@ -58,17 +58,29 @@ def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
     form.add_error(field, error.message)
 
 
-def apply_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
+_PROPAGATE = object()
+
+
+def apply_service(
+    form: forms.BaseForm, call: Callable[[], T], *, not_found_field: Any = _PROPAGATE
+) -> T | None:
     """Run a service for a valid form and return its result.
 
     A refusal the user can fix (DomainError) goes on the form and None is
-    returned; out-of-sight (NotFound) and not-allowed (PermissionDenied) pass
-    through to the view's HTTP handling.
+    returned; not-allowed (PermissionDenied) passes through to the view's HTTP
+    handling, and so does out-of-sight (NotFound) unless *not_found_field* is
+    given: then it is shown on that field (None: the summary), for forms where the
+    user typed the code of another unit, which may be missing or out of sight alike.
     """
     try:
         return call()
-    except (NotFound, PermissionDenied):
+    except PermissionDenied:
         raise
+    except NotFound as exc:
+        if not_found_field is _PROPAGATE:
+            raise
+        form.add_error(not_found_field, exc.message)
+        return None
     except DomainError as exc:
         add_domain_error(form, exc)
         return None

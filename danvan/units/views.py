@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.core.errors import DomainError, NotFound, PermissionDenied
-from danvan.core.forms import add_domain_error, apply_service
+from danvan.core.forms import apply_service
 from danvan.core.http import domain_http, paginate
 
 from . import selectors, services
@@ -219,19 +219,15 @@ def move(request: HttpRequest, code: str) -> HttpResponse:
     policies.require(request.user, Perm.UNIT_MOVE, unit)
     form = UnitMoveForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.unit_move(
-                actor=request.user, unit=unit, new_parent=form.cleaned_data["new_parent"]
-            )
-        except NotFound as exc:
-            form.add_error("new_parent", exc.message)
-        except PermissionDenied:
-            raise
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+        new_parent, current = form.cleaned_data["new_parent"], unit
+        moved = apply_service(
+            form,
+            lambda: services.unit_move(actor=request.user, unit=current, new_parent=new_parent),
+            not_found_field="new_parent",
+        )
+        if moved is not None:
             messages.success(request, _("Đã chuyển đơn vị."))
-            return redirect(unit)
+            return redirect(moved)
     return _render_form(
         request,
         "units/unit_form.html",
@@ -249,8 +245,9 @@ def succession(request: HttpRequest, code: str) -> HttpResponse:
     form = SuccessionForm(request.POST or None, actor=request.user, unit=unit)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.succession_record(
+        recorded = apply_service(
+            form,
+            lambda: services.succession_record(
                 actor=request.user,
                 kind=data["kind"],
                 predecessors=data["predecessors"],
@@ -258,15 +255,11 @@ def succession(request: HttpRequest, code: str) -> HttpResponse:
                 effective_date=data["effective_date"],
                 resolution_number=data["resolution_number"],
                 note=data["note"],
-            )
-        except NotFound as exc:
+            ),
             # A unit in the lists that the user may not see answers like a missing code.
-            form.add_error(None, exc.message)
-        except PermissionDenied:
-            raise
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
+            not_found_field=None,
+        )
+        if recorded is not None:
             messages.success(request, _("Đã ghi nhận sáp nhập, chia tách."))
             return redirect(unit)
     return _render_form(
