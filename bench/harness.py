@@ -13,6 +13,8 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -100,3 +102,28 @@ def on_each_backend(
         else:
             results.append(on_postgresql(script, child_args, db_prefix=db_prefix))
     return results
+
+
+def start_child() -> Callable[[str], None]:
+    """In the child: set Django up on the throwaway database, migrate, load the unit tree.
+
+    Returns a logger that prints each step with the seconds elapsed since the start.
+    """
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    started = time.perf_counter()
+
+    def step(msg: str) -> None:
+        print(f"[{time.perf_counter() - started:6.1f}s] {msg}", flush=True)
+
+    step(f"{connection.vendor}: migrate")
+    call_command("migrate", verbosity=0, interactive=False)
+    step("load_units")
+    call_command("load_units", verbosity=0)
+    return step

@@ -48,7 +48,6 @@ from typing import Any
 
 import harness
 
-ROOT = Path(__file__).resolve().parent.parent
 GOAL = 2.0
 PROVINCE_CODE = "19"  # Thái Nguyên
 YEAR = 2020
@@ -255,12 +254,7 @@ def _race(
 
 
 def main_child(backend: str, args: argparse.Namespace) -> int:
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-    from django.core.management import call_command
+    step = harness.start_child()
     from django.db import connection, transaction
 
     from danvan.accounts.models import Role
@@ -271,15 +265,6 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
     from danvan.units.models import Unit, UnitKind
 
     vendor = connection.vendor
-    t_start = time.perf_counter()
-
-    def step(msg: str) -> None:
-        print(f"[{time.perf_counter() - t_start:6.1f}s] {msg}", flush=True)
-
-    step(f"{vendor}: migrate")
-    call_command("migrate", verbosity=0, interactive=False)
-    step("load_units")
-    call_command("load_units", verbosity=0)
     province = Unit.objects.get(code=PROVINCE_CODE)
     low, high = tree.subtree_bounds(province.path)
     communes = Unit.objects.filter(kind=UnitKind.COMMUNE, valid_to__isnull=True).order_by("code")

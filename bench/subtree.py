@@ -48,7 +48,6 @@ from typing import Any
 
 import harness
 
-ROOT = Path(__file__).resolve().parent.parent
 GOAL = 1.5
 PROVINCE_CODE = "19"  # Thái Nguyên
 
@@ -123,12 +122,7 @@ def _race(fns: dict[str, Callable[[], int]], repeat: int) -> tuple[dict[str, lis
 
 
 def main_child(backend: str, args: argparse.Namespace) -> int:
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-    from django.core.management import call_command
+    step = harness.start_child()
     from django.db import connection, models, transaction
     from django.test.utils import CaptureQueriesContext
 
@@ -136,15 +130,6 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
     from danvan.units.models import Unit, UnitKind
 
     vendor = connection.vendor
-    t_start = time.perf_counter()
-
-    def step(msg: str) -> None:
-        print(f"[{time.perf_counter() - t_start:6.1f}s] {msg}", flush=True)
-
-    step(f"{vendor}: migrate")
-    call_command("migrate", verbosity=0, interactive=False)
-    step("load_units")
-    call_command("load_units", verbosity=0)
 
     province = Unit.objects.get(code=PROVINCE_CODE)
     communes = list(Unit.objects.filter(parent=province, kind=UnitKind.COMMUNE).order_by("code"))
