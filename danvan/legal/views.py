@@ -3,6 +3,9 @@ to-verify flag; system administrators add versions and days off."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
@@ -46,26 +49,41 @@ def rules(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _add_page(
+    request: HttpRequest,
+    form_class: type[forms.Form],
+    add: Callable[..., object],
+    *,
+    title: str,
+    done: str,
+) -> HttpResponse:
+    """A system administrator's form that adds one row through *add* (a service)."""
+    if not _can_manage(request):
+        raise HttpForbidden(_("Chỉ quản trị hệ thống được sửa quy định pháp lý."))
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if apply_service(form, lambda: add(actor=request.user, **data)) is not None:
+            messages.success(request, done)
+            return redirect("legal:rules")
+    return render(
+        request,
+        "legal/form.html",
+        {"form": form, "title": title},
+        status=400 if form.errors else 200,
+    )
+
+
 @login_required
 @domain_http
 @require_http_methods(["GET", "POST"])
 def rule_add(request: HttpRequest) -> HttpResponse:
-    _require_view(request)
-    if not _can_manage(request):
-        raise HttpForbidden()
-    form = RuleVersionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        rule = apply_service(form, lambda: services.rule_version_add(actor=request.user, **data))
-        if rule is not None:
-            messages.success(request, _("Đã thêm phiên bản quy định."))
-            return redirect("legal:rules")
-    status = 400 if form.errors else 200
-    return render(
+    return _add_page(
         request,
-        "legal/form.html",
-        {"form": form, "title": _("Thêm phiên bản quy định")},
-        status=status,
+        RuleVersionForm,
+        services.rule_version_add,
+        title=_("Thêm phiên bản quy định"),
+        done=_("Đã thêm phiên bản quy định."),
     )
 
 
@@ -82,24 +100,12 @@ def rule_verified(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_http
 @require_http_methods(["GET", "POST"])
 def day_add(request: HttpRequest) -> HttpResponse:
-    _require_view(request)
-    if not _can_manage(request):
-        raise HttpForbidden()
-    form = CalendarExceptionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        day = apply_service(
-            form, lambda: services.calendar_exception_add(actor=request.user, **data)
-        )
-        if day is not None:
-            messages.success(request, _("Đã ghi ngày nghỉ, làm bù."))
-            return redirect("legal:rules")
-    status = 400 if form.errors else 200
-    return render(
+    return _add_page(
         request,
-        "legal/form.html",
-        {"form": form, "title": _("Thêm ngày nghỉ, làm bù")},
-        status=status,
+        CalendarExceptionForm,
+        services.calendar_exception_add,
+        title=_("Thêm ngày nghỉ, làm bù"),
+        done=_("Đã ghi ngày nghỉ, làm bù."),
     )
 
 
