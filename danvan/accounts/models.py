@@ -31,6 +31,9 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", _("Thành viên hội đồng đánh giá")
     INSPECTOR = "inspector", _("Cán bộ kiểm tra, giám sát")
     LEADER = "leader", _("Lãnh đạo (chỉ xem)")
+    # Held in addition to a handling role: sees a denouncer's identity on the cases one is
+    # assigned to (Law on Denunciations 2018, art. 8 and 47).
+    IDENTITY_KEEPER = "identity_keeper", _("Được xem danh tính người tố cáo")
 
 
 # Roles that hold administrative power must log in with a second factor.

@@ -40,10 +40,24 @@ class Perm(StrEnum):
     # Legal rule data and the working-day calendar (danvan.legal): national data.
     LEGAL_VIEW = "legal.view"
     LEGAL_MANAGE = "legal.manage"
+    # Citizens' cases, reception and dialogues (danvan.cases).
+    CASE_VIEW = "case.view"
+    CASE_INTAKE = "case.intake"  # receive and register a case, record reception sessions
+    CASE_HANDLE = "case.handle"  # classify, accept, refuse, transfer, handle, answer
+    CASE_ASSIGN = "case.assign"  # assign the officers who handle a case
+    # A denouncer's identity, on the cases one is assigned to (see cases.policies).
+    CASE_IDENTITY = "case.identity"
+    RECEPTION_MANAGE = "reception.manage"  # schedules of the leaders' reception days
+    DIALOGUE_MANAGE = "dialogue.manage"
 
 
 _READ = {Perm.UNIT_VIEW, Perm.OFFICIAL_VIEW, Perm.MOVEMENT_VIEW}
-_OFFICER = _READ | {
+_CASE_READ = {Perm.CASE_VIEW}
+_OFFICER = _READ | _CASE_READ | {
+    Perm.CASE_INTAKE,
+    Perm.CASE_HANDLE,
+    Perm.RECEPTION_MANAGE,
+    Perm.DIALOGUE_MANAGE,
     Perm.UNIT_CREATE_CHILD,
     Perm.UNIT_CHANGE,
     Perm.OFFICIAL_MANAGE,
@@ -58,6 +72,7 @@ _UNIT_ADMIN = _OFFICER | {
     Perm.GRANT_MANAGE,
     Perm.EVALUATION_ADMIN,
     Perm.LEGAL_VIEW,
+    Perm.CASE_ASSIGN,
 }
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -65,8 +80,9 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.UNIT_ADMIN: frozenset(_UNIT_ADMIN),
     Role.OFFICER: frozenset(_OFFICER),
     Role.REVIEWER: frozenset(_READ | {Perm.EVALUATION_SCORE}),
-    Role.INSPECTOR: frozenset(_READ),
-    Role.LEADER: frozenset(_READ),
+    Role.INSPECTOR: frozenset(_READ | _CASE_READ),
+    Role.LEADER: frozenset(_READ | _CASE_READ | {Perm.CASE_ASSIGN}),
+    Role.IDENTITY_KEEPER: frozenset({Perm.UNIT_VIEW, Perm.CASE_IDENTITY}),
 }
 
 _CACHE_ATTR = "_danvan_grants"
@@ -206,3 +222,18 @@ def visible_units_q(user: Any) -> Q:
     if ancestors:
         q |= Q(pk__in=sorted(ancestors))
     return q
+
+
+def can_view_identity(user: Any, case: Any) -> bool:
+    """May *user* read who sent *case*?
+
+    A denouncer's identity is shown only to the officers assigned to the case who also
+    hold the identity role on its unit (Law on Denunciations 2018, art. 8(1)(b), art. 47):
+    not to leaders, not to administrators, not to other officers of the unit. Other
+    senders are known to the officers who handle the case.
+    """
+    if case.kind != "denunciation":
+        return has_perm(user, Perm.CASE_HANDLE, case.unit)
+    if not has_perm(user, Perm.CASE_IDENTITY, case.unit):
+        return False
+    return case.assignments.filter(user_id=user.pk).exists()

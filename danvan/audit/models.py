@@ -26,6 +26,8 @@ class AuditEvent(models.Model):
         CREATE = "create", _("Tạo mới")
         UPDATE = "update", _("Sửa")
         DELETE = "delete", _("Xóa")
+        # A read of protected personal data (a denouncer's identity): who looked, when.
+        VIEW = "view", _("Xem dữ liệu bảo vệ")
 
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

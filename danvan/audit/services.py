@@ -132,6 +132,12 @@ def record_update(*, actor: Any, instance: models.Model, before: Snapshot) -> Au
     return record(actor=actor, action=AuditEvent.Action.UPDATE, instance=instance, changes=changes)
 
 
+def record_view(*, actor: Any, instance: models.Model, what: str) -> AuditEvent:
+    """Record that *actor* read protected data of *instance* (*what*: which part)."""
+    changes: dict[str, list[Any]] = {"viewed": [None, what]}
+    return record(actor=actor, action=AuditEvent.Action.VIEW, instance=instance, changes=changes)
+
+
 def record_delete(*, actor: Any, instance: models.Model) -> AuditEvent:
     return record(
         actor=actor,

@@ -107,3 +107,44 @@ class CalendarException(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.get_kind_display()}"
+
+
+class Duty(models.TextChoices):
+    """Recurring obligations with a legal minimum or a time limit (domain.md §3, §5)."""
+
+    RECEPTION_COMMUNE_CHAIR = "reception_commune_chair", _("Chủ tịch UBND cấp xã tiếp công dân")
+    RECEPTION_PROVINCE_CHAIR = (
+        "reception_province_chair",
+        _("Chủ tịch UBND cấp tỉnh tiếp công dân"),
+    )
+    DIALOGUE_ANNOUNCE = "dialogue_announce", _("Thông báo hội nghị đối thoại trước ngày họp")
+    DIALOGUE_PUBLISH = "dialogue_publish", _("Công khai kết quả đối thoại sau ngày họp")
+
+
+class Measure(models.TextChoices):
+    DAYS_PER_WEEK = "days_per_week", _("ngày mỗi tuần (tối thiểu)")
+    DAYS_PER_MONTH = "days_per_month", _("ngày mỗi tháng (tối thiểu)")
+    DAYS_BEFORE = "days_before", _("ngày trước (tối thiểu)")
+    DAYS_AFTER = "days_after", _("ngày sau (tối đa)")
+
+
+class DutyRule(TimeStampedModel):
+    """One version of a duty's legal figure ("a commune chair receives citizens at least
+    one day a week"), effective-dated like `DeadlineRule`."""
+
+    duty = models.CharField(_("nghĩa vụ"), max_length=32, choices=Duty.choices)
+    amount = models.PositiveSmallIntegerField(_("số ngày"))
+    measure = models.CharField(_("cách tính"), max_length=16, choices=Measure.choices)
+    citation = models.CharField(_("căn cứ pháp lý"), max_length=300)
+    to_verify = models.BooleanField(_("cần đối chiếu văn bản chính thức"), default=False)
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        ordering = ["duty", "-valid_from"]
+        verbose_name = _("quy định nghĩa vụ định kỳ")
+        verbose_name_plural = _("quy định nghĩa vụ định kỳ")
+
+    def __str__(self) -> str:
+        return f"{self.get_duty_display()}: {self.amount} {self.get_measure_display()}"

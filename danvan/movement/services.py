@@ -19,6 +19,7 @@ from danvan.audit import services as audit
 from danvan.core import docnumber
 from danvan.core.errors import DomainError, PermissionDenied
 from danvan.core.text import fold
+from danvan.core.uploads import check_upload
 from danvan.units.models import Unit, UnitKind
 
 from . import workflow
@@ -46,23 +47,6 @@ EDITABLE_FIELDS = (
 EDITABLE_STATES = frozenset(
     {Status.DRAFT, Status.RETURNED, Status.REGISTERED, Status.ACCEPTED, Status.IN_PROGRESS}
 )
-
-ALLOWED_UPLOAD_TYPES = {
-    "image/jpeg": (".jpg", ".jpeg"),
-    "image/png": (".png",),
-    "application/pdf": (".pdf",),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
-}
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-# The first bytes of each allowed type: the declared type alone is not trusted.
-_MAGIC = {
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "application/pdf": (b"%PDF-",),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (b"PK\x03\x04",),
-}
 
 
 def _error(code: MovementError, message: str, *, field: str | None = None) -> DomainError:
@@ -364,26 +348,7 @@ def replication_record(*, actor: Any, entry: Entry, source: Entry) -> Entry:
 
 
 def _check_upload(upload: UploadedFile) -> str:
-    name = (upload.name or "").lower()
-    declared = (upload.content_type or "").split(";")[0].strip()
-    if upload.size is None or upload.size > MAX_UPLOAD_BYTES:
-        raise _error(
-            MovementError.BAD_FILE,
-            _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
-            field="file",
-        )
-    head = upload.read(16)
-    upload.seek(0)
-    for content_type, suffixes in ALLOWED_UPLOAD_TYPES.items():
-        if name.endswith(suffixes) and head.startswith(_MAGIC[content_type]):
-            if declared and declared != content_type and declared != "application/octet-stream":
-                break
-            return content_type
-    raise _error(
-        MovementError.BAD_FILE,
-        _("Chỉ nhận ảnh JPG, PNG hoặc tài liệu PDF, DOCX, XLSX."),
-        field="file",
-    )
+    return check_upload(upload, code=MovementError.BAD_FILE.value)
 
 
 @transaction.atomic

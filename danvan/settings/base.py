@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "danvan.units",
     "danvan.accounts",
     "danvan.legal",
+    "danvan.cases",
     "danvan.movement",
     "danvan.dashboard",
     "danvan.api",
@@ -196,6 +198,26 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# The daily deadline sweep (cases.tasks): marks cases due soon and overdue, then sends
+# the leaders' digests. `make run` starts beat inside its worker (-B).
+CELERY_BEAT_SCHEDULE = {
+    "cases-sweep-deadlines": {
+        "task": "danvan.cases.tasks.sweep_deadlines",
+        "schedule": crontab(hour=0, minute=30),
+    },
+}
+
+# Cases: days before the due date from which a case shows as "due soon".
+CASES_DUE_SOON_DAYS = env_int("DANVAN_CASES_DUE_SOON_DAYS", 5)
+
+# Keys for denouncers' identities (cases/identity.py), never in the database: Fernet keys,
+# newest first, from DANVAN_IDENTITY_KEYS (comma-separated) or a file of one key per line
+# (DANVAN_IDENTITY_KEYS_FILE). Older keys still decrypt until `identity_rotate_keys` ran.
+IDENTITY_KEYS = env_list("DANVAN_IDENTITY_KEYS", [])
+IDENTITY_KEYS_FILE = env_str("DANVAN_IDENTITY_KEYS_FILE", str(VAR_DIR / "identity.keys"))
+# The embedded default creates its key file on first use; production refuses to start
+# without keys (production.py).
+IDENTITY_KEYS_AUTOCREATE = env_bool("DANVAN_IDENTITY_KEYS_AUTOCREATE", True)
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

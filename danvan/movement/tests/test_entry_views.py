@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from danvan.accounts import policies
 from danvan.accounts.models import Role, User
 from danvan.accounts.testing import READ_SCOPED, Cast, login_verified, make_user, walk
+from danvan.core.uploads import MAX_UPLOAD_BYTES
 from danvan.movement import selectors, services
 from danvan.movement.models import Attachment, Decision, Entry, EntryEvent, Field, Status
 from danvan.units.models import Unit
@@ -586,7 +587,9 @@ def test_exe_renamed_png_is_refused_and_nothing_is_written(
     response = logged_in(commune_officer).post(url("attach", entry), {"file": upload})
     assert response.status_code == 400
     errors = response.context["attach_form"].errors["file"]
-    assert errors == ["Chỉ nhận ảnh JPG, PNG hoặc tài liệu PDF, DOCX, XLSX."]
+    assert errors == [
+        "Tệp không đúng loại đã khai báo. Chỉ nhận ảnh JPG, PNG hoặc tài liệu PDF, DOCX, XLSX."
+    ]
     assert "Chỉ nhận ảnh JPG, PNG" in response.content.decode()
     assert not Attachment.objects.exists()
     assert stored_files(media_root) == []
@@ -596,7 +599,7 @@ def test_file_over_10_mb_is_refused(
     make_entry: Callable[..., Entry], commune_officer: User, media_root: Path
 ) -> None:
     entry = make_entry()
-    big = PNG + b"\x00" * (services.MAX_UPLOAD_BYTES + 1 - len(PNG))
+    big = PNG + b"\x00" * (MAX_UPLOAD_BYTES + 1 - len(PNG))
     upload = SimpleUploadedFile("lon.png", big, content_type="image/png")
     response = logged_in(commune_officer).post(url("attach", entry), {"file": upload})
     assert response.status_code == 400

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "danvan.cases"
+    verbose_name = _("Tiếp công dân, khiếu nại, tố cáo, phản ánh, kiến nghị")
