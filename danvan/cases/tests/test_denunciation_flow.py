@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -17,9 +18,10 @@ from danvan.core.errors import DomainError, PermissionDenied
 from .conftest import DENOUNCER
 
 pytestmark = pytest.mark.django_db
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-@time_machine.travel(dt.datetime(2026, 6, 30, 9, 0), tick=False)
+@time_machine.travel(dt.datetime(2026, 6, 30, 9, 0, tzinfo=HCM), tick=False)
 def test_denunciation_intake_accept_extend_result(
     receive: Callable[..., Case], officer: User, handler: User, leader: User
 ) -> None:
