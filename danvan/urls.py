@@ -10,6 +10,11 @@ urlpatterns = [
     path("nhat-ky/", include("danvan.audit.urls")),
     path("dan-van-kheo/", include("danvan.movement.urls")),
     path("quy-dinh/", include("danvan.legal.urls")),
+    path("vu-viec/", include("danvan.cases.urls")),
+    path("tiep-cong-dan/", include("danvan.cases.urls_reception")),
+    path("doi-thoai/", include("danvan.cases.urls_dialogues")),
+    path("cong-dan/", include("danvan.portal.urls")),
+    path("open311/v2/", include("danvan.portal.urls_open311")),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
 ]

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "danvan.accounts",
     "danvan.legal",
     "danvan.cases",
+    "danvan.portal",
     "danvan.movement",
     "danvan.dashboard",
     "danvan.api",
