@@ -14,7 +14,7 @@ from ninja.renderers import JSONRenderer
 
 from danvan.core.errors import NotFound
 
-from . import accounts, evaluation, movement, movement_stats, problems, units
+from . import accounts, cases, evaluation, movement, movement_stats, problems, reception, units
 from .auth import API_AUTH
 from .docs import docs
 
@@ -44,6 +44,8 @@ api.add_router("", accounts.router)
 api.add_router("", movement.router)
 api.add_router("", evaluation.router)
 api.add_router("", movement_stats.router)
+api.add_router("", cases.router)
+api.add_router("", reception.router)
 
 # Last: any other path under /api/v1/ answers in the same problem format instead of
 # Django's HTML 404 page.
