@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from danvan.cases import demo as cases_demo
 from danvan.core.errors import DomainError
 from danvan.movement import demo as movement_demo
 from danvan.units import demo
@@ -38,6 +39,8 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         # The movement's history (danvan.movement.demo), on the units just seeded.
         movement = movement_demo.demo_seed_movement()
+        # A year of citizens' cases, reception days and dialogues (danvan.cases.demo).
+        cases = cases_demo.demo_seed_cases()
 
         created = result.created
         if result.total_created:
@@ -65,6 +68,13 @@ class Command(BaseCommand):
                         "decisions": movement.decisions,
                         "units": movement.units,
                     }
+                )
+            )
+        if cases.cases:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Vụ việc: %(cases)s vụ việc trong một năm, %(overdue)s vụ việc quá hạn.")
+                    % {"cases": cases.cases, "overdue": cases.overdue}
                 )
             )
         self._print_accounts(result)
