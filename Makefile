@@ -18,7 +18,8 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@
 
-# Set up and serve with demo data on SQLite, with a Celery worker beside it.
+# Set up and serve with demo data on SQLite, with a Celery worker beside it; the worker
+# also runs beat (-B), which starts the nightly deadline sweep of citizens' cases.
 run: install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
@@ -26,7 +27,7 @@ run: install
 	$(PY) manage.py seed_demo
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo "Máy chủ: http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
-	$(BIN)/celery -A danvan worker --loglevel=INFO --concurrency=1 --pool=solo & \
+	$(BIN)/celery -A danvan worker -B --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=1 --pool=solo & \
 	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -21,7 +21,7 @@ from danvan.core.http import domain_http
 
 from . import services
 from .forms import CalendarExceptionForm, RuleVersionForm
-from .models import CalendarException, DeadlineRule
+from .models import CalendarException, DeadlineRule, DutyRule
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -37,12 +37,15 @@ def _can_manage(request: HttpRequest) -> bool:
 def rules(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     rows = DeadlineRule.objects.all()
+    duties = DutyRule.objects.all()
     return render(
         request,
         "legal/rules.html",
         {
             "rules": rows,
-            "to_verify_count": sum(1 for r in rows if r.to_verify),
+            "duties": duties,
+            "to_verify_count": sum(1 for r in rows if r.to_verify)
+            + sum(1 for d in duties if d.to_verify),
             "days": CalendarException.objects.all(),
             "can_manage": _can_manage(request),
         },

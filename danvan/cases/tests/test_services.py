@@ -338,3 +338,17 @@ def test_identity_of_a_denunciation_needs_assignment_and_the_role(
     case.refresh_from_db()
     assert services.identity_view(actor=handler, case=case).full_name == DENOUNCER.full_name
     assert AuditEvent.objects.filter(action="view").count() == 1
+
+
+def test_the_embedded_mode_creates_its_key_file_once(tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "keys" / "identity.keys"
+    with override_settings(IDENTITY_KEYS=[], IDENTITY_KEYS_FILE=str(path)):
+        identity._cipher_for.cache_clear()
+        token = identity.encrypt(Identity(full_name="Hà Thị Mai"))
+        assert path.stat().st_mode & 0o777 == 0o600
+        first = path.read_text()
+        assert identity.decrypt(token).full_name == "Hà Thị Mai"
+        assert path.read_text() == first  # reused, not replaced
+    identity._cipher_for.cache_clear()

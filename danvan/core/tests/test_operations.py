@@ -23,15 +23,30 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path: Path) -> None
         "DJANGO_SECRET_KEY_FILE": str(secret),
         "DJANGO_ALLOWED_HOSTS": "danvan.example.vn",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DANVAN_IDENTITY_KEYS_FILE": str(tmp_path / "identity.keys"),
     }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+    environ.pop("DANVAN_IDENTITY_KEYS", None)
+    command = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]
+
+    def check() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            command, cwd=ROOT, env=environ, capture_output=True, text=True, check=False
+        )
+
+    # Without a key for denouncers' identities production does not pass the check.
+    result = check()
+    assert result.returncode != 0
+    assert "danvan.cases.E001" in result.stdout + result.stderr
+    keys = subprocess.run(
+        [sys.executable, "manage.py", "identity_new_key"],
         cwd=ROOT,
         env=environ,
         capture_output=True,
         text=True,
-        check=False,
-    )
+        check=True,
+    ).stdout.strip()
+    (tmp_path / "identity.keys").write_text(keys + "\n", encoding="utf-8")
+    result = check()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

@@ -193,3 +193,23 @@ def test_to_verify_rules_are_flagged() -> None:
     assert ("denunciation", "accept") in flagged
     assert ("letter", "classify") in flagged
     assert ("complaint", "resolve") not in flagged
+
+
+def test_duty_rules_in_force_with_their_citations() -> None:
+    from danvan.legal.duties import duty_rule
+    from danvan.legal.models import Duty, Measure
+
+    commune = duty_rule(Duty.RECEPTION_COMMUNE_CHAIR, on=dt.date(2026, 1, 5))
+    assert (commune.amount, commune.measure) == (1, Measure.DAYS_PER_WEEK)
+    province = duty_rule(Duty.RECEPTION_PROVINCE_CHAIR, on=dt.date(2026, 1, 5))
+    assert (province.amount, province.measure) == (1, Measure.DAYS_PER_MONTH)
+    announce = duty_rule(Duty.DIALOGUE_ANNOUNCE, on=dt.date(2026, 1, 5))
+    publish = duty_rule(Duty.DIALOGUE_PUBLISH, on=dt.date(2026, 1, 5))
+    assert (announce.amount, publish.amount) == (7, 10)
+    assert "Điều 43" in announce.citation
+    with pytest.raises(DomainError) as exc:
+        duty_rule(Duty.DIALOGUE_ANNOUNCE, on=dt.date(2024, 1, 5))  # before the 2025 law
+    assert exc.value.code == "duty_no_rule"
+    with pytest.raises(DomainError) as exc:
+        duty_rule("tea_break", on=dt.date(2026, 1, 5))
+    assert exc.value.code == "duty_unknown"

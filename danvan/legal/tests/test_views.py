@@ -9,7 +9,7 @@ from danvan.accounts.testing import login_verified, make_user
 from danvan.audit.models import AuditEvent
 from danvan.core.errors import DomainError, PermissionDenied
 from danvan.legal import deadlines, services
-from danvan.legal.models import CalendarException, DeadlineRule
+from danvan.legal.models import CalendarException, DeadlineRule, DutyRule
 from danvan.units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,11 @@ def test_who_sees_and_who_edits_the_rules(thai_nguyen: Unit) -> None:
     # Administrators see every rule's citation and the to-verify flags.
     assert "Luật Tố cáo 2018 (25/2018/QH14), Điều 29" in content
     flagged = DeadlineRule.objects.filter(to_verify=True).count()
+    flagged += DutyRule.objects.filter(to_verify=True).count()
     assert content.count("cần đối chiếu</span>") == flagged
+    # The recurring duties (reception days, dialogues) are rule data beside the deadlines.
+    assert "Chủ tịch UBND cấp xã tiếp công dân" in content
+    assert "Luật Tổ chức chính quyền địa phương 2025, Điều 43" in content
     assert client_as(unit_admin).get(add).status_code == 403
     assert client_as(admin).get(add).status_code == 200
 

@@ -1,0 +1,28 @@
+"""Deployment check: senders' identities need keys that live outside the database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.exceptions import ImproperlyConfigured
+
+
+@register(Tags.security, deploy=True)
+def identity_keys_configured(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    from .identity import cipher
+
+    try:
+        cipher()
+    except ImproperlyConfigured as exc:
+        return [
+            Error(
+                str(exc),
+                hint=(
+                    "Tạo khoá bằng `manage.py identity_new_key` và đặt vào "
+                    "DANVAN_IDENTITY_KEYS hoặc DANVAN_IDENTITY_KEYS_FILE."
+                ),
+                id="danvan.cases.E001",
+            )
+        ]
+    return []
