@@ -344,7 +344,9 @@ def test_the_embedded_mode_creates_its_key_file_once(tmp_path: object) -> None:
     from pathlib import Path
 
     path = Path(str(tmp_path)) / "keys" / "identity.keys"
-    with override_settings(IDENTITY_KEYS=[], IDENTITY_KEYS_FILE=str(path)):
+    with override_settings(
+        IDENTITY_KEYS=[], IDENTITY_KEYS_FILE=str(path), IDENTITY_KEYS_AUTOCREATE=True
+    ):
         identity._cipher_for.cache_clear()
         token = identity.encrypt(Identity(full_name="Hà Thị Mai"))
         assert path.stat().st_mode & 0o777 == 0o600
