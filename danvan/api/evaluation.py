@@ -144,7 +144,7 @@ class ScoresIn(Schema):
     scores: list[ScoreIn] = Field(min_length=1, max_length=200)
 
 
-class DecisionIn(Schema):
+class ConfirmDecisionIn(Schema):
     number: str = Field(max_length=64, description="Số, ký hiệu, ví dụ 125/QĐ-UBND.")
     issued_on: dt.date
     issuer: str = Field(max_length=200)
@@ -157,7 +157,7 @@ class OutcomeIn(Schema):
 
 
 class ConfirmIn(Schema):
-    decision: DecisionIn | None = Field(
+    decision: ConfirmDecisionIn | None = Field(
         None, description="Bắt buộc khi có mô hình được công nhận hoặc chọn tiêu biểu."
     )
     outcomes: list[OutcomeIn] = Field(

@@ -69,7 +69,7 @@ class RowOut(Schema):
     links: dict[str, str] = Field(description="Trang danh sách các mô hình sau mỗi con số.")
 
 
-class PeriodOut(Schema):
+class StatsPeriodOut(Schema):
     id: int
     name: str
     start_year: int
@@ -80,7 +80,7 @@ class StatsOut(Schema):
     unit: UnitRef | None = Field(description="Đơn vị; null: toàn quốc.")
     restated: bool
     year: int | None
-    period: PeriodOut | None
+    period: StatsPeriodOut | None
     label: str
     previous_label: str
     restated_from: list[UnitRef]

@@ -34,6 +34,7 @@ TITLES: dict[int, StrOrPromise] = {
     403: gettext_lazy("Không có quyền"),
     404: gettext_lazy("Không tìm thấy"),
     405: gettext_lazy("Phương thức không được hỗ trợ"),
+    409: gettext_lazy("Xung đột dữ liệu"),
     422: gettext_lazy("Dữ liệu không hợp lệ"),
     429: gettext_lazy("Quá nhiều yêu cầu"),
 }

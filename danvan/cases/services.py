@@ -64,6 +64,12 @@ PUBLIC_CHANNELS = (Channel.PORTAL, Channel.OPEN311)
 PUBLIC_KINDS = (CaseKind.FEEDBACK, CaseKind.PETITION)
 
 
+class StaleCase(DomainError):
+    """Somebody saved the case after the actor read it (optimistic locking): HTTP 409."""
+
+    status_code = 409
+
+
 def _error(code: CaseError, message: str, field: str | None = None) -> DomainError:
     return DomainError(code.value, message, field=field)
 
@@ -185,15 +191,15 @@ def _locked(case: Case, version: int | None) -> Case:
         last = fresh.events.order_by("-at", "-id").select_related("actor").first()
         who = last.actor.get_username() if last and last.actor else _("người khác")
         when = timezone.localtime(fresh.updated_at).strftime("%H:%M %d/%m/%Y")
-        raise _error(
-            CaseError.STALE,
+        raise StaleCase(
+            CaseError.STALE.value,
             _(
                 "Vụ việc vừa được %(who)s cập nhật lúc %(when)s, sau khi bạn mở trang. "
                 "Thay đổi của bạn chưa được lưu: hãy tải lại trang để xem nội dung mới rồi "
                 "thực hiện lại."
             )
             % {"who": who, "when": when},
-            "version",
+            field="version",
         )
     return fresh
 
@@ -564,9 +570,13 @@ def case_add_step(
     on: dt.date,
     text: str,
     document_number: str = "",
+    version: int | None = None,
 ) -> CaseStep:
-    """Record a verification, meeting, document or note (adds; never overwrites)."""
+    """Record a verification, meeting, document or note. A step adds and never
+    overwrites, yet with *version* it is refused when the case changed since it was read."""
     policies.require(actor, Perm.CASE_HANDLE, case.unit)
+    if version is not None:
+        case = _locked(case, version)
     if kind not in (StepKind.VERIFY, StepKind.MEETING, StepKind.DOCUMENT, StepKind.NOTE):
         raise _error(CaseError.BAD_TRANSITION, _("Loại bước xử lý không hợp lệ."), "kind")
     if not case.is_open:
