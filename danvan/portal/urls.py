@@ -1,4 +1,14 @@
+from django.urls import path
+
+from . import views
 
 app_name = "portal"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("gui-phan-anh/", views.submit, name="submit"),
+    path("da-gui/", views.submitted, name="submitted"),
+    path("tra-cuu/", views.lookup, name="lookup"),
+    path("lich-tiep-cong-dan/", views.schedules, name="schedules"),
+    path("doi-thoai/", views.dialogues, name="dialogues"),
+]

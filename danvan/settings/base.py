@@ -229,3 +229,25 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# --- Cache, used by the citizens' portal rate limits (django-ratelimit) -------------------
+# The embedded default is the per-process memory cache. In production with more than one
+# process the counters must be shared, or each worker would allow the full rate: set
+# DANVAN_CACHE_URL=redis://host:6379/1 (Django's own Redis backend, redis-py is installed).
+_cache_url = env_str("DANVAN_CACHE_URL", "")
+if _cache_url and not _cache_url.startswith(("redis://", "rediss://", "unix://")):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"DANVAN_CACHE_URL={_cache_url!r} must be a redis://, rediss:// or unix:// URL"
+    )
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Behind a reverse proxy every request comes from the proxy's address: name the header the
+# proxy sets to the client's address (e.g. HTTP_X_REAL_IP), or all citizens share one limit.
+RATELIMIT_IP_META_KEY = env_str("DANVAN_CLIENT_IP_META_KEY", "") or None
