@@ -1,4 +1,45 @@
+"""The officer's case pages, mounted at /vu-viec/."""
+
+from django.urls import URLPattern, path
+
+from . import views, views_case
 
 app_name = "cases"
 
-urlpatterns: list = []
+# Each action on a case is a POST to /vu-viec/<uuid>/<slug>/ (name "cases:<action>").
+ACTION_SLUGS = {
+    "classify": "phan-loai",
+    "assign": "phan-cong",
+    "accept": "thu-ly",
+    "refuse": "khong-thu-ly",
+    "transfer": "chuyen-don-vi",
+    "add_step": "buoc-xu-ly",
+    "add_document": "tai-lieu",
+    "extend": "gia-han",
+    "pause": "tam-dinh-chi",
+    "resume": "tiep-tuc",
+    "resolve": "ket-qua",
+    "withdraw": "rut-don",
+}
+
+urlpatterns: list[URLPattern] = [
+    path("", views.queue, name="queue"),
+    path("danh-sach/", views.case_list, name="list"),
+    path("tiep-nhan/", views_case.receive, name="receive"),
+    path("qua-han/", views.overdue, name="overdue"),
+    path("thong-ke/", views.stats, name="stats"),
+    path("thong-ke/excel/", views.stats_excel, name="stats_excel"),
+    path("<uuid:public_id>/", views_case.detail, name="detail"),
+    path("<uuid:public_id>/bien-nhan/", views_case.receipt, name="receipt"),
+    path("<uuid:public_id>/danh-tinh/", views_case.identity, name="identity"),
+    path(
+        "<uuid:public_id>/danh-tinh/ban-quet/<int:scan_id>/",
+        views_case.identity_scan,
+        name="identity_scan",
+    ),
+    path("<uuid:public_id>/tai-lieu/<int:pk>/", views_case.document, name="document"),
+    *[
+        path(f"<uuid:public_id>/{slug}/", views_case.case_action, {"action": action}, name=action)
+        for action, slug in ACTION_SLUGS.items()
+    ],
+]

@@ -1,0 +1,262 @@
+"""Forms of the reception and dialogue pages. They parse input only; the rules live in
+services_reception and services_dialogues (whose refusals come back beside the field)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from danvan.core.forms import BootstrapMixin, DateInput
+from danvan.legal.models import Duty
+from danvan.units.models import Official, Unit
+
+from . import services_reception
+from .models import Commitment, Dialogue, DialogueQuestion, ReceptionSchedule
+from .selectors_reception import today, unit_officials
+
+if TYPE_CHECKING:  # django-stubs-ext is a development dependency
+    from django_stubs_ext import StrOrPromise
+
+WEEKDAYS: list[tuple[str, StrOrPromise]] = [
+    ("0", _("Thứ Hai")),
+    ("1", _("Thứ Ba")),
+    ("2", _("Thứ Tư")),
+    ("3", _("Thứ Năm")),
+    ("4", _("Thứ Sáu")),
+    ("5", _("Thứ Bảy")),
+    ("6", _("Chủ nhật")),
+]
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def _text(label: StrOrPromise, *, rows: int = 3, required: bool = True, **kw: Any) -> forms.Field:
+    return forms.CharField(
+        label=label, required=required, widget=forms.Textarea({"rows": rows}), **kw
+    )
+
+
+class MonthForm(BootstrapMixin, forms.Form):
+    """Which unit and month a page shows (GET); the month defaults to the current one."""
+
+    unit = forms.CharField(
+        label=_("Mã đơn vị"),
+        max_length=32,
+        required=False,
+        help_text=_("Gồm cả các đơn vị trực thuộc."),
+        widget=forms.TextInput({"list": "unit-choices"}),
+    )
+    month = forms.CharField(
+        label=_("Tháng"),
+        max_length=7,
+        required=False,
+        widget=forms.TextInput({"type": "month"}),
+        help_text=_("Dạng năm-tháng, ví dụ 2026-03."),
+    )
+
+    def clean_month(self) -> tuple[int, int] | None:
+        value = (self.cleaned_data.get("month") or "").strip()
+        if not value:
+            return None
+        match = _MONTH.match(value)
+        if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
+            raise forms.ValidationError(
+                _("Tháng không hợp lệ; nhập dạng năm-tháng, ví dụ 2026-03.")
+            )
+        return int(match.group(1)), int(match.group(2))
+
+
+# --- schedules and sessions --------------------------------------------------------------
+
+
+class ScheduleForm(BootstrapMixin, forms.Form):
+    leader = forms.ModelChoiceField(
+        label=_("Người tiếp"), queryset=Official.objects.none(), empty_label=_("— Chọn cán bộ —")
+    )
+    duty = forms.ChoiceField(
+        label=_("Nghĩa vụ tiếp công dân theo luật"),
+        required=False,
+        help_text=_(
+            "Chủ tịch UBND cấp xã, cấp tỉnh có số ngày tiếp tối thiểu; hệ thống cảnh báo khi "
+            "chưa đủ. Để trống với người tiếp khác."
+        ),
+    )
+    pattern = forms.ChoiceField(label=_("Định kỳ"), choices=ReceptionSchedule.Pattern.choices)
+    weekday = forms.ChoiceField(
+        label=_("Ngày trong tuần (lịch hằng tuần)"),
+        required=False,
+        choices=[("", _("— Chọn ngày —")), *WEEKDAYS],
+    )
+    month_day = forms.IntegerField(
+        label=_("Ngày trong tháng (lịch hằng tháng)"),
+        required=False,
+        min_value=1,
+        max_value=28,
+        help_text=_("Từ 1 đến 28, để tháng nào cũng có."),
+    )
+    place = forms.CharField(label=_("Địa điểm"), max_length=200)
+    valid_from = forms.DateField(label=_("Áp dụng từ ngày"), widget=DateInput())
+    valid_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())
+    note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = unit_officials(unit)  # type: ignore[attr-defined]
+        duties = [d for d, kind in services_reception.DUTY_UNIT_KIND.items() if kind == unit.kind]
+        self.fields["duty"].choices = [  # type: ignore[attr-defined]
+            ("", _("Không có số ngày tối thiểu")),
+            *[(d, Duty(d).label) for d in duties],
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        pattern = data.get("pattern")
+        if pattern == ReceptionSchedule.Pattern.WEEKLY:
+            if not data.get("weekday"):
+                self.add_error("weekday", _("Chọn ngày tiếp trong tuần."))
+            else:
+                data["day"] = int(data["weekday"])
+        elif pattern == ReceptionSchedule.Pattern.MONTHLY:
+            if data.get("month_day") is None:
+                if "month_day" not in self.errors:
+                    self.add_error("month_day", _("Nhập ngày tiếp trong tháng (1–28)."))
+            else:
+                data["day"] = data["month_day"]
+        return data
+
+    def arguments(self) -> dict[str, Any]:
+        """Keyword arguments for services_reception.schedule_create."""
+        data = self.cleaned_data
+        return {
+            "leader": data["leader"],
+            "duty": data.get("duty") or "",
+            "pattern": data["pattern"],
+            "day": data["day"],
+            "place": data["place"],
+            "valid_from": data["valid_from"],
+            "valid_to": data.get("valid_to"),
+            "note": data.get("note") or "",
+        }
+
+
+class ScheduleEndForm(BootstrapMixin, forms.Form):
+    valid_to = forms.DateField(
+        label=_("Ngày áp dụng cuối cùng"),
+        widget=DateInput(),
+        help_text=_(
+            "Lịch vẫn được lưu trong lịch sử, không hiện trên cổng thông tin sau ngày này."
+        ),
+    )
+
+
+class SessionForm(BootstrapMixin, forms.Form):
+    leader = forms.ModelChoiceField(
+        label=_("Người chủ trì tiếp"),
+        queryset=Official.objects.none(),
+        empty_label=_("— Chọn cán bộ —"),
+    )
+    held_on = forms.DateField(label=_("Ngày tiếp"), widget=DateInput())
+    schedule = forms.ModelChoiceField(
+        label=_("Theo lịch tiếp"),
+        required=False,
+        queryset=ReceptionSchedule.objects.none(),
+        empty_label=_("— Buổi tiếp đột xuất, ngoài lịch —"),
+    )
+    place = forms.CharField(label=_("Địa điểm"), max_length=200)
+    citizens_count = forms.IntegerField(label=_("Số lượt công dân được tiếp"), min_value=0)
+    citizens = _text(
+        _("Công dân được tiếp"),
+        required=False,
+        help_text=_("Dữ liệu cá nhân: chỉ cán bộ được xem, không đưa lên cổng thông tin."),
+    )
+    content = _text(_("Nội dung công dân trình bày, kết quả tiếp"), rows=5, required=False)
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = unit_officials(unit)  # type: ignore[attr-defined]
+        self.fields["schedule"].queryset = (  # type: ignore[attr-defined]
+            ReceptionSchedule.objects.filter(unit=unit)
+            .select_related("leader")
+            .order_by("leader__full_name", "-valid_from")
+        )
+
+
+# --- dialogues ---------------------------------------------------------------------------
+
+
+class DialogueForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label=_("Chủ đề"), max_length=300)
+    held_on = forms.DateField(label=_("Ngày đối thoại"), widget=DateInput())
+    place = forms.CharField(label=_("Địa điểm"), max_length=200)
+    chair = forms.CharField(label=_("Người chủ trì"), max_length=200)
+
+
+class AnnounceForm(BootstrapMixin, forms.Form):
+    announced_on = forms.DateField(label=_("Ngày thông báo"), widget=DateInput())
+
+
+class HoldForm(BootstrapMixin, forms.Form):
+    participants_count = forms.IntegerField(label=_("Số người tham dự"), min_value=0)
+    participants = _text(_("Thành phần tham dự"), required=False)
+
+
+class PublishForm(BootstrapMixin, forms.Form):
+    results = _text(_("Kết quả đối thoại"), rows=6)
+    published_on = forms.DateField(label=_("Ngày công khai kết quả"), widget=DateInput())
+
+
+class QuestionForm(BootstrapMixin, forms.Form):
+    # Prefixed: the detail page shows this form and the commitment form together.
+    prefix = "q"
+
+    question = _text(_("Ý kiến, câu hỏi"))
+    asked_by = forms.CharField(
+        label=_("Người nêu"),
+        max_length=200,
+        required=False,
+        help_text=_("Có thể để trống; không hiện trên cổng thông tin."),
+    )
+    answer = _text(_("Trả lời"), required=False)
+    answered_by = forms.CharField(label=_("Người trả lời"), max_length=200, required=False)
+
+
+class AnswerForm(BootstrapMixin, forms.Form):
+    answer = _text(_("Trả lời"), rows=4)
+    answered_by = forms.CharField(label=_("Người trả lời"), max_length=200, required=False)
+
+
+class CommitmentForm(BootstrapMixin, forms.Form):
+    prefix = "cm"
+
+    text = _text(_("Nội dung cam kết"))
+    responsible = forms.CharField(label=_("Người, đơn vị chịu trách nhiệm"), max_length=200)
+    due_date = forms.DateField(label=_("Hạn hoàn thành"), widget=DateInput())
+    question = forms.ModelChoiceField(
+        label=_("Trả lời cho ý kiến"),
+        required=False,
+        queryset=DialogueQuestion.objects.none(),
+        empty_label=_("— Không gắn với ý kiến nào —"),
+    )
+
+    def __init__(self, *args: Any, dialogue: Dialogue, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["question"].queryset = DialogueQuestion.objects.filter(  # type: ignore[attr-defined]
+            dialogue=dialogue
+        ).order_by("id")
+
+
+class CommitmentDoneForm(BootstrapMixin, forms.Form):
+    done_on = forms.DateField(label=_("Ngày hoàn thành"), widget=DateInput())
+    result = _text(_("Kết quả thực hiện"))
+
+    def __init__(self, *args: Any, commitment: Commitment, **kwargs: Any) -> None:
+        # One form per open commitment on a page: the prefix keeps their ids apart.
+        kwargs.setdefault("prefix", f"c{commitment.pk}")
+        super().__init__(*args, **kwargs)
+
+
+def today_initial(name: str) -> dict[str, dt.date]:
+    return {name: today()}

@@ -1,0 +1,297 @@
+"""Every write of citizen reception: the leaders' reception schedules and the sessions held.
+
+A schedule says which leader receives citizens, when and where, and which legal minimum
+applies to that leader (domain.md §5: the commune chair at least one day a week, the
+province chair at least one day a month; the figures are DutyRule data, read by
+selectors_reception.reception_shortfalls). Schedules are published on the portal.
+A session is one reception actually held; the cases opened from it point back to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from danvan.accounts import policies
+from danvan.accounts.policies import Perm
+from danvan.audit import services as audit
+from danvan.core.errors import DomainError
+from danvan.legal.models import Duty
+from danvan.units.models import Official, Unit, UnitKind
+
+from .errors import CaseError
+from .models import ReceptionSchedule, ReceptionSession
+
+# Which kind of unit each legal duty belongs to: the chair of a commune's People's
+# Committee, or of a province's (Law on Citizen Reception 2013, the chairs' reception
+# duty; the figures and the exact citation are in the DutyRule rows).
+DUTY_UNIT_KIND: dict[str, str] = {
+    Duty.RECEPTION_COMMUNE_CHAIR: UnitKind.COMMUNE,
+    Duty.RECEPTION_PROVINCE_CHAIR: UnitKind.PROVINCE,
+}
+# The days a schedule may name: weekly 0 (Monday) … 6 (Sunday); monthly 1 … 28, so that
+# every month has the day.
+DAY_RANGE: dict[str, tuple[int, int]] = {
+    ReceptionSchedule.Pattern.WEEKLY: (0, 6),
+    ReceptionSchedule.Pattern.MONTHLY: (1, 28),
+}
+
+
+def _error(code: CaseError, message: str, field: str | None = None) -> DomainError:
+    return DomainError(code.value, message, field=field)
+
+
+def _require(actor: Any, perm: Perm, unit: Unit) -> None:
+    # actor None: the system itself (a loader, a command), as in the other services.
+    if actor is not None:
+        policies.require(actor, perm, unit)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def _text(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise _error(CaseError.EMPTY, message, field)
+    return value
+
+
+def _check_unit_open(unit: Unit, code: CaseError) -> None:
+    if unit.is_historical:
+        raise _error(code, _("Đơn vị %(name)s đã ngừng hoạt động.") % {"name": unit.name}, "unit")
+
+
+# --- schedules -------------------------------------------------------------------------
+
+
+def _check_schedule(
+    *,
+    unit: Unit,
+    leader: Official,
+    duty: str,
+    pattern: str,
+    day: int,
+    valid_from: dt.date,
+    valid_to: dt.date | None,
+) -> None:
+    if not leader.unit.path.startswith(unit.path):
+        raise _error(
+            CaseError.BAD_SCHEDULE,
+            _("Người tiếp phải là cán bộ của %(unit)s.") % {"unit": unit.name},
+            "leader",
+        )
+    if duty:
+        if duty not in DUTY_UNIT_KIND:
+            raise _error(CaseError.BAD_SCHEDULE, _("Nghĩa vụ không hợp lệ."), "duty")
+        if unit.kind != DUTY_UNIT_KIND[duty]:
+            raise _error(
+                CaseError.BAD_SCHEDULE,
+                _("“%(duty)s” chỉ áp dụng cho %(kind)s; %(unit)s là %(actual)s.")
+                % {
+                    "duty": Duty(duty).label,
+                    "kind": UnitKind(DUTY_UNIT_KIND[duty]).label.lower(),
+                    "unit": unit.name,
+                    "actual": UnitKind(unit.kind).label.lower(),
+                },
+                "duty",
+            )
+    if pattern not in DAY_RANGE:
+        raise _error(
+            CaseError.BAD_SCHEDULE, _("Chọn định kỳ hằng tuần hoặc hằng tháng."), "pattern"
+        )
+    low, high = DAY_RANGE[pattern]
+    if not low <= day <= high:
+        if pattern == ReceptionSchedule.Pattern.WEEKLY:
+            message = _("Lịch hằng tuần chọn một ngày từ thứ Hai đến Chủ nhật.")
+        else:
+            message = _("Lịch hằng tháng chọn ngày từ 1 đến 28 (tháng nào cũng có).")
+        raise _error(CaseError.BAD_SCHEDULE, message, "day")
+    if valid_to is not None and valid_to < valid_from:
+        raise _error(
+            CaseError.BAD_DATE,
+            _("Ngày kết thúc không được trước ngày áp dụng (%(d)s).")
+            % {"d": f"{valid_from:%d/%m/%Y}"},
+            "valid_to",
+        )
+
+
+@transaction.atomic
+def schedule_create(
+    *,
+    actor: Any,
+    unit: Unit,
+    leader: Official,
+    duty: str = "",
+    pattern: str,
+    day: int,
+    place: str,
+    valid_from: dt.date,
+    valid_to: dt.date | None = None,
+    note: str = "",
+) -> ReceptionSchedule:
+    """Record a leader's regular reception day in *unit*."""
+    _require(actor, Perm.RECEPTION_MANAGE, unit)
+    _check_unit_open(unit, CaseError.BAD_SCHEDULE)
+    _check_schedule(
+        unit=unit,
+        leader=leader,
+        duty=duty or "",
+        pattern=pattern,
+        day=day,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    schedule = ReceptionSchedule.objects.create(
+        unit=unit,
+        leader=leader,
+        duty=duty or "",
+        pattern=pattern,
+        day=day,
+        place=_text(place, "place", _("Cần ghi địa điểm tiếp công dân.")),
+        valid_from=valid_from,
+        valid_to=valid_to,
+        note=(note or "").strip(),
+    )
+    audit.record_create(actor=actor, instance=schedule)
+    return schedule
+
+
+@transaction.atomic
+def schedule_end(
+    *, actor: Any, schedule: ReceptionSchedule, valid_to: dt.date
+) -> ReceptionSchedule:
+    """Stop a schedule after *valid_to* (its last day). It stays in the history."""
+    _require(actor, Perm.RECEPTION_MANAGE, schedule.unit)
+    schedule = (
+        ReceptionSchedule.objects.select_for_update()
+        .select_related("unit", "leader")
+        .get(pk=schedule.pk)
+    )
+    if valid_to < schedule.valid_from:
+        raise _error(
+            CaseError.BAD_DATE,
+            _("Ngày kết thúc không được trước ngày áp dụng (%(d)s).")
+            % {"d": f"{schedule.valid_from:%d/%m/%Y}"},
+            "valid_to",
+        )
+    if schedule.valid_to is not None and valid_to > schedule.valid_to:
+        raise _error(
+            CaseError.BAD_SCHEDULE,
+            _("Lịch đã kết thúc ngày %(d)s; muốn áp dụng lại, hãy thêm lịch mới.")
+            % {"d": f"{schedule.valid_to:%d/%m/%Y}"},
+            "valid_to",
+        )
+    before = audit.snapshot(schedule)
+    schedule.valid_to = valid_to
+    schedule.save(update_fields=["valid_to", "updated_at"])
+    audit.record_update(actor=actor, instance=schedule, before=before)
+    return schedule
+
+
+# --- sessions --------------------------------------------------------------------------
+
+
+def _check_session(
+    *,
+    unit: Unit,
+    leader: Official,
+    held_on: dt.date,
+    citizens_count: int,
+    schedule: ReceptionSchedule | None,
+) -> None:
+    if not leader.unit.path.startswith(unit.path):
+        raise _error(
+            CaseError.BAD_SESSION,
+            _("Người chủ trì tiếp phải là cán bộ của %(unit)s.") % {"unit": unit.name},
+            "leader",
+        )
+    if held_on > today():
+        raise _error(
+            CaseError.BAD_DATE,
+            _("Ngày tiếp không được ở tương lai: chỉ ghi buổi tiếp đã diễn ra."),
+            "held_on",
+        )
+    if citizens_count < 0:
+        raise _error(CaseError.BAD_SESSION, _("Số lượt công dân không được âm."), "citizens_count")
+    if schedule is not None and schedule.unit_id != unit.pk:
+        raise _error(CaseError.BAD_SESSION, _("Lịch tiếp công dân thuộc đơn vị khác."), "schedule")
+
+
+@transaction.atomic
+def session_record(
+    *,
+    actor: Any,
+    unit: Unit,
+    leader: Official,
+    held_on: dt.date,
+    place: str,
+    citizens_count: int,
+    citizens: str,
+    content: str,
+    schedule: ReceptionSchedule | None = None,
+) -> ReceptionSession:
+    """Record a reception held by *leader* of *unit* on *held_on*.
+
+    Recording sessions is intake work (Perm.CASE_INTAKE: the officers who receive cases
+    also keep the reception book).
+    """
+    _require(actor, Perm.CASE_INTAKE, unit)
+    _check_unit_open(unit, CaseError.BAD_SESSION)
+    _check_session(
+        unit=unit, leader=leader, held_on=held_on, citizens_count=citizens_count, schedule=schedule
+    )
+    session = ReceptionSession.objects.create(
+        unit=unit,
+        schedule=schedule,
+        leader=leader,
+        held_on=held_on,
+        place=_text(place, "place", _("Cần ghi địa điểm tiếp công dân.")),
+        citizens_count=citizens_count,
+        citizens=(citizens or "").strip(),
+        content=(content or "").strip(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record_create(actor=actor, instance=session)
+    return session
+
+
+@transaction.atomic
+def session_update(
+    *,
+    actor: Any,
+    session: ReceptionSession,
+    leader: Official,
+    held_on: dt.date,
+    place: str,
+    citizens_count: int,
+    citizens: str,
+    content: str,
+    schedule: ReceptionSchedule | None = None,
+) -> ReceptionSession:
+    """Correct a recorded session (every field as the form shows it)."""
+    _require(actor, Perm.CASE_INTAKE, session.unit)
+    session = ReceptionSession.objects.select_for_update().select_related("unit").get(pk=session.pk)
+    _check_session(
+        unit=session.unit,
+        leader=leader,
+        held_on=held_on,
+        citizens_count=citizens_count,
+        schedule=schedule,
+    )
+    before = audit.snapshot(session)
+    session.leader = leader
+    session.held_on = held_on
+    session.place = _text(place, "place", _("Cần ghi địa điểm tiếp công dân."))
+    session.citizens_count = citizens_count
+    session.citizens = (citizens or "").strip()
+    session.content = (content or "").strip()
+    session.schedule = schedule
+    session.save()
+    audit.record_update(actor=actor, instance=session, before=before)
+    return session

@@ -1,0 +1,327 @@
+"""The reception pages: thin doors onto selectors_reception (reads) and services_reception
+(writes).
+
+The unit is the one named by ?unit=code, else the unit the user works in. A unit or a
+record out of sight answers 404 like a missing one; an action not allowed answers 403;
+a form a service refuses comes back with HTTP 400 and the message beside its field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from danvan.accounts import policies
+from danvan.accounts.policies import Perm
+from danvan.accounts.selectors import current_unit, switchable_units
+from danvan.core.errors import NotFound
+from danvan.core.forms import apply_service
+from danvan.core.http import domain_http, paginate
+from danvan.units import selectors as unit_selectors
+from danvan.units.models import Unit
+
+from . import selectors_reception as selectors
+from . import services_reception as services
+from .forms_reception import MonthForm, ScheduleEndForm, ScheduleForm, SessionForm, today_initial
+from .models import ReceptionSession
+
+PER_PAGE = 50
+
+
+# -- the unit and month a page is about ---------------------------------------------------
+
+
+def page_unit(request: HttpRequest, code: str | None = None) -> Unit | None:
+    """The unit named by *code* (or ?unit=), else the user's working unit, else None."""
+    code = (code if code is not None else request.GET.get("unit", "")).strip()
+    if code:
+        return unit_selectors.unit_get(actor=request.user, code=code)
+    return current_unit(request)
+
+
+def required_unit(request: HttpRequest) -> Unit:
+    unit = page_unit(request)
+    if unit is None:
+        raise NotFound(_("Chưa chọn đơn vị."))
+    return unit
+
+
+def month_form(request: HttpRequest, unit: Unit | None) -> tuple[MonthForm, int, int]:
+    """The unit-and-month form of a list page and the month it selects (default: now)."""
+    now = selectors.today()
+    data = request.GET.copy()
+    # The form always shows what the page shows: the unit and the month chosen or implied.
+    if not data.get("unit") and unit is not None:
+        data["unit"] = unit.code
+    if not data.get("month"):
+        data["month"] = f"{now:%Y-%m}"
+    form = MonthForm(data)
+    year, month = now.year, now.month
+    if form.is_valid() and form.cleaned_data["month"]:
+        year, month = form.cleaned_data["month"]
+    return form, year, month
+
+
+def with_unit(name: str, unit: Unit, **params: Any) -> str:
+    query = urlencode({"unit": unit.code, **params})
+    return f"{reverse(name)}?{query}"
+
+
+def optional_url(name: str, *args: Any) -> str | None:
+    """The URL of *name*, or None while the page of another engineer is not mounted yet."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], *forms: Any
+) -> HttpResponse:
+    status = 400 if any(f is not None and f.is_bound and f.errors for f in forms) else 200
+    return render(request, template, context, status=status)
+
+
+def _unit_choices(request: HttpRequest) -> list[Unit]:
+    return switchable_units(request.user)
+
+
+# -- the reception page: schedules and the minimum warning ---------------------------------
+
+
+@login_required
+@domain_http
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    unit = page_unit(request)
+    form, year, month = month_form(request, unit)
+    context: dict[str, Any] = {
+        "unit": unit,
+        "form": form,
+        "year": year,
+        "month": month,
+        "unit_choices": _unit_choices(request),
+        "today": selectors.today(),
+    }
+    if unit is not None:
+        schedules = selectors.schedules_under(user=request.user, unit=unit)
+        page, query = paginate(request, schedules, PER_PAGE)
+        first, last = selectors.month_bounds(year, month)
+        context.update(
+            {
+                "page": page,
+                "query": query,
+                "schedules": list(page.object_list),
+                "shortfalls": selectors.reception_shortfalls(
+                    user=request.user, unit=unit, year=year, month=month
+                ),
+                "month_start": first,
+                "month_end": last,
+                "can_manage": policies.has_perm(request.user, Perm.RECEPTION_MANAGE, unit),
+                "can_record": policies.has_perm(request.user, Perm.CASE_INTAKE, unit),
+                "sessions_url": with_unit(
+                    "reception:sessions", unit, month=f"{year:04d}-{month:02d}"
+                ),
+            }
+        )
+    return _render(request, "cases/reception/index.html", context, form)
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def schedule_create(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    unit = required_unit(request)
+    policies.require(actor, Perm.RECEPTION_MANAGE, unit)
+    form = ScheduleForm(request.POST or None, unit=unit, initial=today_initial("valid_from"))
+    if request.method == "POST" and form.is_valid():
+        done = apply_service(
+            form, lambda: services.schedule_create(actor=actor, unit=unit, **form.arguments())
+        )
+        if done is not None:
+            messages.success(
+                request,
+                _("Đã thêm lịch tiếp công dân của %(name)s.") % {"name": done.leader.full_name},
+            )
+            return redirect(with_unit("reception:index", unit))
+    return _render(
+        request,
+        "cases/reception/form.html",
+        {
+            "unit": unit,
+            "form": form,
+            "title": _("Thêm lịch tiếp công dân"),
+            "cancel_url": with_unit("reception:index", unit),
+            "no_officials": not form.fields["leader"].queryset.exists(),  # type: ignore[attr-defined]
+        },
+        form,
+    )
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def schedule_end(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    schedule = selectors.schedule_get(user=actor, pk=pk)
+    policies.require(actor, Perm.RECEPTION_MANAGE, schedule.unit)
+    form = ScheduleEndForm(request.POST or None, initial=today_initial("valid_to"))
+    if request.method == "POST" and form.is_valid():
+        done = apply_service(
+            form,
+            lambda: services.schedule_end(
+                actor=actor, schedule=schedule, valid_to=form.cleaned_data["valid_to"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Đã kết thúc lịch tiếp công dân."))
+            return redirect(with_unit("reception:index", schedule.unit))
+    return _render(
+        request,
+        "cases/reception/form.html",
+        {
+            "unit": schedule.unit,
+            "schedule": schedule,
+            "form": form,
+            "title": _("Kết thúc lịch tiếp công dân"),
+            "cancel_url": with_unit("reception:index", schedule.unit),
+        },
+        form,
+    )
+
+
+# -- sessions ------------------------------------------------------------------------------
+
+
+@login_required
+@domain_http
+@require_GET
+def sessions(request: HttpRequest) -> HttpResponse:
+    unit = page_unit(request)
+    form, year, month = month_form(request, unit)
+    context: dict[str, Any] = {
+        "unit": unit,
+        "form": form,
+        "year": year,
+        "month": month,
+        "unit_choices": _unit_choices(request),
+    }
+    if unit is not None:
+        rows = selectors.sessions_under(user=request.user, unit=unit, year=year, month=month)
+        page, query = paginate(request, rows, PER_PAGE)
+        context.update(
+            {
+                "page": page,
+                "query": query,
+                "sessions": list(page.object_list),
+                "can_record": policies.has_perm(request.user, Perm.CASE_INTAKE, unit),
+                "index_url": with_unit("reception:index", unit, month=f"{year:04d}-{month:02d}"),
+            }
+        )
+    return _render(request, "cases/reception/sessions.html", context, form)
+
+
+def _session_form_page(
+    request: HttpRequest, form: SessionForm, unit: Unit, session: ReceptionSession | None
+) -> HttpResponse:
+    return _render(
+        request,
+        "cases/reception/form.html",
+        {
+            "unit": unit,
+            "session": session,
+            "form": form,
+            "title": _("Sửa buổi tiếp công dân") if session else _("Ghi buổi tiếp công dân"),
+            "cancel_url": reverse("reception:session", args=[session.pk])
+            if session
+            else with_unit("reception:sessions", unit),
+            "no_officials": not form.fields["leader"].queryset.exists(),  # type: ignore[attr-defined]
+        },
+        form,
+    )
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def session_create(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    unit = required_unit(request)
+    policies.require(actor, Perm.CASE_INTAKE, unit)
+    form = SessionForm(request.POST or None, unit=unit, initial=today_initial("held_on"))
+    if request.method == "POST" and form.is_valid():
+        done = apply_service(
+            form, lambda: services.session_record(actor=actor, unit=unit, **form.cleaned_data)
+        )
+        if done is not None:
+            messages.success(request, _("Đã ghi buổi tiếp công dân."))
+            return redirect("reception:session", pk=done.pk)
+    return _session_form_page(request, form, unit, None)
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    session = selectors.session_get(user=actor, pk=pk)
+    policies.require(actor, Perm.CASE_INTAKE, session.unit)
+    initial = {
+        "leader": session.leader_id,
+        "held_on": session.held_on,
+        "schedule": session.schedule_id,
+        "place": session.place,
+        "citizens_count": session.citizens_count,
+        "citizens": session.citizens,
+        "content": session.content,
+    }
+    form = SessionForm(request.POST or None, unit=session.unit, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done = apply_service(
+            form,
+            lambda: services.session_update(actor=actor, session=session, **form.cleaned_data),
+        )
+        if done is not None:
+            messages.success(request, _("Đã lưu thay đổi."))
+            return redirect("reception:session", pk=done.pk)
+    return _session_form_page(request, form, session.unit, session)
+
+
+@login_required
+@domain_http
+@require_GET
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request.user
+    session = selectors.session_get(user=actor, pk=pk)
+    cases = list(selectors.session_cases(user=actor, session=session))
+    detail_url = optional_url("cases:detail", "00000000-0000-0000-0000-000000000000")
+    receive_url = None
+    if policies.has_perm(actor, Perm.CASE_INTAKE, session.unit):
+        base = optional_url("cases:receive")
+        receive_url = f"{base}?{urlencode({'session': session.pk})}" if base else None
+    return render(
+        request,
+        "cases/reception/session_detail.html",
+        {
+            "session": session,
+            "unit": session.unit,
+            "case_rows": [
+                (c, reverse("cases:detail", args=[c.public_id]) if detail_url else None)
+                for c in cases
+            ],
+            "receive_url": receive_url,
+            "can_edit": policies.has_perm(actor, Perm.CASE_INTAKE, session.unit),
+            "sessions_url": with_unit(
+                "reception:sessions", session.unit, month=f"{session.held_on:%Y-%m}"
+            ),
+        },
+    )
