@@ -9,7 +9,8 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 
 from danvan.accounts import policies
-from danvan.accounts.policies import Perm
+from danvan.accounts.models import Role, User
+from danvan.accounts.policies import ROLE_PERMS, Perm
 from danvan.core.errors import NotFound
 from danvan.units.models import Unit
 
@@ -122,3 +123,23 @@ def case_by_lookup_code(code: str) -> Case | None:
             break
         case, seen = nxt, seen + 1
     return case
+
+
+def handler_candidates(unit: Unit) -> QuerySet[User]:
+    """Active users who may handle cases of *unit*: a handling role on it or above it.
+
+    National administrators are left out: they hold every permission but do not handle
+    a commune's cases. The service checks each choice again.
+    """
+    roles = [
+        r for r, perms in ROLE_PERMS.items() if Perm.CASE_HANDLE in perms and r != Role.SYSTEM_ADMIN
+    ]
+    return (
+        User.objects.filter(
+            is_active=True,
+            grants__role__in=roles,
+            grants__unit_id__in=[*unit.ancestor_ids, unit.pk],
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )

@@ -16,17 +16,16 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from danvan.accounts import policies
-from danvan.accounts.models import Role, User
-from danvan.accounts.policies import ROLE_PERMS, Perm
+from danvan.accounts.policies import Perm
 from danvan.accounts.selectors import current_unit, switchable_units
 from danvan.core.errors import PermissionDenied
 from danvan.core.forms import apply_service
@@ -41,7 +40,6 @@ from .models import Case, SenderIdentity, Status
 from .views import alert_of
 
 # The lookup page of the citizens' portal, printed on the receipt.
-PORTAL_LOOKUP_PATH = "/cong-dan/tra-cuu/"
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -133,26 +131,6 @@ def receive(request: HttpRequest) -> HttpResponse:
 # -- the detail page and its actions ----------------------------------------------------------
 
 
-def handler_candidates(unit: Unit) -> QuerySet[User]:
-    """Active users who may handle cases of *unit*: a handling role on it or above it.
-
-    National administrators are left out: they hold every permission but do not handle
-    a commune's cases. The service checks each choice again.
-    """
-    roles = [
-        r for r, perms in ROLE_PERMS.items() if Perm.CASE_HANDLE in perms and r != Role.SYSTEM_ADMIN
-    ]
-    return (
-        User.objects.filter(
-            is_active=True,
-            grants__role__in=roles,
-            grants__unit_id__in=[*unit.ancestor_ids, unit.pk],
-        )
-        .distinct()
-        .order_by("full_name", "username")
-    )
-
-
 def available_actions(user: Any, case: Case) -> list[str]:
     """The actions the case's status allows and the user may take, in display order."""
     allowed = set(workflow.allowed_actions(case.status))
@@ -178,7 +156,9 @@ def available_actions(user: Any, case: Case) -> list[str]:
 def _make_form(action: str, case: Case, user: Any, **kwargs: Any) -> ActionForm:
     form_class = ACTION_FORMS[action]
     if form_class is AssignForm:
-        return AssignForm(case=case, actor=user, candidates=handler_candidates(case.unit), **kwargs)
+        return AssignForm(
+            case=case, actor=user, candidates=selectors.handler_candidates(case.unit), **kwargs
+        )
     return form_class(case=case, actor=user, **kwargs)
 
 
@@ -383,7 +363,7 @@ def receipt(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         {
             "case": case,
             "awaiting_acceptance": case.status == Status.RECEIVED,
-            "lookup_url": request.build_absolute_uri(PORTAL_LOOKUP_PATH),
+            "lookup_url": request.build_absolute_uri(reverse("portal:lookup")),
         },
     )
 
