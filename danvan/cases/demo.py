@@ -17,13 +17,164 @@ from django.db import transaction
 from django.utils import timezone
 
 from danvan.accounts.models import Role, RoleGrant, User
+from danvan.accounts.policies import subtree_q
 from danvan.accounts.services import grant_create
+from danvan.legal.models import Duty
 from danvan.units.demo import COMMUNE_CODES, PROVINCE_CODE
-from danvan.units.models import Unit
+from danvan.units.models import Official, Unit, UnitKind
 
-from . import alerts, services
+from . import alerts, services, services_dialogues, services_reception
 from .identity import Identity
-from .models import Case, Channel
+from .models import Case, Channel, ReceptionSession
+
+# (duty, weekly or monthly, the weekday 0–6 or day of month)
+_DUTY_OF = {
+    UnitKind.COMMUNE: (Duty.RECEPTION_COMMUNE_CHAIR, "weekly", 3),
+    UnitKind.PROVINCE: (Duty.RECEPTION_PROVINCE_CHAIR, "monthly", 15),
+}
+
+
+def _reception_year(
+    rng: random.Random, *, actor: User, unit: Unit, start: dt.date, today: dt.date
+) -> list[ReceptionSession]:
+    """The chair's schedule and a year of sessions, a few weeks or months missed so the
+    minimum-days warning has something to say."""
+    chair = (
+        Official.objects.filter(subtree_q(unit, "unit__"), position__startswith="Chủ tịch UBND")
+        .order_by("id")
+        .first()
+    )
+    if chair is None:
+        return []
+    duty, pattern, day = _DUTY_OF[UnitKind(unit.kind)]
+    place = f"Trụ sở tiếp công dân {unit.name}"
+    schedule = services_reception.schedule_create(
+        actor=actor,
+        unit=unit,
+        leader=chair,
+        duty=duty,
+        pattern=pattern,
+        day=day,
+        place=place,
+        valid_from=start,
+    )
+    days: list[dt.date] = []
+    if pattern == "weekly":
+        first = start + dt.timedelta(days=(day - start.weekday()) % 7)
+        days = [first + dt.timedelta(weeks=n) for n in range(53)]
+    else:
+        month = dt.date(start.year, start.month, 1)
+        while month <= today:
+            days.append(month.replace(day=day))
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+    sessions = []
+    for held_on in days:
+        if held_on < start or held_on > today or rng.random() < 0.1:
+            continue  # a missed week or month
+        citizens = rng.randint(0, 6)
+        sessions.append(
+            services_reception.session_record(
+                actor=actor,
+                unit=unit,
+                leader=chair,
+                held_on=held_on,
+                place=place,
+                citizens_count=citizens,
+                citizens="",
+                content=(
+                    "Công dân phản ánh về đất đai, môi trường, chính sách an sinh."
+                    if citizens
+                    else "Không có công dân đến."
+                ),
+                schedule=schedule,
+            )
+        )
+    return sessions
+
+
+def _dialogues(*, actor: User, unit: Unit, today: dt.date, upcoming: bool = False) -> int:
+    """Dialogues of the year: one announced and published in time, with commitments
+    (one done, one overdue); one announced late and not yet published; one upcoming."""
+    if upcoming:
+        coming = services_dialogues.dialogue_create(
+            actor=actor,
+            unit=unit,
+            title="Đối thoại với Nhân dân về chính sách hỗ trợ chuyển đổi nghề",
+            held_on=today + dt.timedelta(days=20),
+            place=f"Hội trường {unit.name}",
+            chair="Chủ tịch UBND",
+        )
+        services_dialogues.dialogue_announce(actor=actor, dialogue=coming, announced_on=today)
+        return 1
+    held = today - dt.timedelta(days=240)
+    done = services_dialogues.dialogue_create(
+        actor=actor,
+        unit=unit,
+        title="Đối thoại về giải phóng mặt bằng dự án đường liên xã",
+        held_on=held,
+        place=f"Hội trường {unit.name}",
+        chair="Chủ tịch UBND",
+    )
+    services_dialogues.dialogue_announce(
+        actor=actor, dialogue=done, announced_on=held - dt.timedelta(days=10)
+    )
+    services_dialogues.dialogue_hold(
+        actor=actor,
+        dialogue=done,
+        participants="Đại diện các hộ có đất bị thu hồi, MTTQ, các đoàn thể",
+        participants_count=64,
+    )
+    question = services_dialogues.question_add(
+        actor=actor,
+        dialogue=done,
+        question="Bao giờ chi trả tiền bồi thường đợt 2?",
+        answer="Trong quý tới, sau khi phê duyệt phương án.",
+        answered_by="Chủ tịch UBND",
+    )
+    paid = services_dialogues.commitment_add(
+        actor=actor,
+        dialogue=done,
+        text="Chi trả tiền bồi thường đợt 2",
+        responsible="Ban Quản lý dự án",
+        due_date=held + dt.timedelta(days=90),
+        question=question,
+    )
+    services_dialogues.commitment_done(
+        actor=actor,
+        commitment=paid,
+        done_on=held + dt.timedelta(days=80),
+        result="Đã chi trả cho 52 hộ.",
+    )
+    services_dialogues.commitment_add(
+        actor=actor,
+        dialogue=done,
+        text="Làm lại rãnh thoát nước dọc tuyến",
+        responsible="Phòng Kinh tế",
+        due_date=held + dt.timedelta(days=120),
+    )
+    services_dialogues.dialogue_publish(
+        actor=actor,
+        dialogue=done,
+        results="Đã trả lời 12 ý kiến; 2 cam kết.",
+        published_on=held + dt.timedelta(days=5),
+    )
+    late_day = today - dt.timedelta(days=60)
+    late = services_dialogues.dialogue_create(
+        actor=actor,
+        unit=unit,
+        title="Đối thoại về thu gom, xử lý rác thải sinh hoạt",
+        held_on=late_day,
+        place=f"Nhà văn hoá {unit.name}",
+        chair="Phó Chủ tịch UBND",
+    )
+    services_dialogues.dialogue_announce(
+        actor=actor, dialogue=late, announced_on=late_day - dt.timedelta(days=3)
+    )
+    services_dialogues.dialogue_hold(
+        actor=actor, dialogue=late, participants="Cử tri các tổ dân phố", participants_count=41
+    )
+    return 2
+
 
 SEED = 20261123
 _FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ma", "Lương", "Hà")
@@ -48,6 +199,8 @@ _TOPICS = [
 class CasesDemoResult:
     cases: int = 0
     overdue: int = 0
+    sessions: int = 0
+    dialogues: int = 0
 
 
 def _name(rng: random.Random) -> str:
@@ -69,7 +222,14 @@ def _number(rng: random.Random, kind: str, day: dt.date) -> str:
 
 
 def _one(
-    rng: random.Random, *, actor: User, leader: User, unit: Unit, received: dt.date, today: dt.date
+    rng: random.Random,
+    *,
+    actor: User,
+    leader: User,
+    unit: Unit,
+    received: dt.date,
+    today: dt.date,
+    session: ReceptionSession | None = None,
 ) -> Case:
     kind, subject, content = rng.choice(_TOPICS)
     channel = rng.choice(
@@ -77,6 +237,8 @@ def _one(
         if kind in ("feedback", "petition")
         else [Channel.IN_PERSON, Channel.LETTER]
     )
+    if session is not None:
+        channel = Channel.IN_PERSON
     case = services.case_receive(
         actor=actor,
         unit=unit,
@@ -88,6 +250,7 @@ def _one(
         received_on=received,
         round=1 if kind == "complaint" else 0,
         complexity=rng.choice([0, 1, 1, 2]) if kind == "denunciation" else 0,
+        reception_session=session,
     )
     if kind == "denunciation":
         case = services.case_assign(
@@ -153,7 +316,7 @@ def demo_seed_cases(*, per_unit: int = 40) -> CasesDemoResult:
     ):
         return result
     units = [province, *communes]
-    if Case.objects.filter(unit__in=units).exists():
+    if Case.objects.filter(unit__in=units).exists() or ReceptionSession.objects.exists():
         return result
     # The demo handlers may see the identities of the denunciations they are assigned to.
     for user, unit in ((officer, province), (commune_officer, communes[0])):
@@ -177,6 +340,22 @@ def demo_seed_cases(*, per_unit: int = 40) -> CasesDemoResult:
                 today=today,
             )
             result.cases += 1
+        if unit.kind in (UnitKind.PROVINCE, UnitKind.COMMUNE):
+            for session in _reception_year(rng, actor=actor, unit=unit, start=start, today=today):
+                result.sessions += 1
+                if result.sessions % 4 == 0:  # some citizens leave a written case
+                    _one(
+                        rng,
+                        actor=actor,
+                        leader=leader,
+                        unit=unit,
+                        received=session.held_on,
+                        today=today,
+                        session=session,
+                    )
+                    result.cases += 1
+    result.dialogues = _dialogues(actor=commune_officer, unit=communes[0], today=today)
+    result.dialogues += _dialogues(actor=officer, unit=province, today=today, upcoming=True)
     sweep = alerts.sweep_deadlines(today=today)
     result.overdue = sweep.overdue
     return result

@@ -73,8 +73,16 @@ class Command(BaseCommand):
         if cases.cases:
             self.stdout.write(
                 self.style.SUCCESS(
-                    _("Vụ việc: %(cases)s vụ việc trong một năm, %(overdue)s vụ việc quá hạn.")
-                    % {"cases": cases.cases, "overdue": cases.overdue}
+                    _(
+                        "Tiếp dân, đơn thư: %(cases)s vụ việc trong một năm (%(overdue)s quá hạn),"
+                        " %(sessions)s buổi tiếp công dân, %(dialogues)s hội nghị đối thoại."
+                    )
+                    % {
+                        "cases": cases.cases,
+                        "overdue": cases.overdue,
+                        "sessions": cases.sessions,
+                        "dialogues": cases.dialogues,
+                    }
                 )
             )
         self._print_accounts(result)
