@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm, subtree_q
 from danvan.core.errors import DomainError, NotFound
-from danvan.legal.duties import duty_rule
+from danvan.legal.duties import DutyBook, duty_rule
 from danvan.legal.models import Duty, DutyRule, Measure
 from danvan.units.models import Official, Unit
 
@@ -345,23 +345,6 @@ def dialogue_commitments(dialogue: Dialogue) -> QuerySet[Commitment]:
     return _with_overdue(Commitment.objects.filter(dialogue=dialogue)).order_by("due_date", "id")
 
 
-class _RuleBook:
-    """The versions of some duties, loaded in one query and picked like duty_rule does."""
-
-    def __init__(self, duties: Iterable[str]) -> None:
-        self.rows = list(
-            DutyRule.objects.filter(duty__in=list(duties)).order_by("-valid_from", "-id")
-        )
-
-    def on(self, duty: str, day: dt.date) -> DutyRule | None:
-        for rule in self.rows:
-            if rule.duty != duty or rule.valid_from > day:
-                continue
-            if rule.valid_to is None or rule.valid_to >= day:
-                return rule
-        return None
-
-
 @dataclass(frozen=True)
 class DialogueRow:
     """A dialogue with the warnings of the law's time limits (Local Government Law 2025,
@@ -388,7 +371,7 @@ class DialogueRow:
         )
 
 
-def _row(dialogue: Dialogue, book: _RuleBook, now: dt.date) -> DialogueRow:
+def _row(dialogue: Dialogue, book: DutyBook, now: dt.date) -> DialogueRow:
     state = Dialogue.State
     announce = book.on(Duty.DIALOGUE_ANNOUNCE, dialogue.held_on)
     publish = book.on(Duty.DIALOGUE_PUBLISH, dialogue.held_on)
@@ -412,7 +395,7 @@ def _row(dialogue: Dialogue, book: _RuleBook, now: dt.date) -> DialogueRow:
 
 def dialogue_rows(dialogues: Iterable[Dialogue]) -> list[DialogueRow]:
     """The dialogues with their warnings, in one query for the rules whatever their number."""
-    book = _RuleBook([Duty.DIALOGUE_ANNOUNCE, Duty.DIALOGUE_PUBLISH])
+    book = DutyBook([Duty.DIALOGUE_ANNOUNCE, Duty.DIALOGUE_PUBLISH])
     now = today()
     return [_row(d, book, now) for d in dialogues]
 

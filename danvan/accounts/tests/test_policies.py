@@ -21,20 +21,43 @@ WRITE_PERMS = {
     Perm.MOVEMENT_MANAGE,
 }
 READ_PERMS = {Perm.UNIT_VIEW, Perm.OFFICIAL_VIEW, Perm.MOVEMENT_VIEW}
+# Citizens' cases: officers receive and handle them, leaders and inspectors read them,
+# leaders and unit administrators assign handlers; reading a denouncer's identity is
+# the identity keeper's alone (and only on the cases they are assigned to).
+CASE_WORK = {
+    Perm.CASE_VIEW,
+    Perm.CASE_INTAKE,
+    Perm.CASE_HANDLE,
+    Perm.RECEPTION_MANAGE,
+    Perm.DIALOGUE_MANAGE,
+}
 
 
 def expected(role: str, perm: Perm) -> bool:
     if role == Role.UNIT_ADMIN:
-        return perm not in {Perm.EVALUATION_SCORE, Perm.LEGAL_MANAGE}
+        return perm not in {Perm.EVALUATION_SCORE, Perm.LEGAL_MANAGE, Perm.CASE_IDENTITY}
     if role == Role.OFFICER:
-        return perm in READ_PERMS | WRITE_PERMS
+        return perm in READ_PERMS | WRITE_PERMS | CASE_WORK
     if role == Role.REVIEWER:
         return perm in READ_PERMS | {Perm.EVALUATION_SCORE}
-    return perm in READ_PERMS
+    if role == Role.INSPECTOR:
+        return perm in READ_PERMS | {Perm.CASE_VIEW}
+    if role == Role.LEADER:
+        return perm in READ_PERMS | {Perm.CASE_VIEW, Perm.CASE_ASSIGN}
+    assert role == Role.IDENTITY_KEEPER
+    return perm in {Perm.UNIT_VIEW, Perm.CASE_IDENTITY}
 
 
 @pytest.mark.parametrize(
-    "role", [Role.UNIT_ADMIN, Role.OFFICER, Role.REVIEWER, Role.INSPECTOR, Role.LEADER]
+    "role",
+    [
+        Role.UNIT_ADMIN,
+        Role.OFFICER,
+        Role.REVIEWER,
+        Role.INSPECTOR,
+        Role.LEADER,
+        Role.IDENTITY_KEEPER,
+    ],
 )
 def test_role_matrix_on_own_subtree_and_outside(
     role: str, thai_nguyen: Unit, commune: Unit, sibling_commune: Unit
