@@ -36,7 +36,7 @@ from danvan.units.models import Unit
 from . import selectors, services, workflow
 from .forms import ACTION_FORMS, ACTION_LABELS, ActionForm, AssignForm, ReceiveForm
 from .identity import Identity
-from .models import Case, SenderIdentity, Status
+from .models import Case, Channel, SenderIdentity, Status
 from .views import alert_of
 
 # The lookup page of the citizens' portal, printed on the receipt.
@@ -75,12 +75,18 @@ def receive(request: HttpRequest) -> HttpResponse:
     units = _intake_units(request)
     if not units:
         raise PermissionDenied(_("Bạn không được tiếp nhận vụ việc."))
+    initial: dict[str, Any] = {"unit": units[0].code}
+    # Opened from a reception session's page: the case is one of that session's.
+    session = request.GET.get("session", "")
+    if session.isdigit():
+        initial["reception_session"] = int(session)
+        initial["channel"] = Channel.IN_PERSON
     form = ReceiveForm(
         request.POST or None,
         request.FILES or None,
         actor=actor,
         units=units,
-        initial={"unit": units[0].code},
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -99,6 +99,25 @@ def test_receive_page_marks_personal_data(officer: User) -> None:
     assert response["Cache-Control"] == "no-store"
 
 
+def test_receive_from_a_reception_session_preselects_it(officer: User, commune: Unit) -> None:
+    from danvan.cases import services_reception
+    from danvan.units.models import Official
+
+    chair = Official.objects.create(full_name="Hà Văn Chủ", position="Chủ tịch UBND", unit=commune)
+    session = services_reception.session_record(
+        actor=officer,
+        unit=commune,
+        leader=chair,
+        held_on=timezone.localdate() - dt.timedelta(days=1),
+        place="Trụ sở",
+        citizens_count=2,
+        citizens="",
+        content="Đất đai",
+    )
+    page = text(logged_in(officer).get(f"{RECEIVE}?session={session.pk}"))
+    assert f'<option value="{session.pk}" selected>' in page
+
+
 def test_receive_is_refused_to_those_without_intake(commune: Unit, leader: User) -> None:
     assert logged_in(leader).get(RECEIVE).status_code == 403
     assert logged_in(leader).post(RECEIVE, intake(commune)).status_code == 403
