@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from danvan.accounts.models import Role, User
 from danvan.accounts.testing import Cast, make_user, walk
