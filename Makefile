@@ -56,6 +56,8 @@ bench: install
 	$(PY) bench/subtree.py
 	$(PY) bench/movement_stats.py
 	$(PY) bench/movement_import.py
+	$(PY) bench/cases_sweep.py
+	$(PY) bench/cases_queue.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -34,6 +34,7 @@ from . import paging, selectors, services
 from .export import stats_workbook
 from .forms import CaseFilterForm, StatsFilterForm, UnitFilterForm
 from .models import KINDS, Alert, Case, Status
+from .queue import QueueRow, queue_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -45,11 +46,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class CaseRow:
     """A case in a list, with the alert it has today."""
 
-    case: Case
+    case: Case | QueueRow
     alert: str
 
 
-def alert_of(case: Case, today: dt.date) -> str:
+def alert_of(case: Case | QueueRow, today: dt.date) -> str:
     """The alert of *case* today: what the nightly sweep set, or what its due date says
     already (so a case is shown overdue from the morning after its due date, before the
     sweep runs). A paused case's clock is stopped: no alert."""
@@ -63,10 +64,13 @@ def alert_of(case: Case, today: dt.date) -> str:
     return Alert.NONE
 
 
-def keyset_context(request: HttpRequest, qs: QuerySet[Case]) -> dict[str, Any]:
-    """One page of *qs* after `?after=`, with the links to the next and the first page."""
+def keyset_context(
+    request: HttpRequest, qs: QuerySet[Case] | None, *, mine: Any = None
+) -> dict[str, Any]:
+    """One page after `?after=`, with the links to the next and the first page: of *qs*,
+    or of the queue of *mine* (read by queue.py)."""
     after = request.GET.get("after", "")
-    page = paging.keyset_page(qs, after=after)
+    page = queue_page(mine, after=after) if qs is None else paging.keyset_page(qs, after=after)
     today = timezone.localdate()
     query = request.GET.copy()
     next_url = ""
@@ -130,13 +134,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         # Naming a unit one may see but not its cases is refused (403), not hidden.
         inbox = selectors.inbox_for(user, unit)
     tab = "inbox" if request.GET.get("tab") == "inbox" and inbox is not None else "mine"
-    rows = inbox if tab == "inbox" and inbox is not None else selectors.queue_for(user)
+    rows = inbox if tab == "inbox" and inbox is not None else None
     base = "?" + (f"unit={unit.code}&" if code and unit is not None else "")
     return render(
         request,
         "cases/queue.html",
         {
-            **keyset_context(request, rows),
+            **keyset_context(request, rows, mine=user),
             "tab": tab,
             "unit": unit,
             "has_inbox": inbox is not None,
