@@ -49,15 +49,19 @@ class Perm(StrEnum):
     CASE_IDENTITY = "case.identity"
     RECEPTION_MANAGE = "reception.manage"  # schedules of the leaders' reception days
     DIALOGUE_MANAGE = "dialogue.manage"
+    # Grassroots democracy (danvan.democracy): matters citizens decide, votes, disclosure.
+    DEMOCRACY_VIEW = "democracy.view"
+    DEMOCRACY_MANAGE = "democracy.manage"
 
 
-_READ = {Perm.UNIT_VIEW, Perm.OFFICIAL_VIEW, Perm.MOVEMENT_VIEW}
+_READ = {Perm.UNIT_VIEW, Perm.OFFICIAL_VIEW, Perm.MOVEMENT_VIEW, Perm.DEMOCRACY_VIEW}
 _CASE_READ = {Perm.CASE_VIEW}
 _OFFICER = _READ | _CASE_READ | {
     Perm.CASE_INTAKE,
     Perm.CASE_HANDLE,
     Perm.RECEPTION_MANAGE,
     Perm.DIALOGUE_MANAGE,
+    Perm.DEMOCRACY_MANAGE,
     Perm.UNIT_CREATE_CHILD,
     Perm.UNIT_CHANGE,
     Perm.OFFICIAL_MANAGE,

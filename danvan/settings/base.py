@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "danvan.legal",
     "danvan.cases",
     "danvan.portal",
+    "danvan.democracy",
     "danvan.movement",
     "danvan.dashboard",
     "danvan.api",

@@ -20,7 +20,7 @@ WRITE_PERMS = {
     Perm.MOVEMENT_EDIT,
     Perm.MOVEMENT_MANAGE,
 }
-READ_PERMS = {Perm.UNIT_VIEW, Perm.OFFICIAL_VIEW, Perm.MOVEMENT_VIEW}
+READ_PERMS = {Perm.UNIT_VIEW, Perm.OFFICIAL_VIEW, Perm.MOVEMENT_VIEW, Perm.DEMOCRACY_VIEW}
 # Citizens' cases: officers receive and handle them, leaders and inspectors read them,
 # leaders and unit administrators assign handlers; reading a denouncer's identity is
 # the identity keeper's alone (and only on the cases they are assigned to).
@@ -30,6 +30,7 @@ CASE_WORK = {
     Perm.CASE_HANDLE,
     Perm.RECEPTION_MANAGE,
     Perm.DIALOGUE_MANAGE,
+    Perm.DEMOCRACY_MANAGE,
 }
 
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DemocracyConfig(AppConfig):
+    name = "danvan.democracy"
+    verbose_name = _("Dân chủ ở cơ sở")

@@ -1,0 +1,307 @@
+"""Every write of citizens' decisions: matters, votes, one-time codes, ballots, tallies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from danvan.accounts import policies
+from danvan.accounts.policies import Perm
+from danvan.audit import services as audit
+from danvan.core.errors import DomainError
+from danvan.units.models import Unit, UnitKind
+
+from . import rules
+from .errors import DemocracyError
+from .models import HouseholdBallot, Matter, MatterKind, Method, Outcome, Vote, VoteCode
+
+# Codes read out or printed for households: no 0/O, 1/I/L.
+_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+_CODE_LENGTH = 10  # 31^10 ≈ 8 × 10^14: forging one is not practical
+
+
+def _error(code: DemocracyError, message: str, field: str | None = None) -> DomainError:
+    return DomainError(code.value, message, field=field)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def _hash(code: str) -> str:
+    normalized = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(normalized.encode()).hexdigest()
+
+
+@transaction.atomic
+def matter_raise(
+    *,
+    actor: Any,
+    unit: Unit,
+    kind: str,
+    title: str,
+    raised_on: dt.date,
+    description: str = "",
+) -> Matter:
+    """Put a matter to the households of a village (thôn, tổ dân phố)."""
+    if actor is not None:
+        policies.require(actor, Perm.DEMOCRACY_MANAGE, unit)
+    if unit.kind != UnitKind.VILLAGE or unit.is_historical:
+        raise _error(
+            DemocracyError.BAD_UNIT,
+            _("Việc dân quyết định được đưa ra ở thôn, tổ dân phố đang hoạt động."),
+            "unit",
+        )
+    if kind not in MatterKind.values:
+        raise _error(DemocracyError.EMPTY, _("Loại việc không hợp lệ."), "kind")
+    if not title.strip():
+        raise _error(DemocracyError.EMPTY, _("Cần ghi nội dung cần quyết định."), "title")
+    if raised_on > today():
+        raise _error(DemocracyError.BAD_DATE, _("Ngày không được ở tương lai."), "raised_on")
+    matter = Matter.objects.create(
+        unit=unit,
+        kind=kind,
+        title=title.strip()[:300],
+        description=description.strip(),
+        raised_on=raised_on,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record_create(actor=actor, instance=matter)
+    return matter
+
+
+@transaction.atomic
+def vote_open(
+    *,
+    actor: Any,
+    matter: Matter,
+    method: str,
+    opened_on: dt.date,
+    closes_on: dt.date | None = None,
+    follows: Vote | None = None,
+    place: str = "",
+    chair: str = "",
+    secretary: str = "",
+) -> Vote:
+    """Open a meeting, a household ballot or an online vote on *matter*. The village's
+    household count is taken now and kept with the vote (domain.md §3)."""
+    unit = matter.unit
+    if actor is not None:
+        policies.require(actor, Perm.DEMOCRACY_MANAGE, unit)
+    if method not in Method.values:
+        raise _error(DemocracyError.BAD_METHOD, _("Hình thức biểu quyết không hợp lệ."), "method")
+    if opened_on < matter.raised_on:
+        raise _error(
+            DemocracyError.BAD_DATE,
+            _("Ngày biểu quyết (%(d)s) không được trước ngày đưa ra việc (%(r)s).")
+            % {"d": f"{opened_on:%d/%m/%Y}", "r": f"{matter.raised_on:%d/%m/%Y}"},
+            "opened_on",
+        )
+    if closes_on is not None and closes_on < opened_on:
+        raise _error(
+            DemocracyError.BAD_DATE, _("Ngày kết thúc phải sau ngày bắt đầu."), "closes_on"
+        )
+    if method == Method.ONLINE and closes_on is None:
+        raise _error(
+            DemocracyError.BAD_DATE, _("Biểu quyết trực tuyến cần ngày kết thúc."), "closes_on"
+        )
+    households = unit.households or 0
+    if households <= 0:
+        raise _error(
+            DemocracyError.NO_HOUSEHOLDS,
+            _("Chưa có số hộ gia đình của %(unit)s: cập nhật số hộ trước khi biểu quyết.")
+            % {"unit": unit.name},
+            "method",
+        )
+    if follows is not None and (follows.matter_id != matter.pk or follows.is_open):
+        raise _error(
+            DemocracyError.BAD_METHOD,
+            _("Chỉ tổ chức lại sau một lần biểu quyết đã kết thúc của cùng việc này."),
+            "follows",
+        )
+    vote = Vote.objects.create(
+        matter=matter,
+        method=method,
+        households_total=households,
+        opened_on=opened_on,
+        closes_on=closes_on,
+        follows=follows,
+        place=place.strip()[:200],
+        chair=chair.strip()[:200],
+        secretary=secretary.strip()[:200],
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record_create(actor=actor, instance=vote)
+    return vote
+
+
+def _check_open(vote: Vote, on: dt.date) -> None:
+    if not vote.is_open or (vote.closes_on is not None and on > vote.closes_on):
+        raise _error(DemocracyError.CLOSED, _("Cuộc biểu quyết này đã kết thúc."), "code")
+    if on < vote.opened_on:
+        raise _error(
+            DemocracyError.CLOSED,
+            _("Cuộc biểu quyết bắt đầu từ ngày %(d)s.") % {"d": f"{vote.opened_on:%d/%m/%Y}"},
+            "code",
+        )
+
+
+@transaction.atomic
+def vote_issue_codes(*, actor: Any, vote: Vote, households: Sequence[str]) -> list[tuple[str, str]]:
+    """One-time codes for *households* of an online vote: [(household, code)], shown once
+    to be printed and handed out by the village; only their hashes are kept."""
+    vote = Vote.objects.select_for_update().select_related("matter__unit").get(pk=vote.pk)
+    policies.require(actor, Perm.DEMOCRACY_MANAGE, vote.matter.unit)
+    if vote.method != Method.ONLINE or not vote.is_open:
+        raise _error(
+            DemocracyError.BAD_METHOD,
+            _("Chỉ phát mã cho cuộc biểu quyết trực tuyến đang mở."),
+            "households",
+        )
+    names = [h.strip() for h in households if h.strip()]
+    issued = vote.codes.count()
+    if not names or len(set(names)) != len(names):
+        raise _error(
+            DemocracyError.EMPTY, _("Cần danh sách số hộ, không trùng nhau."), "households"
+        )
+    if issued + len(names) > vote.households_total:
+        raise _error(
+            DemocracyError.BAD_TALLY,
+            _("Số mã (%(n)s) vượt tổng số hộ gia đình (%(total)s).")
+            % {"n": issued + len(names), "total": vote.households_total},
+            "households",
+        )
+    if vote.codes.filter(household__in=names).exists():
+        raise _error(DemocracyError.EMPTY, _("Có hộ đã được phát mã."), "households")
+    out: list[tuple[str, str]] = []
+    rows = []
+    for name in names:
+        raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_CODE_LENGTH))
+        code = f"{raw[:5]}-{raw[5:]}"
+        out.append((name, code))
+        rows.append(VoteCode(vote=vote, household=name, code_hash=_hash(code)))
+    VoteCode.objects.bulk_create(rows)
+    audit.record(
+        actor=actor,
+        action="create",
+        instance=vote,
+        changes={"codes_issued": [issued, issued + len(names)]},
+    )
+    return out
+
+
+@transaction.atomic
+def vote_cast_online(*, vote: Vote, code: str, choice: str) -> HouseholdBallot:
+    """A household's representative votes with its one-time code (from the portal)."""
+    if choice not in HouseholdBallot.Choice.values:
+        raise _error(DemocracyError.EMPTY, _("Chọn Đồng ý hoặc Không đồng ý."), "choice")
+    vote = Vote.objects.select_for_update().get(pk=vote.pk)
+    if vote.method != Method.ONLINE:
+        raise _error(DemocracyError.BAD_METHOD, _("Cuộc biểu quyết này không trực tuyến."))
+    _check_open(vote, today())
+    row = VoteCode.objects.select_for_update().filter(vote=vote, code_hash=_hash(code)).first()
+    if row is None:
+        raise _error(
+            DemocracyError.BAD_CODE,
+            _("Mã biểu quyết không đúng. Kiểm tra lại mã trên phiếu thôn phát."),
+            "code",
+        )
+    if row.used_at is not None:
+        raise _error(DemocracyError.USED_CODE, _("Mã này đã được dùng để biểu quyết."), "code")
+    try:
+        with transaction.atomic():
+            ballot = HouseholdBallot.objects.create(
+                vote=vote, household=row.household, choice=choice
+            )
+    except IntegrityError as exc:
+        raise _error(
+            DemocracyError.ALREADY_VOTED, _("Hộ gia đình này đã biểu quyết."), "code"
+        ) from exc
+    row.used_at = timezone.now()
+    row.save(update_fields=["used_at"])
+    return ballot
+
+
+@transaction.atomic
+def vote_record_tally(*, actor: Any, vote: Vote, present: int, agree: int, disagree: int) -> Vote:
+    """The count of a meeting or of returned paper ballots (the minutes' numbers)."""
+    vote = Vote.objects.select_for_update().select_related("matter__unit").get(pk=vote.pk)
+    policies.require(actor, Perm.DEMOCRACY_MANAGE, vote.matter.unit)
+    if vote.method == Method.ONLINE:
+        raise _error(
+            DemocracyError.BAD_METHOD,
+            _("Kết quả biểu quyết trực tuyến được đếm tự động."),
+            "present",
+        )
+    if not vote.is_open:
+        raise _error(DemocracyError.CLOSED, _("Cuộc biểu quyết này đã kết thúc."), "present")
+    if min(present, agree, disagree) < 0:
+        raise _error(DemocracyError.BAD_TALLY, _("Số hộ không được âm."), "present")
+    if present > vote.households_total:
+        raise _error(
+            DemocracyError.BAD_TALLY,
+            _("Số hộ tham gia (%(p)s) nhiều hơn tổng số hộ gia đình (%(t)s).")
+            % {"p": present, "t": vote.households_total},
+            "present",
+        )
+    if agree + disagree > present:
+        raise _error(
+            DemocracyError.BAD_TALLY,
+            _("Số phiếu đồng ý và không đồng ý (%(v)s) nhiều hơn số hộ tham gia (%(p)s).")
+            % {"v": agree + disagree, "p": present},
+            "agree",
+        )
+    before = audit.snapshot(vote)
+    vote.households_present, vote.agree, vote.disagree = present, agree, disagree
+    vote.save(update_fields=["households_present", "agree", "disagree", "updated_at"])
+    audit.record_update(actor=actor, instance=vote, before=before)
+    return vote
+
+
+def live_tally(vote: Vote) -> tuple[int, int, int]:
+    """(households that voted, agree, disagree) of an online vote, counted now."""
+    agree = vote.ballots.filter(choice=HouseholdBallot.Choice.AGREE).count()
+    disagree = vote.ballots.filter(choice=HouseholdBallot.Choice.DISAGREE).count()
+    return agree + disagree, agree, disagree
+
+
+@transaction.atomic
+def vote_close(*, actor: Any, vote: Vote) -> Vote:
+    """Close the vote and decide its outcome by the >50%-of-all-households rules."""
+    vote = Vote.objects.select_for_update().select_related("matter__unit").get(pk=vote.pk)
+    policies.require(actor, Perm.DEMOCRACY_MANAGE, vote.matter.unit)
+    if not vote.is_open:
+        raise _error(DemocracyError.CLOSED, _("Cuộc biểu quyết này đã kết thúc."))
+    before = audit.snapshot(vote)
+    if vote.method == Method.ONLINE:
+        vote.households_present, vote.agree, vote.disagree = live_tally(vote)
+    vote.outcome = rules.outcome(
+        total=vote.households_total, present=vote.households_present, agree=vote.agree
+    )
+    vote.closed_at = timezone.now()
+    vote.save()
+    audit.record_update(actor=actor, instance=vote, before=before)
+    return vote
+
+
+@transaction.atomic
+def vote_publish(*, actor: Any, vote: Vote) -> Vote:
+    """Publish a closed vote's result on the portal (Law 10/2022/QH15, art. 11)."""
+    vote = Vote.objects.select_for_update().select_related("matter__unit").get(pk=vote.pk)
+    policies.require(actor, Perm.DEMOCRACY_MANAGE, vote.matter.unit)
+    if vote.is_open or vote.outcome == Outcome.PENDING:
+        raise _error(
+            DemocracyError.NOT_CLOSED, _("Chỉ công khai kết quả sau khi kết thúc biểu quyết.")
+        )
+    before = audit.snapshot(vote)
+    vote.published_at = vote.published_at or timezone.now()
+    vote.save(update_fields=["published_at", "updated_at"])
+    audit.record_update(actor=actor, instance=vote, before=before)
+    return vote
