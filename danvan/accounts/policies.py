@@ -56,19 +56,23 @@ class Perm(StrEnum):
 
 _READ = {Perm.UNIT_VIEW, Perm.OFFICIAL_VIEW, Perm.MOVEMENT_VIEW, Perm.DEMOCRACY_VIEW}
 _CASE_READ = {Perm.CASE_VIEW}
-_OFFICER = _READ | _CASE_READ | {
-    Perm.CASE_INTAKE,
-    Perm.CASE_HANDLE,
-    Perm.RECEPTION_MANAGE,
-    Perm.DIALOGUE_MANAGE,
-    Perm.DEMOCRACY_MANAGE,
-    Perm.UNIT_CREATE_CHILD,
-    Perm.UNIT_CHANGE,
-    Perm.OFFICIAL_MANAGE,
-    Perm.STEERING_MANAGE,
-    Perm.MOVEMENT_EDIT,
-    Perm.MOVEMENT_MANAGE,
-}
+_OFFICER = (
+    _READ
+    | _CASE_READ
+    | {
+        Perm.CASE_INTAKE,
+        Perm.CASE_HANDLE,
+        Perm.RECEPTION_MANAGE,
+        Perm.DIALOGUE_MANAGE,
+        Perm.DEMOCRACY_MANAGE,
+        Perm.UNIT_CREATE_CHILD,
+        Perm.UNIT_CHANGE,
+        Perm.OFFICIAL_MANAGE,
+        Perm.STEERING_MANAGE,
+        Perm.MOVEMENT_EDIT,
+        Perm.MOVEMENT_MANAGE,
+    }
+)
 _UNIT_ADMIN = _OFFICER | {
     Perm.UNIT_MOVE,
     Perm.SUCCESSION_RECORD,
