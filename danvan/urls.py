@@ -13,6 +13,7 @@ urlpatterns = [
     path("vu-viec/", include("danvan.cases.urls")),
     path("tiep-cong-dan/", include("danvan.cases.urls_reception")),
     path("doi-thoai/", include("danvan.cases.urls_dialogues")),
+    path("dan-chu/", include("danvan.democracy.urls")),
     path("cong-dan/", include("danvan.portal.urls")),
     path("open311/v2/", include("danvan.portal.urls_open311")),
     path("api/v1/", api.urls),

@@ -14,7 +14,17 @@ from ninja.renderers import JSONRenderer
 
 from danvan.core.errors import NotFound
 
-from . import accounts, cases, evaluation, movement, movement_stats, problems, reception, units
+from . import (
+    accounts,
+    cases,
+    democracy,
+    evaluation,
+    movement,
+    movement_stats,
+    problems,
+    reception,
+    units,
+)
 from .auth import API_AUTH
 from .docs import docs
 
@@ -46,6 +56,7 @@ api.add_router("", evaluation.router)
 api.add_router("", movement_stats.router)
 api.add_router("", cases.router)
 api.add_router("", reception.router)
+api.add_router("", democracy.router)
 
 # Last: any other path under /api/v1/ answers in the same problem format instead of
 # Django's HTML 404 page.
