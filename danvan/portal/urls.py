@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_votes
 
 app_name = "portal"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("tra-cuu/", views.lookup, name="lookup"),
     path("lich-tiep-cong-dan/", views.schedules, name="schedules"),
     path("doi-thoai/", views.dialogues, name="dialogues"),
+    path("bieu-quyet/", views_votes.votes, name="votes"),
+    path("bieu-quyet/<uuid:public_id>/", views_votes.vote, name="vote"),
 ]

@@ -1,0 +1,96 @@
+"""Forms of the grassroots-democracy pages. They parse input only; the rules live in
+services.py, whose refusals come back beside the field they name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from danvan.core.forms import BootstrapMixin, DateInput
+from danvan.units.models import Unit
+
+from . import selectors
+from .models import Matter, MatterKind, Method, Vote
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        parent = obj.parent.name if obj.parent_id and obj.parent else ""
+        households = _("%(n)s hộ") % {"n": obj.households} if obj.households else _("chưa có số hộ")
+        return f"{obj.name} — {parent} ({households})" if parent else f"{obj.name} ({households})"
+
+
+class MatterForm(BootstrapMixin, forms.Form):
+    unit = VillageChoiceField(
+        label=_("Thôn, tổ dân phố"),
+        queryset=Unit.objects.none(),
+        empty_label=_("— Chọn thôn, tổ dân phố —"),
+    )
+    kind = forms.ChoiceField(label=_("Loại việc"), choices=MatterKind.choices)
+    title = forms.CharField(label=_("Nội dung cần quyết định"), max_length=300)
+    description = forms.CharField(
+        label=_("Thuyết minh"), required=False, widget=forms.Textarea({"rows": 4})
+    )
+    raised_on = forms.DateField(label=_("Ngày đưa ra"), widget=DateInput())
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = selectors.manageable_villages(user)  # type: ignore[attr-defined]
+
+
+class VoteOpenForm(BootstrapMixin, forms.Form):
+    method = forms.ChoiceField(label=_("Hình thức biểu quyết"), choices=Method.choices)
+    opened_on = forms.DateField(label=_("Ngày bắt đầu (ngày họp)"), widget=DateInput())
+    closes_on = forms.DateField(
+        label=_("Ngày kết thúc"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Bắt buộc với biểu quyết trực tuyến."),
+    )
+    place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)
+    chair = forms.CharField(label=_("Người chủ trì"), max_length=200, required=False)
+    secretary = forms.CharField(label=_("Thư ký"), max_length=200, required=False)
+    follows = forms.ModelChoiceField(
+        label=_("Tổ chức lại sau lần biểu quyết"),
+        queryset=Vote.objects.none(),
+        required=False,
+        empty_label=_("— Lần biểu quyết đầu tiên —"),
+        help_text=_("Khi lần trước không hợp lệ: họp lại hoặc phát phiếu lấy ý kiến hộ gia đình."),
+    )
+
+    def __init__(self, *args: Any, matter: Matter, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["follows"]
+        field.queryset = selectors.closed_votes(matter)  # type: ignore[attr-defined]
+        field.label_from_instance = lambda v: (  # type: ignore[attr-defined]
+            f"{v.get_method_display()} {v.opened_on:%d/%m/%Y} — {v.get_outcome_display()}"
+        )
+
+
+class TallyForm(BootstrapMixin, forms.Form):
+    present = forms.IntegerField(label=_("Số hộ tham gia"), min_value=0)
+    agree = forms.IntegerField(label=_("Số hộ đồng ý"), min_value=0)
+    disagree = forms.IntegerField(label=_("Số hộ không đồng ý"), min_value=0)
+
+
+class CodesForm(BootstrapMixin, forms.Form):
+    households = forms.CharField(
+        label=_("Danh sách hộ gia đình"),
+        widget=forms.Textarea({"rows": 8}),
+        help_text=_(
+            "Mỗi dòng một hộ, ví dụ “Hộ 12 – Nguyễn Văn A” hoặc số nhà. "
+            "Mã chỉ hiện một lần để in và phát cho từng hộ."
+        ),
+    )
+
+    def clean_households(self) -> list[str]:
+        lines = [line.strip() for line in self.cleaned_data["households"].splitlines()]
+        names = [line for line in lines if line]
+        too_long = [n for n in names if len(n) > 40]
+        if too_long:
+            raise forms.ValidationError(
+                _("Mỗi hộ ghi tối đa 40 ký tự; dòng quá dài: %(line)s") % {"line": too_long[0]}
+            )
+        return names
