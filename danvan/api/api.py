@@ -17,12 +17,15 @@ from danvan.core.errors import NotFound
 from . import (
     accounts,
     cases,
+    consultation,
     democracy,
+    disclosure,
     evaluation,
     movement,
     movement_stats,
     problems,
     reception,
+    supervision,
     units,
 )
 from .auth import API_AUTH
@@ -57,6 +60,9 @@ api.add_router("", movement_stats.router)
 api.add_router("", cases.router)
 api.add_router("", reception.router)
 api.add_router("", democracy.router)
+api.add_router("", disclosure.router)
+api.add_router("", consultation.router)
+api.add_router("", supervision.router)
 
 # Last: any other path under /api/v1/ answers in the same problem format instead of
 # Django's HTML 404 page.

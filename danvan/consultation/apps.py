@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsultationConfig(AppConfig):
+    name = "danvan.consultation"
+    verbose_name = _("Lấy ý kiến Nhân dân (dân bàn)")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DisclosureConfig(AppConfig):
+    name = "danvan.disclosure"
+    verbose_name = _("Công khai thông tin (dân biết)")

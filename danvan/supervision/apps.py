@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisionConfig(AppConfig):
+    name = "danvan.supervision"
+    verbose_name = _("Kiểm tra, giám sát của Nhân dân")
