@@ -30,21 +30,34 @@ def _fresh_rate_limits() -> Iterator[None]:
 
 
 def _from_address(app: Callable[..., Any], address: str) -> Callable[..., Any]:
-    # The adapter builds a WSGI environ without REMOTE_ADDR, which the rate limits key on.
+    """The WSGI app as the test client calls it: the request signals must not close the
+    database connection (that would end the test's transaction — on PostgreSQL the next
+    query fails), so they are off for each call, the response read and closed inside.
+    Per call, because Django's own test client reconnects them after each of its requests.
+    The adapter's environ also lacks REMOTE_ADDR, which the rate limits key on."""
+
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         environ.setdefault("REMOTE_ADDR", address)
-        return app(environ, start_response)
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        try:
+            response = app(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                getattr(response, "close", lambda: None)()
+        finally:
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
 
     return wsgi
 
 
 @pytest.fixture
-def open311_root(settings: Any, db: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def open311_root(settings: Any, db: None, monkeypatch: pytest.MonkeyPatch) -> str:
     """The GeoReport v2 root URL; `requests` (and so the georeport client) reaches the
     Django app in this process, inside the test's transaction, through a transport adapter.
 
-    As Django's test client does, the request signals must not close the database
-    connection: that would end the test's transaction.
     """
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "open311.test"]
     adapter = WSGIAdapter(_from_address(WSGIHandler(), CLIENT_ADDRESS))
@@ -55,10 +68,4 @@ def open311_root(settings: Any, db: None, monkeypatch: pytest.MonkeyPatch) -> It
         self.mount(OPEN311_HOST, adapter)
 
     monkeypatch.setattr(requests.Session, "__init__", init)
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield OPEN311_ROOT
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
+    return OPEN311_ROOT
