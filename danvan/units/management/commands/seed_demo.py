@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from danvan.cases import demo as cases_demo
 from danvan.core.errors import DomainError
+from danvan.democracy import demo as democracy_demo
 from danvan.movement import demo as movement_demo
 from danvan.units import demo
 
@@ -41,6 +42,8 @@ class Command(BaseCommand):
         movement = movement_demo.demo_seed_movement()
         # A year of citizens' cases, reception days and dialogues (danvan.cases.demo).
         cases = cases_demo.demo_seed_cases()
+        # Village meetings and household ballots (danvan.democracy.demo).
+        democracy = democracy_demo.demo_seed_democracy()
 
         created = result.created
         if result.total_created:
@@ -82,6 +85,20 @@ class Command(BaseCommand):
                         "overdue": cases.overdue,
                         "sessions": cases.sessions,
                         "dialogues": cases.dialogues,
+                    }
+                )
+            )
+        if democracy.matters:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Dân chủ ở cơ sở: %(matters)s việc dân quyết định, %(votes)s lần biểu"
+                        " quyết (%(invalid)s hội nghị không hợp lệ, đã biểu quyết lại)."
+                    )
+                    % {
+                        "matters": democracy.matters,
+                        "votes": democracy.votes,
+                        "invalid": democracy.invalid,
                     }
                 )
             )
