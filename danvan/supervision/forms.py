@@ -1,0 +1,127 @@
+"""The forms of the supervision pages: they parse input; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from danvan.core.forms import BootstrapMixin, DateInput
+from danvan.units.models import Unit, UnitKind
+
+from .models import Activity, Board, BoardMember, Conference, Finding, Plan
+from .selectors import today
+
+
+def today_initial(name: str) -> dict[str, Any]:
+    return {name: today()}
+
+
+class BoardForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Loại ban"), choices=Board.Kind.choices)
+    project = forms.CharField(
+        label=_("Dự án, công trình"),
+        max_length=300,
+        required=False,
+        help_text=_("Chỉ với Ban Giám sát đầu tư của cộng đồng."),
+    )
+    term_start = forms.DateField(label=_("Bắt đầu nhiệm kỳ"), widget=DateInput())
+    term_end = forms.DateField(label=_("Kết thúc nhiệm kỳ"), required=False, widget=DateInput())
+
+
+class MemberForm(BootstrapMixin, forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=200)
+    role = forms.ChoiceField(label=_("Vai trò"))
+    village = forms.ModelChoiceField(
+        label=_("Thôn, tổ dân phố"), queryset=Unit.objects.none(), required=False
+    )
+    term_start = forms.DateField(label=_("Bắt đầu"), required=False, widget=DateInput())
+    term_end = forms.DateField(label=_("Kết thúc"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, board: Board, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        roles = BoardMember.Role.choices
+        if board.kind == Board.Kind.INSPECTION:
+            roles = [r for r in roles if r[0] != BoardMember.Role.REPRESENTATIVE]
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = roles
+        village = self.fields["village"]
+        assert isinstance(village, forms.ModelChoiceField)
+        village.queryset = Unit.objects.filter(
+            parent=board.unit, kind=UnitKind.VILLAGE, valid_to__isnull=True
+        ).order_by("path")
+
+
+class PlanForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label=_("Tên kế hoạch"), max_length=300)
+    scope = forms.CharField(label=_("Nội dung, phạm vi"), required=False, widget=forms.Textarea)
+    starts_on = forms.DateField(label=_("Ngày bắt đầu"), widget=DateInput())
+    sent_on = forms.DateField(
+        label=_("Ngày gửi kế hoạch"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Ngày gửi kế hoạch cho cơ quan, đơn vị được kiểm tra, giám sát."),
+    )
+
+
+class ActivityForm(BootstrapMixin, forms.Form):
+    date = forms.DateField(label=_("Ngày"), widget=DateInput())
+    description = forms.CharField(label=_("Nội dung đã thực hiện"), widget=forms.Textarea)
+
+
+class FindingForm(BootstrapMixin, forms.Form):
+    activity = forms.ModelChoiceField(label=_("Hoạt động"), queryset=Activity.objects.none())
+    text = forms.CharField(label=_("Nội dung phát hiện"), widget=forms.Textarea)
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["activity"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = plan.activities.order_by("date", "id")
+
+
+class RecommendationForm(BootstrapMixin, forms.Form):
+    finding = forms.ModelChoiceField(label=_("Phát hiện"), queryset=Finding.objects.none())
+    text = forms.CharField(label=_("Nội dung kiến nghị"), widget=forms.Textarea)
+    addressed_to = forms.CharField(label=_("Cơ quan, người nhận kiến nghị"), max_length=300)
+    due_date = forms.DateField(label=_("Hạn trả lời"), widget=DateInput())
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["finding"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Finding.objects.filter(activity__plan=plan).select_related("activity")
+
+
+class AnswerForm(BootstrapMixin, forms.Form):
+    answer = forms.CharField(label=_("Nội dung trả lời"), widget=forms.Textarea)
+    answered_on = forms.DateField(label=_("Ngày trả lời"), widget=DateInput())
+
+
+class CloseForm(BootstrapMixin, forms.Form):
+    closed_on = forms.DateField(label=_("Ngày kết thúc"), widget=DateInput())
+    closing_note = forms.CharField(
+        label=_("Kết quả theo dõi"), required=False, widget=forms.Textarea
+    )
+
+
+class ConferenceForm(BootstrapMixin, forms.Form):
+    unit_code = forms.CharField(
+        label=_("Mã cơ quan, doanh nghiệp"),
+        max_length=32,
+        help_text=_("Cơ quan (hội nghị cán bộ) hoặc doanh nghiệp (hội nghị, đối thoại)."),
+    )
+    kind = forms.ChoiceField(label=_("Loại hội nghị"), choices=Conference.Kind.choices)
+    held_on = forms.DateField(label=_("Ngày tổ chức"), widget=DateInput())
+    participants_employer = forms.IntegerField(
+        label=_("Số người bên người sử dụng lao động"), min_value=0
+    )
+    participants_workers = forms.IntegerField(label=_("Số người bên người lao động"), min_value=0)
+    minutes = forms.CharField(label=_("Biên bản"), required=False, widget=forms.Textarea)
+    minutes_file = forms.FileField(label=_("Tệp biên bản"), required=False)
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(min_value=1900, max_value=2200, required=False)
