@@ -1,0 +1,353 @@
+"""The disclosure pages: thin doors onto selectors (reads) and services (writes).
+
+The unit is the one named by ?unit=code, else the unit the user works in. A unit or a
+record out of sight answers 404 like a missing one; an action not allowed answers 403;
+a form a service refuses comes back with HTTP 400 and the message beside its field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, cast
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from danvan.accounts import policies
+from danvan.accounts.policies import Perm
+from danvan.accounts.selectors import current_unit, switchable_units
+from danvan.core.errors import NotFound
+from danvan.core.forms import apply_service
+from danvan.core.http import domain_http, paginate
+from danvan.units import selectors as unit_selectors
+from danvan.units.models import Unit
+
+from . import selectors, services
+from .forms import ChannelForm, DisclosureEditForm, EvidenceForm, PeriodForm
+from .models import Disclosure, DisclosureForm, RuleUnitKind
+
+PER_PAGE = 50
+
+
+def page_unit(request: HttpRequest) -> Unit | None:
+    """The unit named by ?unit=, else the user's working unit, else None."""
+    code = request.GET.get("unit", "").strip()
+    if code:
+        return unit_selectors.unit_get(actor=request.user, code=code)
+    return current_unit(request)
+
+
+def required_unit(request: HttpRequest) -> Unit:
+    unit = page_unit(request)
+    if unit is None:
+        raise NotFound(_("Chưa chọn đơn vị."))
+    return unit
+
+
+def with_unit(name: str, unit: Unit, **params: Any) -> str:
+    return f"{reverse(name)}?{urlencode({'unit': unit.code, **params})}"
+
+
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], *forms: Any
+) -> HttpResponse:
+    status = 400 if any(f is not None and f.is_bound and f.errors for f in forms) else 200
+    return render(request, template, context, status=status)
+
+
+# -- the list -------------------------------------------------------------------------------
+
+
+@login_required
+@domain_http
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    unit = page_unit(request)
+    context: dict[str, Any] = {"unit": unit, "unit_choices": switchable_units(request.user)}
+    if unit is not None:
+        rows = selectors.disclosures_under(user=request.user, unit=unit)
+        page, query = paginate(request, rows, PER_PAGE)
+        context.update(
+            {
+                "page": page,
+                "query": query,
+                "disclosures": list(page.object_list),
+                "can_manage": policies.has_perm(request.user, Perm.DEMOCRACY_MANAGE, unit),
+                "compliance_url": with_unit("disclosure:compliance", unit),
+            }
+        )
+    return render(request, "disclosure/index.html", context)
+
+
+# -- create, edit ---------------------------------------------------------------------------
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    unit = required_unit(request)
+    policies.require(actor, Perm.DEMOCRACY_MANAGE, unit)
+    form = DisclosureEditForm(
+        request.POST or None,
+        unit=unit,
+        with_forms=True,
+        initial={"start": selectors.today()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        channels = [
+            services.ChannelSpec(form=code, start=data["start"], end=data.get("end"))
+            for code in data.get("forms") or []
+        ]
+        done = apply_service(
+            form,
+            lambda: services.disclosure_create(
+                actor=actor, unit=unit, channels=channels, **form.arguments()
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Đã ghi nhận nội dung công khai."))
+            return redirect("disclosure:detail", public_id=done.public_id)
+    return _render(
+        request,
+        "disclosure/form.html",
+        {
+            "unit": unit,
+            "form": form,
+            "title": _("Ghi nhận nội dung công khai"),
+            "cancel_url": with_unit("disclosure:list", unit),
+            "no_kinds": not form.fields["kind"].queryset.exists(),  # type: ignore[attr-defined]
+        },
+        form,
+    )
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    actor = request.user
+    disclosure = selectors.disclosure_get(user=actor, public_id=public_id)
+    policies.require(actor, Perm.DEMOCRACY_MANAGE, disclosure.unit)
+    initial = {
+        "kind": disclosure.kind_id,
+        "title": disclosure.title,
+        "summary": disclosure.summary,
+        "start": disclosure.start,
+        "end": disclosure.end,
+        "is_public": disclosure.is_public,
+    }
+    form = DisclosureEditForm(request.POST or None, unit=disclosure.unit, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done = apply_service(
+            form,
+            lambda: services.disclosure_update(
+                actor=actor, disclosure=disclosure, **form.arguments()
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Đã lưu thay đổi."))
+            return redirect("disclosure:detail", public_id=done.public_id)
+    return _render(
+        request,
+        "disclosure/form.html",
+        {
+            "unit": disclosure.unit,
+            "disclosure": disclosure,
+            "form": form,
+            "title": _("Sửa nội dung công khai"),
+            "cancel_url": disclosure.get_absolute_url(),
+        },
+        form,
+    )
+
+
+# -- the detail page, its forms and its evidence -----------------------------------------
+
+
+def _detail(
+    request: HttpRequest,
+    disclosure: Disclosure,
+    *,
+    channel_form: ChannelForm | None = None,
+    evidence_form: EvidenceForm | None = None,
+) -> HttpResponse:
+    can_manage = policies.has_perm(request.user, Perm.DEMOCRACY_MANAGE, disclosure.unit)
+    findings = selectors.channel_findings(disclosure.unit, disclosure, selectors.today())
+    return _render(
+        request,
+        "disclosure/detail.html",
+        {
+            "disclosure": disclosure,
+            "unit": disclosure.unit,
+            "channels": list(disclosure.channels.all()),
+            "evidence": list(disclosure.evidence.all()),
+            "findings": findings,
+            "can_manage": can_manage,
+            "channel_form": channel_form
+            or (ChannelForm(initial={"start": disclosure.start}) if can_manage else None),
+            "evidence_form": evidence_form or (EvidenceForm() if can_manage else None),
+        },
+        channel_form,
+        evidence_form,
+    )
+
+
+@login_required
+@domain_http
+@require_GET
+def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    disclosure = selectors.disclosure_get(user=request.user, public_id=public_id)
+    return _detail(request, disclosure)
+
+
+@login_required
+@domain_http
+@require_POST
+def channel_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    actor = request.user
+    disclosure = selectors.disclosure_get(user=actor, public_id=public_id)
+    policies.require(actor, Perm.DEMOCRACY_MANAGE, disclosure.unit)
+    form = ChannelForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        done = apply_service(
+            form,
+            lambda: services.channel_add(
+                actor=actor,
+                disclosure=disclosure,
+                form=data["form"],
+                start=data["start"],
+                end=data.get("end"),
+                place=data.get("place") or "",
+            ),
+        )
+        if done is not None:
+            messages.success(
+                request,
+                _("Đã thêm hình thức “%(form)s”.") % {"form": DisclosureForm(done.form).label},
+            )
+            return redirect("disclosure:detail", public_id=disclosure.public_id)
+    return _detail(request, disclosure, channel_form=form)
+
+
+@login_required
+@domain_http
+@require_POST
+def channel_remove(request: HttpRequest, public_id: uuid.UUID, pk: int) -> HttpResponse:
+    actor = request.user
+    disclosure = selectors.disclosure_get(user=actor, public_id=public_id)
+    policies.require(actor, Perm.DEMOCRACY_MANAGE, disclosure.unit)
+    channel = selectors.channel_get(disclosure=disclosure, pk=pk)
+    services.channel_remove(actor=actor, channel=channel)
+    messages.success(request, _("Đã xóa hình thức công khai."))
+    return redirect("disclosure:detail", public_id=disclosure.public_id)
+
+
+@login_required
+@domain_http
+@require_POST
+def evidence_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    actor = request.user
+    disclosure = selectors.disclosure_get(user=actor, public_id=public_id)
+    policies.require(actor, Perm.DEMOCRACY_MANAGE, disclosure.unit)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        done = apply_service(
+            form,
+            lambda: services.evidence_add(
+                actor=actor,
+                disclosure=disclosure,
+                file=form.cleaned_data["file"],
+                caption=form.cleaned_data.get("caption") or "",
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Đã thêm minh chứng."))
+            return redirect("disclosure:detail", public_id=disclosure.public_id)
+    return _detail(request, disclosure, evidence_form=form)
+
+
+@login_required
+@domain_http
+@require_GET
+def evidence_file(request: HttpRequest, public_id: uuid.UUID, pk: int) -> HttpResponse:
+    """An evidence file, streamed after the policy check (evidence is never public)."""
+    disclosure = selectors.disclosure_get(user=request.user, public_id=public_id)
+    item = selectors.evidence_get(disclosure=disclosure, pk=pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, content_type=item.content_type, as_attachment=True, filename=item.original_name
+    )
+    response["Cache-Control"] = "private, no-store"
+    return cast(HttpResponse, response)
+
+
+# -- compliance and the catalogue -----------------------------------------------------------
+
+
+def period(request: HttpRequest, unit: Unit | None) -> tuple[PeriodForm, dt.date, dt.date]:
+    """The unit-and-period form and the period it selects (default: this year to date)."""
+    now = selectors.today()
+    data = request.GET.copy()
+    if not data.get("unit") and unit is not None:
+        data["unit"] = unit.code
+    if not data.get("from"):
+        data["from"] = f"{dt.date(now.year, 1, 1):%Y-%m-%d}"
+    if not data.get("to"):
+        data["to"] = f"{now:%Y-%m-%d}"
+    form = PeriodForm(data)
+    start, end = dt.date(now.year, 1, 1), now
+    if form.is_valid():
+        start = form.cleaned_data["from"] or start
+        end = form.cleaned_data["to"] or end
+    return form, start, end
+
+
+@login_required
+@domain_http
+@require_GET
+def compliance(request: HttpRequest) -> HttpResponse:
+    unit = page_unit(request)
+    form, start, end = period(request, unit)
+    context: dict[str, Any] = {
+        "unit": unit,
+        "form": form,
+        "start": start,
+        "end": end,
+        "unit_choices": switchable_units(request.user),
+    }
+    if unit is not None and form.is_valid():
+        context["findings"] = selectors.compliance(
+            user=request.user, unit=unit, start=start, end=end
+        )
+        context["list_url"] = with_unit("disclosure:list", unit)
+    return _render(request, "disclosure/compliance.html", context, form)
+
+
+@login_required
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """The kinds of content to disclose, every version, with citations and to-verify flags
+    (national rule data, like the legal rules)."""
+    kinds = list(selectors.kinds_catalogue())
+    groups = [
+        (label, [k for k in kinds if k.unit_kind == value]) for value, label in RuleUnitKind.choices
+    ]
+    return render(
+        request,
+        "disclosure/catalogue.html",
+        {"groups": groups, "to_verify_count": sum(1 for k in kinds if k.to_verify)},
+    )
