@@ -17,6 +17,7 @@ from danvan.core.errors import NotFound
 from . import (
     accounts,
     cases,
+    compliance,
     consultation,
     democracy,
     disclosure,
@@ -63,6 +64,7 @@ api.add_router("", democracy.router)
 api.add_router("", disclosure.router)
 api.add_router("", consultation.router)
 api.add_router("", supervision.router)
+api.add_router("", compliance.router)
 
 # Last: any other path under /api/v1/ answers in the same problem format instead of
 # Django's HTML 404 page.
