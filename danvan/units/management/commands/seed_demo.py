@@ -5,9 +5,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from danvan.cases import demo as cases_demo
+from danvan.consultation import demo as consultation_demo
 from danvan.core.errors import DomainError
 from danvan.democracy import demo as democracy_demo
+from danvan.disclosure import demo as disclosure_demo
 from danvan.movement import demo as movement_demo
+from danvan.supervision import demo as supervision_demo
 from danvan.units import demo
 
 
@@ -44,6 +47,12 @@ class Command(BaseCommand):
         cases = cases_demo.demo_seed_cases()
         # Village meetings and household ballots (danvan.democracy.demo).
         democracy = democracy_demo.demo_seed_democracy()
+        # A year of disclosures, with gaps (danvan.disclosure.demo).
+        disclosure = disclosure_demo.demo_seed_disclosure()
+        # A reported consultation and an open one (danvan.consultation.demo).
+        consultation = consultation_demo.demo_seed_consultation()
+        # Inspection boards, plans, recommendations, conferences (danvan.supervision.demo).
+        supervision = supervision_demo.demo_seed_supervision()
 
         created = result.created
         if result.total_created:
@@ -99,6 +108,53 @@ class Command(BaseCommand):
                         "matters": democracy.matters,
                         "votes": democracy.votes,
                         "invalid": democracy.invalid,
+                    }
+                )
+            )
+        if disclosure.disclosures:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Công khai: %(disclosures)s nội dung công khai, %(channels)s hình thức"
+                        " (%(public)s nội dung hiện trên cổng thông tin)."
+                    )
+                    % {
+                        "disclosures": disclosure.disclosures,
+                        "channels": disclosure.channels,
+                        "public": disclosure.public,
+                    }
+                )
+            )
+        if consultation.consultations:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Lấy ý kiến Nhân dân: %(consultations)s đợt lấy ý kiến (%(reported)s đã"
+                        " công khai kết quả), %(comments)s ý kiến (%(pending)s chờ kiểm duyệt)."
+                    )
+                    % {
+                        "consultations": consultation.consultations,
+                        "reported": consultation.reported,
+                        "comments": consultation.comments,
+                        "pending": consultation.pending,
+                    }
+                )
+            )
+        if supervision.boards:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Giám sát: %(boards)s ban (%(members)s thành viên), %(plans)s kế hoạch,"
+                        " %(recommendations)s kiến nghị (%(overdue)s quá hạn),"
+                        " %(conferences)s hội nghị của cơ quan, doanh nghiệp."
+                    )
+                    % {
+                        "boards": supervision.boards,
+                        "members": supervision.members,
+                        "plans": supervision.plans,
+                        "recommendations": supervision.recommendations,
+                        "overdue": supervision.overdue,
+                        "conferences": supervision.conferences,
                     }
                 )
             )

@@ -1,0 +1,119 @@
+"""The steering committee's compliance board (/dan-chu/bang-theo-doi/) and its Excel
+export: thin doors onto board.compliance_board."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from danvan.accounts.selectors import switchable_units
+from danvan.core.http import domain_http
+from danvan.disclosure.views import page_unit, period
+
+from .board import ComplianceBoard, Status, compliance_board
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_FILLS = {
+    Status.DONE: PatternFill("solid", fgColor="C6EFCE"),
+    Status.LATE: PatternFill("solid", fgColor="FFEB9C"),
+    Status.MISSING: PatternFill("solid", fgColor="FFC7CE"),
+}
+
+
+def _board(request: HttpRequest) -> tuple[dict[str, Any], ComplianceBoard | None, int]:
+    unit = page_unit(request)
+    form, start, end = period(request, unit)
+    context: dict[str, Any] = {
+        "unit": unit,
+        "form": form,
+        "start": start,
+        "end": end,
+        "unit_choices": switchable_units(request.user),
+        "board": None,
+    }
+    if unit is None:
+        return context, None, 200
+    if not form.is_valid():
+        return context, None, 400
+    board = compliance_board(
+        user=request.user, unit=unit, start=start, end=end, today=timezone.localdate()
+    )
+    context["board"] = board
+    return context, board, 200
+
+
+@login_required
+@domain_http
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    context, found, status = _board(request)
+    if found is not None:
+        context["excel_query"] = request.GET.urlencode()
+    return render(request, "democracy/board.html", context, status=status)
+
+
+def board_workbook(board: ComplianceBoard) -> bytes:
+    """The .xlsx bytes of *board*: one row per unit, one column per obligation (status
+    label and count), totals per obligation below."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = _("Bảng theo dõi")[:31]
+    ws.append([_("Bảng theo dõi thực hiện dân chủ ở cơ sở")])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append([_("Đơn vị (gồm các đơn vị trực thuộc)"), f"{board.unit.name} ({board.unit.code})"])
+    ws.append([_("Kỳ theo dõi"), f"{board.start:%d/%m/%Y} – {board.end:%d/%m/%Y}"])
+    ws.append([_("Xuất lúc"), timezone.localtime().strftime("%d/%m/%Y %H:%M")])
+    ws.append([])
+    header = [_("Mã đơn vị"), _("Đơn vị")]
+    for ob in board.obligations:
+        header += [str(ob.label), _("Số lượng")]
+    ws.append(header)
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    ws.append(["", _("Căn cứ")] + [x for ob in board.obligations for x in (str(ob.citation), "")])
+    for row in board.rows:
+        values: list[Any] = [row.unit.code, row.unit.name]
+        for ob in board.obligations:
+            c = row.cells[ob.code]
+            values += [c.label, c.count if c.status != Status.NOT_APPLICABLE else ""]
+        ws.append(values)
+        for i, ob in enumerate(board.obligations):
+            fill = _FILLS.get(row.cells[ob.code].status)
+            if fill is not None:
+                ws.cell(row=ws.max_row, column=3 + 2 * i).fill = fill
+    ws.append([])
+    for status in Status.ORDER:
+        totals = board.totals()
+        line: list[Any] = ["", _("Tổng: %(s)s") % {"s": Status.LABELS[status]}]
+        for ob in board.obligations:
+            line += [totals[ob.code][status], ""]
+        ws.append(line)
+    ws.column_dimensions["A"].width = 12
+    ws.column_dimensions["B"].width = 36
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@login_required
+@domain_http
+@require_GET
+def board_excel(request: HttpRequest) -> HttpResponse:
+    context, found, status = _board(request)
+    if found is None:
+        return render(request, "democracy/board.html", context, status=status or 400)
+    response = HttpResponse(board_workbook(found), content_type=XLSX)
+    name = f"bang-theo-doi-{found.unit.code}-{found.start:%Y%m%d}-{found.end:%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
