@@ -243,15 +243,15 @@ def reception_shortfalls(*, user: Any, unit: Unit, year: int, month: int) -> lis
         held_days = days[(unit_id, leader_id)]
         shortfall = None
         if rule.measure == Measure.DAYS_PER_WEEK:
-            shortfall = _weekly(group[0], rule, periods, held_days, first, last, now)
+            shortfall = weekly_shortfall(group[0], rule, periods, held_days, first, last, now)
         elif rule.measure == Measure.DAYS_PER_MONTH:
-            shortfall = _monthly(group[0], rule, held_days, first, last, now)
+            shortfall = monthly_shortfall(group[0], rule, held_days, first, last, now)
         if shortfall is not None:
             found.append(shortfall)
     return found
 
 
-def _weekly(
+def weekly_shortfall(
     schedule: ReceptionSchedule,
     rule: DutyRule,
     periods: list[tuple[dt.date, dt.date | None]],
@@ -289,7 +289,7 @@ def _weekly(
     )
 
 
-def _monthly(
+def monthly_shortfall(
     schedule: ReceptionSchedule,
     rule: DutyRule,
     held_days: set[dt.date],

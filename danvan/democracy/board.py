@@ -25,14 +25,19 @@ from django.utils.translation import gettext_lazy as _
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm, scope_q, subtree_q
 from danvan.cases.models import Dialogue, ReceptionSchedule, ReceptionSession
-from danvan.cases.selectors_reception import _monthly, _weekly, dialogue_rows, month_bounds
+from danvan.cases.selectors_reception import (
+    dialogue_rows,
+    month_bounds,
+    monthly_shortfall,
+    weekly_shortfall,
+)
 from danvan.disclosure.models import Disclosure, DisclosureKind
-from danvan.disclosure.selectors import Problem, _in_force, channel_findings
+from danvan.disclosure.selectors import Problem, channel_findings, kinds_in_force
 from danvan.legal.duties import DutyBook
 from danvan.legal.models import Duty, Measure
 from danvan.supervision.models import Board, BoardMember, Conference, RuleCode
 from danvan.supervision.rules import RuleBook
-from danvan.supervision.selectors import _findings as board_findings
+from danvan.supervision.selectors import composition_findings
 from danvan.units.models import Unit, UnitKind
 
 from .models import Matter, Outcome, Vote
@@ -191,7 +196,7 @@ def _disclosure(
     """Missing mandatory kinds → MISSING; short postings or loudspeaker days → LATE (the
     query shape and the checks of disclosure.selectors.compliance)."""
     latest: dict[str, dict[int, DisclosureKind]] = defaultdict(dict)
-    kinds = _in_force(DisclosureKind.objects.filter(mandatory=True), start, end)
+    kinds = kinds_in_force(DisclosureKind.objects.filter(mandatory=True), start, end)
     for kind in kinds.order_by("unit_kind", "number", "-valid_from"):
         latest[kind.unit_kind].setdefault(kind.number, kind)
     disclosures = (
@@ -292,11 +297,11 @@ def _reception(
             checked.add(unit_id)
             leader_days = days[(unit_id, leader_id)]
             if rule.measure == Measure.DAYS_PER_WEEK:
-                found = _weekly(group[0], rule, periods, leader_days, first, last, today)
+                found = weekly_shortfall(group[0], rule, periods, leader_days, first, last, today)
                 if found is not None and any(not g.ongoing for g in found.missing_weeks):
                     short[unit_id] += 1
             elif rule.measure == Measure.DAYS_PER_MONTH:
-                found = _monthly(group[0], rule, leader_days, first, last, today)
+                found = monthly_shortfall(group[0], rule, leader_days, first, last, today)
                 if found is not None and not found.ongoing:
                     short[unit_id] += 1
     scheduled = {s.unit_id for s in schedules}
@@ -349,7 +354,7 @@ def _inspection_board(
             out[pk] = (Status.MISSING, 0)
             continue
         board.unit = by_id[pk]
-        found = board_findings(board, members[board.pk], villages[pk], book, day)
+        found = composition_findings(board, members[board.pk], villages[pk], book, day)
         out[pk] = (Status.LATE, len(found)) if found else (Status.DONE, len(members[board.pk]))
     return out
 

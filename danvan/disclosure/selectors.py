@@ -42,7 +42,7 @@ def _visible(user: Any, unit: Unit) -> bool:
     return policies.has_perm(user, Perm.DEMOCRACY_VIEW, unit)
 
 
-def _in_force(qs: QuerySet[DisclosureKind], start: dt.date, end: dt.date) -> QuerySet[Any]:
+def kinds_in_force(qs: QuerySet[DisclosureKind], start: dt.date, end: dt.date) -> QuerySet[Any]:
     """Kind versions in force on at least one day of [start, end]."""
     return qs.filter(valid_from__lte=end).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
 
@@ -65,7 +65,7 @@ def kinds_for_unit(unit: Unit, on: dt.date | None = None) -> QuerySet[Disclosure
         return DisclosureKind.objects.none()
     qs = DisclosureKind.objects.filter(unit_kind=rule_kind)
     if on is not None:
-        qs = _in_force(qs, on, on)
+        qs = kinds_in_force(qs, on, on)
     return qs.order_by("number", "-valid_from", "id")
 
 
@@ -286,7 +286,7 @@ def compliance(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> list[F
     if not units:
         return []
     kinds = list(
-        _in_force(DisclosureKind.objects.filter(mandatory=True), start, end).order_by(
+        kinds_in_force(DisclosureKind.objects.filter(mandatory=True), start, end).order_by(
             "unit_kind", "number", "-valid_from"
         )
     )

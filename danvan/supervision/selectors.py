@@ -112,9 +112,11 @@ def _villages_of(units: Iterable[Unit]) -> dict[int, list[Unit]]:
     return out
 
 
-def _findings(
+def composition_findings(
     board: Board, members: list[BoardMember], villages: list[Unit], book: RuleBook, day: dt.date
 ) -> list[BoardFinding]:
+    """What is wrong with a board's make-up on *day*, from rows already loaded (so lists
+    and the steering committee's board check many boards without a query each)."""
     out: list[BoardFinding] = []
     if board.kind == Board.Kind.INSPECTION:
         # Law 10/2022/QH15: a people's inspection board has at least 5 members, at least
@@ -186,7 +188,7 @@ def board_rows(boards: Iterable[Board], *, on: dt.date | None = None) -> list[Bo
     rows = []
     for board in boards:
         current = members[board.pk]
-        found = _findings(board, current, villages[board.unit_id], book, day)
+        found = composition_findings(board, current, villages[board.unit_id], book, day)
         rows.append(BoardRow(board, current, found))
     return rows
 
