@@ -58,6 +58,7 @@ bench: install
 	$(PY) bench/movement_import.py
 	$(PY) bench/cases_sweep.py
 	$(PY) bench/cases_queue.py
+	$(PY) bench/democracy_board.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

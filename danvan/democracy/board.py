@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -24,22 +23,16 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm, scope_q, subtree_q
-from danvan.cases.models import Dialogue, ReceptionSchedule, ReceptionSession
-from danvan.cases.selectors_reception import (
-    dialogue_rows,
-    month_bounds,
-    monthly_shortfall,
-    weekly_shortfall,
-)
-from danvan.disclosure.models import Disclosure, DisclosureKind
-from danvan.disclosure.selectors import Problem, channel_findings, kinds_in_force
+from danvan.cases.models import Dialogue
+from danvan.disclosure.models import DisclosureKind
+from danvan.disclosure.selectors import kinds_in_force
 from danvan.legal.duties import DutyBook
-from danvan.legal.models import Duty, Measure
-from danvan.supervision.models import Board, BoardMember, Conference, RuleCode
+from danvan.legal.models import Duty
+from danvan.supervision.models import Board, Conference, RuleCode
 from danvan.supervision.rules import RuleBook
-from danvan.supervision.selectors import composition_findings
 from danvan.units.models import Unit, UnitKind
 
+from . import board_sql
 from .models import Matter, Outcome, Vote
 
 
@@ -176,68 +169,60 @@ class ComplianceBoard:
         return [(o, totals[o.code]) for o in self.obligations]
 
 
-def _link(name: str, unit: Unit, **params: Any) -> str:
-    return f"{reverse(name)}?{urlencode({'unit': unit.code, **params})}"
-
-
-def _months(start: dt.date, end: dt.date) -> Iterable[tuple[int, int]]:
-    year, month = start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        yield year, month
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-
-
 # --- one function per obligation: (units, period) → {unit id: (status, count)} ------------
 
 
 def _disclosure(
-    units: list[Unit], ids: list[int], start: dt.date, end: dt.date, today: dt.date
+    ids: list[int], start: dt.date, end: dt.date, today: dt.date
 ) -> dict[int, tuple[str, int]]:
     """Missing mandatory kinds → MISSING; short postings or loudspeaker days → LATE (the
-    query shape and the checks of disclosure.selectors.compliance)."""
-    latest: dict[str, dict[int, DisclosureKind]] = defaultdict(dict)
-    kinds = kinds_in_force(DisclosureKind.objects.filter(mandatory=True), start, end)
-    for kind in kinds.order_by("unit_kind", "number", "-valid_from"):
-        latest[kind.unit_kind].setdefault(kind.number, kind)
-    disclosures = (
-        Disclosure.objects.filter(unit_id__in=ids, start__lte=end)
-        .filter(Q(end__isnull=True) | Q(end__gte=start))
-        .select_related("kind")
-        .prefetch_related("channels")
-        .order_by("unit_id", "start", "id")
+    checks of disclosure.selectors.compliance, computed by the database)."""
+    numbers = sorted(
+        set(
+            kinds_in_force(
+                DisclosureKind.objects.filter(mandatory=True, unit_kind=UnitKind.COMMUNE),
+                start,
+                end,
+            ).values_list("number", flat=True)
+        )
     )
-    by_unit: dict[int, list[Disclosure]] = defaultdict(list)
-    for d in disclosures:
-        by_unit[d.unit_id].append(d)
+    counts = board_sql.disclosure_counts(ids, numbers, start, end, today)
     out: dict[int, tuple[str, int]] = {}
-    for u in units:
-        own = by_unit.get(u.pk, [])
-        done = {d.kind.number for d in own if d.kind.unit_kind == u.kind}
-        missing = [n for n in latest[u.kind] if n not in done]
-        if missing:
-            out[u.pk] = (Status.MISSING, len(missing))
-            continue
-        late = [f for d in own for f in channel_findings(u, d, today)]
-        late = [f for f in late if f.problem != Problem.MISSING]
-        out[u.pk] = (Status.LATE, len(late)) if late else (Status.DONE, len(own))
+    for pk in ids:
+        n, done, late = counts.get(pk, (0, 0, 0))
+        if done < len(numbers):
+            out[pk] = (Status.MISSING, len(numbers) - done)
+        elif late:
+            out[pk] = (Status.LATE, late)
+        else:
+            out[pk] = (Status.DONE, n)
     return out
 
 
-def _dialogue(ids: list[int], start: dt.date, end: dt.date) -> dict[int, tuple[str, int]]:
+def _dialogue(
+    ids: list[int], start: dt.date, end: dt.date, today: dt.date
+) -> dict[int, tuple[str, int]]:
     """Held in the period → DONE; results published late, or still unpublished past the
-    limit → LATE; none held → MISSING."""
+    limit → LATE; none held → MISSING (the publication limit of dialogue_rows: the
+    DutyRule version in force on the dialogue's day)."""
     held = Dialogue.objects.filter(
         unit_id__in=ids,
         held_on__gte=start,
         held_on__lte=end,
         state__in=[Dialogue.State.HELD, Dialogue.State.PUBLISHED],
-    ).order_by("unit_id", "held_on", "id")
+    ).values_list("unit_id", "held_on", "published_on", "state")
+    book = DutyBook([Duty.DIALOGUE_PUBLISH])
     done: dict[int, int] = defaultdict(int)
     late: dict[int, int] = defaultdict(int)
-    for row in dialogue_rows(held):
-        unit_id = row.dialogue.unit_id
+    for unit_id, held_on, published_on, state in held:
         done[unit_id] += 1
-        if row.publish_late or row.publish_overdue:
+        rule = book.on(Duty.DIALOGUE_PUBLISH, held_on)
+        if rule is None:
+            continue
+        publish_by = held_on + dt.timedelta(days=rule.amount)
+        if (published_on and published_on > publish_by) or (
+            state == Dialogue.State.HELD and today > publish_by
+        ):
             late[unit_id] += 1
     out: dict[int, tuple[str, int]] = {}
     for pk in ids:
@@ -250,112 +235,54 @@ def _dialogue(ids: list[int], start: dt.date, end: dt.date) -> dict[int, tuple[s
     return out
 
 
+_RECEPTION_DUTIES = (Duty.RECEPTION_COMMUNE_CHAIR, Duty.RECEPTION_PROVINCE_CHAIR)
+
+
 def _reception(
     ids: list[int], start: dt.date, end: dt.date, today: dt.date
 ) -> dict[int, tuple[str, int]]:
     """No leader's schedule with a legal duty in force → MISSING; a shortfall (a week or a
     month over and short of the minimum) in a month of the period → LATE; else DONE
     (the check of cases.selectors_reception.reception_shortfalls, for every month)."""
-    schedules = list(
-        ReceptionSchedule.objects.filter(unit_id__in=ids)
-        .exclude(duty="")
-        .filter(valid_from__lte=end)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
-        .select_related("unit", "leader")
-        .order_by("unit_id", "leader_id", "valid_from", "id")
-    )
-    groups: dict[tuple[int, int, str], list[ReceptionSchedule]] = defaultdict(list)
-    for s in schedules:
-        groups[(s.unit_id, s.leader_id, s.duty)].append(s)
-    days: dict[tuple[int, int], set[dt.date]] = defaultdict(set)
-    sessions = (
-        ReceptionSession.objects.filter(
-            unit_id__in=ids,
-            held_on__gte=start.replace(day=1),
-            held_on__lte=end + dt.timedelta(days=37),
-        )
-        .values_list("unit_id", "leader_id", "held_on")
-        .distinct()
-    )
-    held: dict[int, set[dt.date]] = defaultdict(set)
-    for unit_id, leader_id, held_on in sessions:
-        days[(unit_id, leader_id)].add(held_on)
-        if start <= held_on <= end:
-            held[unit_id].add(held_on)
-    book = DutyBook([Duty.RECEPTION_COMMUNE_CHAIR, Duty.RECEPTION_PROVINCE_CHAIR])
-    short: dict[int, int] = defaultdict(int)
-    checked: set[int] = set()
-    for (unit_id, leader_id, duty), group in groups.items():
-        periods = [(s.valid_from, s.valid_to) for s in group]
-        for year, month in _months(start, min(end, today)):
-            first, last = month_bounds(year, month)
-            if not any(f <= last and (t is None or t >= first) for f, t in periods):
-                continue
-            rule = book.on(duty, first)
-            if rule is None:
-                continue
-            checked.add(unit_id)
-            leader_days = days[(unit_id, leader_id)]
-            if rule.measure == Measure.DAYS_PER_WEEK:
-                found = weekly_shortfall(group[0], rule, periods, leader_days, first, last, today)
-                if found is not None and any(not g.ongoing for g in found.missing_weeks):
-                    short[unit_id] += 1
-            elif rule.measure == Measure.DAYS_PER_MONTH:
-                found = monthly_shortfall(group[0], rule, leader_days, first, last, today)
-                if found is not None and not found.ongoing:
-                    short[unit_id] += 1
-    scheduled = {s.unit_id for s in schedules}
+    versions: dict[str, list[tuple[dt.date, dt.date | None, int, str]]] = defaultdict(list)
+    for rule in DutyBook(_RECEPTION_DUTIES).rows:  # newest first
+        versions[rule.duty].append((rule.valid_from, rule.valid_to, rule.amount, rule.measure))
+    calendar = board_sql.reception_calendar(versions, start, end, today)
+    counts = board_sql.reception_counts(ids, calendar, start, end)
     out: dict[int, tuple[str, int]] = {}
     for pk in ids:
-        if pk not in scheduled:
+        scheduled, short, held = counts.get(pk, (0, 0, 0))
+        if not scheduled:
             out[pk] = (Status.MISSING, 0)
-        elif short.get(pk):
-            out[pk] = (Status.LATE, short[pk])
+        elif short:
+            out[pk] = (Status.LATE, short)
         else:
-            out[pk] = (Status.DONE, len(held.get(pk, ())))
+            out[pk] = (Status.DONE, held)
     return out
 
 
-def _inspection_board(
-    units: list[Unit], ids: list[int], end: dt.date, today: dt.date
-) -> dict[int, tuple[str, int]]:
-    """A people's inspection board current at the end of the period (or today): none →
-    MISSING; with findings (too few members, a village without one) → LATE; else DONE."""
+def _inspection_board(ids: list[int], end: dt.date, today: dt.date) -> dict[int, tuple[str, int]]:
+    """A people's inspection board in office at the end of the period (or today): none →
+    MISSING; with findings (too few members, a village without one) → LATE; else DONE
+    (the findings of supervision.selectors.composition_findings)."""
     day = min(end, today)
-    boards = list(
-        Board.objects.filter(unit_id__in=ids, kind=Board.Kind.INSPECTION, term_start__lte=day)
-        .filter(Q(term_end__isnull=True) | Q(term_end__gte=day))
-        .order_by("unit_id", "-term_start", "id")
-    )
-    members: dict[int, list[BoardMember]] = defaultdict(list)
-    member_rows = BoardMember.objects.filter(
-        board__unit_id__in=ids, board__kind=Board.Kind.INSPECTION
-    ).order_by("id")
-    for m in member_rows:
-        if m.is_current_on(day):
-            members[m.board_id].append(m)
-    villages: dict[int, list[Unit]] = defaultdict(list)
-    for village in Unit.objects.filter(
-        parent_id__in=ids, kind=UnitKind.VILLAGE, valid_to__isnull=True
-    ).order_by("path"):
-        assert village.parent_id is not None
-        villages[village.parent_id].append(village)
     book = RuleBook(
         [RuleCode.INSPECTION_MIN_MEMBERS.value, RuleCode.INSPECTION_MEMBERS_PER_VILLAGE.value]
     )
-    by_id = {u.pk: u for u in units}
-    current: dict[int, Board] = {}
-    for b in boards:
-        current.setdefault(b.unit_id, b)
+    least = book.on(RuleCode.INSPECTION_MIN_MEMBERS, day)
+    per_village = book.on(RuleCode.INSPECTION_MEMBERS_PER_VILLAGE, day)
+    counts = board_sql.inspection_counts(
+        ids, day, per_village.amount if per_village is not None else None
+    )
     out: dict[int, tuple[str, int]] = {}
     for pk in ids:
-        board = current.get(pk)
-        if board is None:
+        if pk not in counts:
             out[pk] = (Status.MISSING, 0)
             continue
-        board.unit = by_id[pk]
-        found = composition_findings(board, members[board.pk], villages[pk], book, day)
-        out[pk] = (Status.LATE, len(found)) if found else (Status.DONE, len(members[board.pk]))
+        members, villages_short = counts[pk]
+        found = int(least is not None and members < least.amount)
+        found += int(per_village is not None and villages_short > 0)
+        out[pk] = (Status.LATE, found) if found else (Status.DONE, members)
     return out
 
 
@@ -472,37 +399,44 @@ def compliance_board(
     c_ids = commune_ids or [0]
     o_ids = other_ids or [0]
     per: dict[str, dict[int, tuple[str, int]]] = {
-        "disclosure": _disclosure(communes, c_ids, start, end, today),
-        "dialogue": _dialogue(c_ids, start, end),
+        "disclosure": _disclosure(c_ids, start, end, today),
+        "dialogue": _dialogue(c_ids, start, end, today),
         "reception": _reception(c_ids, start, end, today),
-        "inspection_board": _inspection_board(communes, c_ids, end, today),
+        "inspection_board": _inspection_board(c_ids, end, today),
         "votes": _votes(c_ids, start, end),
     }
     conferences = _conferences(others, o_ids, start, end, today)
-    period = {"from": f"{start:%Y-%m-%d}", "to": f"{end:%Y-%m-%d}"}
+    links = _links(start, end)
+    not_applicable = Cell(Status.NOT_APPLICABLE)
     for row in board.rows:
         u = row.unit
+        unit_param = quote(u.code)
         for ob in OBLIGATIONS:
             if u.kind not in ob.unit_kinds:
-                row.cells[ob.code] = Cell(Status.NOT_APPLICABLE)
+                row.cells[ob.code] = not_applicable
                 continue
             if ob.code in per:
                 status, count = per[ob.code][u.pk]
             else:
                 status, count = conferences[(ob.code, u.pk)]
-            row.cells[ob.code] = Cell(status, count, _cell_url(ob.code, u, period, start))
+            base, extra = links[ob.code]
+            row.cells[ob.code] = Cell(status, count, f"{base}?unit={unit_param}{extra}")
     return board
 
 
-def _cell_url(code: str, unit: Unit, period: dict[str, str], start: dt.date) -> str:
-    if code == "disclosure":
-        return _link("disclosure:compliance", unit, **period)
-    if code == "dialogue":
-        return _link("dialogues:list", unit)
-    if code == "reception":
-        return _link("reception:index", unit)
-    if code == "inspection_board":
-        return _link("supervision:boards", unit, kind=Board.Kind.INSPECTION.value)
-    if code == "votes":
-        return _link("democracy:matters", unit)
-    return _link("supervision:conferences", unit, year=start.year)
+def _links(start: dt.date, end: dt.date) -> dict[str, tuple[str, str]]:
+    """Per obligation, the page that lists the records behind a cell and the query string
+    after the unit (reversed once per board, not once per cell)."""
+    period = "&" + urlencode({"from": f"{start:%Y-%m-%d}", "to": f"{end:%Y-%m-%d}"})
+    return {
+        "disclosure": (reverse("disclosure:compliance"), period),
+        "dialogue": (reverse("dialogues:list"), ""),
+        "reception": (reverse("reception:index"), ""),
+        "inspection_board": (
+            reverse("supervision:boards"),
+            "&" + urlencode({"kind": Board.Kind.INSPECTION.value}),
+        ),
+        "votes": (reverse("democracy:matters"), ""),
+        "staff_conference": (reverse("supervision:conferences"), f"&year={start.year}"),
+        "workplace_dialogue": (reverse("supervision:conferences"), f"&year={start.year}"),
+    }
