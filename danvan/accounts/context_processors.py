@@ -14,8 +14,7 @@ def unit_switcher(request: HttpRequest) -> dict[str, Any]:
     return {
         "switchable_units": switchable_units(user),
         "current_unit": current_unit(request),
-        "can_view_audit": any(
-            policies.Perm.AUDIT_VIEW in policies.ROLE_PERMS[g.role]
-            for g in policies.grants_of(user)
-        ),
+        "can_view_audit": policies.has_perm_anywhere(user, policies.Perm.AUDIT_VIEW),
+        # The citizens' cases menu only for those who may open its pages somewhere.
+        "can_view_cases": policies.has_perm_anywhere(user, policies.Perm.CASE_VIEW),
     }

@@ -57,6 +57,9 @@ class Obligation:
     label: Any  # lazy string
     citation: Any
     unit_kinds: frozenset[str]
+    # What the page behind a cell asks of the user: the board shows every cell to the
+    # steering committee (Perm.DEMOCRACY_VIEW), the link only to those who may open it.
+    link_perm: Perm = Perm.DEMOCRACY_VIEW
 
 
 _COMMUNE = frozenset({UnitKind.COMMUNE.value})
@@ -74,12 +77,14 @@ OBLIGATIONS: tuple[Obligation, ...] = (
         _("Hội nghị đối thoại"),
         _("Luật Tổ chức chính quyền địa phương 2025, Điều 43"),
         _COMMUNE,
+        Perm.CASE_VIEW,
     ),
     Obligation(
         "reception",
         _("Tiếp công dân định kỳ"),
         _("Luật Tiếp công dân 2013, Điều 15"),
         _COMMUNE,
+        Perm.CASE_VIEW,
     ),
     Obligation(
         "inspection_board",
@@ -107,6 +112,7 @@ OBLIGATIONS: tuple[Obligation, ...] = (
     ),
 )
 OBLIGATION_CODES = tuple(o.code for o in OBLIGATIONS)
+_LINK_PERMS = frozenset(o.link_perm for o in OBLIGATIONS)
 ROW_KINDS = (UnitKind.COMMUNE.value, UnitKind.AGENCY.value, UnitKind.ENTERPRISE.value)
 
 # Which conference kind and rule each conference obligation checks, per unit kind.
@@ -411,6 +417,7 @@ def compliance_board(
     for row in board.rows:
         u = row.unit
         unit_param = quote(u.code)
+        may_open = {p: policies.has_perm(user, p, u) for p in _LINK_PERMS}
         for ob in OBLIGATIONS:
             if u.kind not in ob.unit_kinds:
                 row.cells[ob.code] = not_applicable
@@ -420,7 +427,8 @@ def compliance_board(
             else:
                 status, count = conferences[(ob.code, u.pk)]
             base, extra = links[ob.code]
-            row.cells[ob.code] = Cell(status, count, f"{base}?unit={unit_param}{extra}")
+            url = f"{base}?unit={unit_param}{extra}" if may_open[ob.link_perm] else ""
+            row.cells[ob.code] = Cell(status, count, url)
     return board
 
 

@@ -180,3 +180,23 @@ def test_excel_rejects_a_bad_period(cast: Cast, commune: Unit) -> None:
         {"unit": commune.code, "from": "2025-12-31", "to": "2025-07-01"},
     )
     assert response.status_code == 400
+
+
+def test_links_only_to_pages_the_user_may_open(commune: Unit, client: Any) -> None:
+    """A reviewer sees the whole board (Perm.DEMOCRACY_VIEW) but not the citizens' cases
+    and reception records (Perm.CASE_VIEW): those cells carry no link."""
+    reviewer = make_user("board-reviewer", "reviewer", commune)
+    officer = make_user("board-officer", "officer", commune)
+    cells_of = {u: board_of(u, commune).rows[0].cells for u in (reviewer, officer)}
+    for code in ("reception", "dialogue"):
+        assert cells_of[reviewer][code].url == ""
+        assert cells_of[officer][code].url.startswith(
+            reverse(f"{'reception:index' if code == 'reception' else 'dialogues:list'}")
+        )
+    assert cells_of[reviewer]["disclosure"].url.startswith(reverse("disclosure:compliance"))
+    assert cells_of[reviewer]["reception"].status == cells_of[officer]["reception"].status
+    client.force_login(reviewer)
+    page = client.get(reverse("democracy:board"), {"unit": commune.code})
+    assert page.status_code == 200
+    assert reverse("reception:index") not in page.content.decode()
+    assert reverse("disclosure:compliance") in page.content.decode()
