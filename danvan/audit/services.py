@@ -92,6 +92,28 @@ def _unit_of(instance: models.Model) -> tuple[int | None, str]:
     return unit.pk, unit.path
 
 
+# What the trail writes instead of a personal value (see _masked).
+MASK = "[dữ liệu cá nhân, không ghi]"
+
+
+def _masked(instance: models.Model, changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """*changes* with the values of the model's personal fields hidden.
+
+    A model lists them in ``audit_private_fields`` (a commenter's name and contact, the
+    citizens received at a session): the audit trail is read by auditors who are not
+    entitled to them (Law 91/2025/QH15 on personal data protection). The trail still
+    says that such a field was set, changed or cleared: a value becomes MASK, an empty
+    one stays empty. Changes are computed on the real values before masking.
+    """
+    private = getattr(type(instance), "audit_private_fields", ())
+    if not private:
+        return changes
+    return {
+        name: [MASK if v not in (None, "") else v for v in values] if name in private else values
+        for name, values in changes.items()
+    }
+
+
 def record(
     *,
     actor: Any,
@@ -99,6 +121,7 @@ def record(
     instance: models.Model,
     changes: dict[str, list[Any]],
 ) -> AuditEvent:
+    changes = _masked(instance, changes)
     unit_id, unit_path = _unit_of(instance)
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
@@ -168,7 +191,7 @@ def _bulk_write(
                 "object_repr": str(instance)[:300],
                 "unit_id": unit_id,
                 "unit_path": unit_path,
-                "changes": changes,
+                "changes": _masked(instance, changes),
             }
         )
     # Plain rows and one prepared statement: loaders write tens of thousands of events.

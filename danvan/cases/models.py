@@ -9,6 +9,7 @@ and the case keeps the rule versions it was accepted under (domain.md §5).
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -375,6 +376,9 @@ class ReceptionSchedule(TimeStampedModel):
 
 class ReceptionSession(TimeStampedModel):
     """One reception held: who received, the citizens received, what they raised."""
+
+    # The citizens' names are personal data: the audit trail does not copy them.
+    audit_private_fields: ClassVar[frozenset[str]] = frozenset({"citizens"})
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reception_sessions")
     schedule = models.ForeignKey(

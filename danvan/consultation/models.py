@@ -12,6 +12,7 @@ only when the commenter asked for it.
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -85,6 +86,9 @@ class Comment(TimeStampedModel):
         PUBLISHED = "published", _("Đã đăng")
         REJECTED = "rejected", _("Không đăng")
         GROUPED = "grouped", _("Đã gộp với ý kiến khác")
+
+    # Personal data: the audit trail records that they changed, not their values.
+    audit_private_fields: ClassVar[frozenset[str]] = frozenset({"commenter_name", "contact"})
 
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="comments"
