@@ -82,14 +82,14 @@ OBLIGATIONS: tuple[Obligation, ...] = (
     Obligation(
         "reception",
         _("Tiếp công dân định kỳ"),
-        _("Luật Tiếp công dân 2013, Điều 15"),
+        _("Luật Tiếp công dân 2013 (42/2013/QH13)"),
         _COMMUNE,
         Perm.CASE_VIEW,
     ),
     Obligation(
         "inspection_board",
         _("Ban Thanh tra nhân dân"),
-        _("Luật Thực hiện dân chủ ở cơ sở 2022, Điều 35–36"),
+        _("Luật Thực hiện dân chủ ở cơ sở 2022; Nghị định 59/2023/NĐ-CP"),
         _COMMUNE,
     ),
     Obligation(
@@ -101,7 +101,7 @@ OBLIGATIONS: tuple[Obligation, ...] = (
     Obligation(
         "staff_conference",
         _("Hội nghị cán bộ, người lao động"),
-        _("Luật Thực hiện dân chủ ở cơ sở 2022, Chương III; Bộ luật Lao động 2019, Điều 63"),
+        _("Luật Thực hiện dân chủ ở cơ sở 2022; Bộ luật Lao động 2019, Điều 63"),
         frozenset({UnitKind.AGENCY.value, UnitKind.ENTERPRISE.value}),
     ),
     Obligation(
