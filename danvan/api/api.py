@@ -8,6 +8,7 @@ interactive docs at /api/v1/docs.
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router
 from ninja.renderers import JSONRenderer
@@ -65,6 +66,18 @@ api.add_router("", disclosure.router)
 api.add_router("", consultation.router)
 api.add_router("", supervision.router)
 api.add_router("", compliance.router)
+
+
+@api.get("/", auth=None, include_in_schema=False, url_name="api-root")
+def root(request: HttpRequest) -> dict[str, str]:
+    """The bare address: where the documentation and the schema are."""
+    return {
+        "name": "danvan API",
+        "version": "1",
+        "docs": reverse("api:openapi-view"),
+        "openapi": reverse("api:openapi-json"),
+    }
+
 
 # Last: any other path under /api/v1/ answers in the same problem format instead of
 # Django's HTML 404 page.

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "danvan.audit.middleware.AuditContextMiddleware",
     "danvan.accounts.middleware.TwoFactorRequiredMiddleware",
+    "danvan.api.middleware.ApiProblemMiddleware",
     # django-axes must be the last middleware.
     "axes.middleware.AxesMiddleware",
 ]

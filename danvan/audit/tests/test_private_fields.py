@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -59,7 +60,7 @@ def test_a_commenters_name_and_contact_stay_out_of_the_trail(commune: Unit) -> N
 def test_the_citizens_received_stay_out_of_the_trail(commune: Unit) -> None:
     officer = make_user("audit-private-2", "officer", commune)
     chair = Official.objects.create(unit=commune, full_name="Chủ tịch Hà", position="Chủ tịch")
-    fields = {
+    fields: dict[str, Any] = {
         "unit": commune,
         "leader": chair,
         "held_on": dt.date(2026, 3, 30),
