@@ -57,6 +57,8 @@ class RoundFields(Schema):
     reviewers_count: int
     submitted_count: int
     confirmed_at: dt.datetime | None
+    cancelled_at: dt.datetime | None = None
+    cancel_reason: str = ""
 
 
 class RoundOut(RoundFields):
@@ -233,6 +235,8 @@ def _detail(actor: Any, public_id: uuid.UUID) -> dict[str, Any]:
         "reviewers_count": len(reviewers),
         "submitted_count": submitted,
         "confirmed_at": evaluation_round.confirmed_at,
+        "cancelled_at": evaluation_round.cancelled_at,
+        "cancel_reason": evaluation_round.cancel_reason,
         "criteria": criteria,
         "candidates": [
             {
@@ -366,4 +370,27 @@ def round_confirm(request: HttpRequest, public_id: uuid.UUID, payload: ConfirmIn
         outcomes=outcomes,
         override=payload.override,
     )
+    return _detail(actor, public_id)
+
+
+class CancelIn(Schema):
+    reason: str = Field(description="Lý do hủy (bắt buộc).")
+
+
+@router.post(
+    "/movement/rounds/{public_id}/cancel",
+    response=RoundDetailOut,
+    summary="Hủy đợt đánh giá",
+    description=(
+        "Quản trị của cấp hủy một đợt đang chấm (mở nhầm): không mô hình nào đổi trạng thái,"
+        " điểm đã chấm được giữ lại, các mô hình có thể vào đợt khác. Đợt đã xác nhận không"
+        " hủy được."
+    ),
+)
+def round_cancel(request: HttpRequest, public_id: uuid.UUID, payload: CancelIn) -> dict[str, Any]:
+    actor = request_actor(request)
+    evaluation_round, access = selectors.round_get(actor=actor, public_id=public_id)
+    if not access.is_admin:
+        raise PermissionDenied(_("Chỉ quản trị của cấp tổ chức mới hủy đợt đánh giá."))
+    services.round_cancel(actor=actor, evaluation_round=evaluation_round, reason=payload.reason)
     return _detail(actor, public_id)

@@ -526,6 +526,16 @@ def _reviewer_for(actor: Any, evaluation_round: EvaluationRound) -> RoundReviewe
 
 
 def _check_open(evaluation_round: EvaluationRound) -> None:
+    # The state as committed, read under the round's row lock (callers run in a
+    # transaction): a page loaded before the round was confirmed or cancelled must not
+    # score into it, and a score cannot slip in while a confirmation runs.
+    state = (
+        EvaluationRound.objects.select_for_update()
+        .filter(pk=evaluation_round.pk)
+        .values_list("state", flat=True)
+        .first()
+    )
+    evaluation_round.state = state or evaluation_round.state
     if evaluation_round.state != EvaluationRound.State.OPEN:
         raise _error(
             EvaluationError.ROUND_CLOSED,
@@ -768,6 +778,33 @@ def round_confirm(
     audit.record(
         actor=actor, action=AuditEvent.Action.UPDATE, instance=evaluation_round, changes=changes
     )
+    return evaluation_round
+
+
+@transaction.atomic
+def round_cancel(*, actor: Any, evaluation_round: EvaluationRound, reason: str) -> EvaluationRound:
+    """Cancel an open round (opened by mistake: wrong candidates, criteria or level).
+
+    Only the round's administrators; a confirmed round is final (its decision was issued
+    and the entries moved), so it cannot be cancelled. Nothing about the entries
+    changes: no transition was made while the round was open, and its candidates may
+    enter another round. The scores stay, read-only, with the reason on the round.
+    """
+    access = selectors.round_access(actor, evaluation_round) if actor is not None else None
+    if access is not None and not access.is_admin:
+        raise PermissionDenied(_("Chỉ quản trị của cấp tổ chức mới hủy đợt đánh giá."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise _error(EvaluationError.BAD_VALUE, _("Nhập lý do hủy đợt đánh giá."), field="reason")
+    evaluation_round = EvaluationRound.objects.select_for_update().get(pk=evaluation_round.pk)
+    _check_open(evaluation_round)
+    before = audit.snapshot(evaluation_round)
+    evaluation_round.state = EvaluationRound.State.CANCELLED
+    evaluation_round.cancelled_at = timezone.now()
+    evaluation_round.cancelled_by = actor if getattr(actor, "is_authenticated", False) else None
+    evaluation_round.cancel_reason = reason
+    evaluation_round.save()
+    audit.record_update(actor=actor, instance=evaluation_round, before=before)
     return evaluation_round
 
 

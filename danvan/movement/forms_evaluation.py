@@ -326,3 +326,13 @@ class ConfirmForm(BootstrapMixin, DecisionFields):
         if not (self.cleaned_data.get("number") or "").strip():
             return None
         return self.decision_input()
+
+
+class CancelForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do hủy"),
+        widget=forms.Textarea({"rows": 3}),
+        help_text=_(
+            "Ví dụ: chọn nhầm mô hình, nhầm bộ tiêu chí. Lý do được lưu cùng đợt đánh giá."
+        ),
+    )

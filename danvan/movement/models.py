@@ -354,6 +354,13 @@ class EvaluationRound(TimeStampedModel):
     # The one decision the confirmation entered (each entry also keeps its Decision rows).
     decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
     decision_issued_on = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    # A round opened by mistake (wrong candidates, wrong criteria) is cancelled, never
+    # deleted: its scores stay for the record, its candidates are free for another round.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancel_reason = models.TextField(_("lý do hủy"), blank=True)
 
     class Meta:
         ordering = ["-year", "-created_at"]

@@ -14,4 +14,5 @@ urlpatterns: list[URLPattern] = [
     path("danh-gia/<uuid:public_id>/cham/<uuid:entry_id>/", views.round_score, name="round_score"),
     path("danh-gia/<uuid:public_id>/nop-phieu/", views.round_submit, name="round_submit"),
     path("danh-gia/<uuid:public_id>/xac-nhan/", views.round_confirm, name="round_confirm"),
+    path("danh-gia/<uuid:public_id>/huy/", views.round_cancel, name="round_cancel"),
 ]

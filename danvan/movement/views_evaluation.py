@@ -30,6 +30,7 @@ from . import evaluation_selectors as selectors
 from . import evaluation_services as services
 from .forms_evaluation import (
     NATIONAL,
+    CancelForm,
     ConfirmForm,
     CriteriaSetForm,
     LevelForm,
@@ -310,6 +311,37 @@ def round_confirm(request: HttpRequest, public_id: UUID) -> HttpResponse:
         request,
         "movement/round_confirm.html",
         {"round": evaluation_round, "results": results, "form": form},
+        invalid=bool(form.errors),
+    )
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def round_cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    evaluation_round, access = selectors.round_get(actor=request.user, public_id=public_id)
+    if not access.is_admin:
+        raise PermissionDenied(_("Chỉ quản trị của cấp tổ chức mới hủy đợt đánh giá."))
+    if evaluation_round.state != EvaluationRound.State.OPEN:
+        messages.info(request, _("Đợt đánh giá này đã kết thúc."))
+        return redirect("movement:round_detail", public_id=evaluation_round.public_id)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cancelled = apply_service(
+            form,
+            lambda: services.round_cancel(
+                actor=request.user,
+                evaluation_round=evaluation_round,
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        if cancelled is not None:
+            messages.success(request, _("Đã hủy đợt “%(name)s”.") % {"name": cancelled.name})
+            return redirect("movement:round_detail", public_id=cancelled.public_id)
+    return _render_form(
+        request,
+        "movement/round_cancel.html",
+        {"round": evaluation_round, "form": form},
         invalid=bool(form.errors),
     )
 

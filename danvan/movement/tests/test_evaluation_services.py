@@ -540,3 +540,57 @@ def test_a_used_set_keeps_its_weights_but_wording_may_change(
     )
     assert cset.criteria.order_by("order").first().name == "Hiệu quả rõ rệt"  # type: ignore[union-attr]
     assert len(CRITERIA) == cset.criteria.count()
+
+
+# -- cancelling a round ------------------------------------------------------------
+
+
+def test_cancel_an_open_round_frees_its_candidates(
+    scored_round: EvaluationRound,
+    province_admin: User,
+    reviewers: list[User],
+    entries: dict[str, Entry],
+    thai_nguyen: Unit,
+) -> None:
+    statuses = {k: e.status for k, e in entries.items()}
+    # Reviewers are no administrators; a reason is required; nothing changes then.
+    with pytest.raises(PermissionDenied):
+        evaluation.round_cancel(actor=reviewers[0], evaluation_round=scored_round, reason="x")
+    with pytest.raises(DomainError) as empty:
+        evaluation.round_cancel(actor=province_admin, evaluation_round=scored_round, reason=" ")
+    assert empty.value.field == "reason"
+    scored_round.refresh_from_db()
+    assert scored_round.state == EvaluationRound.State.OPEN
+    cancelled = evaluation.round_cancel(
+        actor=province_admin, evaluation_round=scored_round, reason="Chọn nhầm bộ tiêu chí"
+    )
+    assert cancelled.state == EvaluationRound.State.CANCELLED
+    assert (cancelled.cancelled_by, cancelled.cancel_reason) == (
+        province_admin,
+        "Chọn nhầm bộ tiêu chí",
+    )
+    # The entries did not move; the scores stay; the round takes no more scores.
+    for key, entry in entries.items():
+        entry.refresh_from_db()
+        assert entry.status == statuses[key]
+    assert Score.objects.filter(reviewer__round=scored_round).exists()
+    with pytest.raises(DomainError):
+        score(scored_round, reviewers[0], entries["A"], [1, 1, 1])
+    with pytest.raises(DomainError):
+        evaluation.round_cancel(actor=province_admin, evaluation_round=cancelled, reason="lại")
+    event = AuditEvent.objects.filter(model_label="movement.evaluationround").latest("id")
+    assert event.changes["state"] == ["open", "cancelled"]
+    # The candidates may enter another round.
+    again = open_round(thai_nguyen, list(entries.values()), reviewers, actor=province_admin)
+    assert again.state == EvaluationRound.State.OPEN
+
+
+def test_a_confirmed_round_cannot_be_cancelled(
+    scored_round: EvaluationRound, province_admin: User, reviewers: list[User]
+) -> None:
+    submit_all(scored_round, reviewers)
+    evaluation.round_confirm(actor=province_admin, evaluation_round=scored_round, decision=DECISION)
+    with pytest.raises(DomainError):
+        evaluation.round_cancel(actor=province_admin, evaluation_round=scored_round, reason="x")
+    scored_round.refresh_from_db()
+    assert scored_round.state == EvaluationRound.State.CONFIRMED

@@ -492,3 +492,35 @@ def test_decision_date_in_the_future_is_refused_on_the_page(
     )
     assert response.status_code == 400
     assert Entry.objects.get(pk=entry.pk).status == Status.SUBMITTED
+
+
+def test_cancel_through_the_page_and_the_api(commune: Unit, commune_round: Any) -> None:
+    evaluation_round, judges, _entries = commune_round
+    admin = make_user("qt-xa-huy", Role.UNIT_ADMIN, commune)
+    url = reverse("movement:round_cancel", kwargs={"public_id": evaluation_round.public_id})
+    # A reviewer may not cancel; someone of a sibling commune does not see the round.
+    assert client_for(judges[0]).get(url).status_code == 403
+    stranger = make_user("qt-xa-ben-huy", Role.UNIT_ADMIN, _sibling(commune))
+    assert client_for(stranger).post(url, {"reason": "x"}).status_code == 404
+    page = client_for(admin)
+    assert "Hủy đợt" in page.get(detail_url(evaluation_round)).content.decode()
+    # No reason: the form answers 400 with a Vietnamese error, nothing changes.
+    refused = page.post(url, {"reason": ""})
+    assert refused.status_code == 400
+    assert "error-summary" in refused.content.decode()
+    evaluation_round.refresh_from_db()
+    assert evaluation_round.state == EvaluationRound.State.OPEN
+    done = page.post(url, {"reason": "Chọn nhầm mô hình"}, follow=True)
+    assert done.status_code == 200
+    assert "Chọn nhầm mô hình" in done.content.decode()
+    evaluation_round.refresh_from_db()
+    assert evaluation_round.state == EvaluationRound.State.CANCELLED
+    # The page no longer offers to confirm or cancel; the API shows the reason and
+    # refuses to cancel twice.
+    assert url not in page.get(detail_url(evaluation_round)).content.decode()
+    api = f"/api/v1/movement/rounds/{evaluation_round.public_id}"
+    body = page.get(api).json()
+    assert (body["state"], body["cancel_reason"]) == ("cancelled", "Chọn nhầm mô hình")
+    again = page.post(f"{api}/cancel", {"reason": "lại"}, content_type="application/json")
+    assert again.status_code in (400, 409)
+    assert again["Content-Type"].startswith("application/problem+json")
