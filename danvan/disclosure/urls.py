@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_kinds
 
 app_name = "disclosure"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("them/", views.create, name="create"),
     path("tuan-thu/", views.compliance, name="compliance"),
     path("danh-muc/", views.catalogue, name="catalogue"),
+    path("danh-muc/them/", views_kinds.kind_add, name="kind_add"),
+    path("danh-muc/<int:pk>/da-doi-chieu/", views_kinds.kind_verified, name="kind_verified"),
     path("<uuid:public_id>/", views.detail, name="detail"),
     path("<uuid:public_id>/sua/", views.edit, name="edit"),
     path("<uuid:public_id>/hinh-thuc/", views.channel_add, name="channel_add"),

@@ -349,5 +349,11 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "disclosure/catalogue.html",
-        {"groups": groups, "to_verify_count": sum(1 for k in kinds if k.to_verify)},
+        {
+            "groups": groups,
+            "to_verify_count": sum(1 for k in kinds if k.to_verify),
+            # The catalogue is national rule data: the same administrators as the legal
+            # rules add its versions and mark them checked.
+            "can_manage": policies.has_perm(request.user, Perm.LEGAL_MANAGE, None),
+        },
     )

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.core.forms import BootstrapMixin, DateInput
 
-from .models import Action, CalendarException, CaseKind, DayKind
+from .models import Action, CalendarException, CaseKind, DayKind, Duty, Measure
 
 
 class RuleVersionForm(BootstrapMixin, forms.Form):
@@ -37,3 +37,15 @@ class CalendarExceptionForm(BootstrapMixin, forms.Form):
     date = forms.DateField(label=_("Ngày"), widget=DateInput())
     kind = forms.ChoiceField(label=_("Loại"), choices=CalendarException.Kind.choices)
     reason = forms.CharField(label=_("Lý do, căn cứ"), max_length=300)
+
+
+class DutyVersionForm(BootstrapMixin, forms.Form):
+    """A new version of a recurring duty's figure (field names are the service's)."""
+
+    duty = forms.ChoiceField(label=_("Nghĩa vụ"), choices=Duty.choices)
+    amount = forms.IntegerField(label=_("Số ngày"), min_value=1, max_value=365)
+    measure = forms.ChoiceField(label=_("Cách tính"), choices=Measure.choices)
+    citation = forms.CharField(label=_("Căn cứ pháp lý"), max_length=300)
+    valid_from = forms.DateField(label=_("Hiệu lực từ ngày"), widget=DateInput())
+    to_verify = forms.BooleanField(label=_("Cần đối chiếu văn bản chính thức"), required=False)
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea({"rows": 2}))

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from danvan.accounts import policies
@@ -14,7 +14,7 @@ from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
 from danvan.core.errors import DomainError, PermissionDenied
 
-from .models import CalendarException, DeadlineRule
+from .models import CalendarException, DeadlineRule, Duty, DutyRule, Measure
 
 _MATCH = ("case_kind", "action", "round", "complex", "remote")
 
@@ -56,23 +56,12 @@ def rule_version_add(
         "complex": complex,
         "remote": remote,
     }
-    later = DeadlineRule.objects.filter(**match, valid_from__gte=valid_from)
-    if later.exists():
-        raise DomainError(
-            "rule_overlap",
-            _("Đã có phiên bản quy định hiệu lực từ ngày này hoặc sau đó."),
-            field="valid_from",
-        )
-    current = (
-        DeadlineRule.objects.select_for_update()
-        .filter(**match, valid_from__lt=valid_from)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from))
+    version_make_room(
+        actor=actor,
+        versions=DeadlineRule.objects.filter(**match),
+        valid_from=valid_from,
+        code="rule_overlap",
     )
-    for old in current:
-        before = audit.snapshot(old)
-        old.valid_to = valid_from - dt.timedelta(days=1)
-        old.save(update_fields=["valid_to", "updated_at"])
-        audit.record_update(actor=actor, instance=old, before=before)
     rule = DeadlineRule.objects.create(
         **match,
         days=days,
@@ -130,3 +119,103 @@ def calendar_exception_remove(*, actor: Any, day: CalendarException) -> None:
     _require_manage(actor)
     audit.record_delete(actor=actor, instance=day)
     day.delete()
+
+
+# --- new versions of effective-dated rule data ----------------------------------------------
+# The duty rules here, the supervision rules and the catalogue of disclosure kinds all
+# change the same way as the deadline rules: a new version takes effect on a day and the
+# one in force until then ends the day before. The two helpers below are that one piece
+# of logic, shared by every table of national rule data (all managed by Perm.LEGAL_MANAGE).
+
+
+def require_manage(actor: Any) -> None:
+    """Refuse anyone but a system administrator (actor None: the system itself)."""
+    _require_manage(actor)
+
+
+def version_make_room(
+    *, actor: Any, versions: QuerySet[Any], valid_from: dt.date, code: str
+) -> None:
+    """Make room for a new version starting on *valid_from* among *versions* (every
+    version of one rule, e.g. one duty or one kind number): refuse when one already
+    starts on or after that day, else end the version in force before it the day before.
+
+    Call inside the caller's transaction, before creating the new row: the rows are
+    locked first so two administrators cannot both pass the check.
+    """
+    rows = list(versions.select_for_update().order_by("valid_from", "pk"))
+    later = [v for v in rows if v.valid_from >= valid_from]
+    if later:
+        raise DomainError(
+            code,
+            _(
+                "Đã có phiên bản quy định hiệu lực từ ngày %(day)s. Phiên bản mới phải bắt đầu sau "
+                "ngày đó (các phiên bản cũ được giữ nguyên để tra cứu)."
+            )
+            % {"day": f"{later[-1].valid_from:%d/%m/%Y}"},
+            field="valid_from",
+        )
+    end = valid_from - dt.timedelta(days=1)
+    for old in rows:
+        if old.valid_to is not None and old.valid_to < valid_from:
+            continue  # already ended before the new version starts: nothing overlaps
+        before = audit.snapshot(old)
+        old.valid_to = end
+        old.save(update_fields=["valid_to", "updated_at"])
+        audit.record_update(actor=actor, instance=old, before=before)
+
+
+@transaction.atomic
+def duty_version_add(
+    *,
+    actor: Any,
+    duty: str,
+    amount: int,
+    measure: str,
+    citation: str,
+    valid_from: dt.date,
+    to_verify: bool = False,
+    note: str = "",
+) -> DutyRule:
+    """Add a new version of a duty's legal figure from *valid_from*; the version in force
+    before it ends the day before (pages that check a past day keep the old figure)."""
+    _require_manage(actor)
+    if duty not in Duty.values:
+        raise DomainError("duty_unknown", _("Nghĩa vụ không hợp lệ."), field="duty")
+    if measure not in Measure.values:
+        raise DomainError("duty_bad_measure", _("Cách tính không hợp lệ."), field="measure")
+    # A day a week, a month, or a number of days before or after a meeting: more than a
+    # year is a typing error, never a legal figure.
+    if amount < 1 or amount > 365:
+        raise DomainError("duty_bad_amount", _("Số ngày phải từ 1 đến 365."), field="amount")
+    if not citation.strip():
+        raise DomainError("duty_no_citation", _("Cần ghi căn cứ pháp lý."), field="citation")
+    version_make_room(
+        actor=actor,
+        versions=DutyRule.objects.filter(duty=duty),
+        valid_from=valid_from,
+        code="duty_overlap",
+    )
+    rule = DutyRule.objects.create(
+        duty=duty,
+        amount=amount,
+        measure=measure,
+        citation=citation.strip(),
+        valid_from=valid_from,
+        to_verify=to_verify,
+        note=note.strip(),
+    )
+    audit.record_create(actor=actor, instance=rule)
+    return rule
+
+
+@transaction.atomic
+def duty_mark_verified(*, actor: Any, rule: DutyRule) -> DutyRule:
+    """Record that an administrator checked *rule* against the official text."""
+    _require_manage(actor)
+    rule = DutyRule.objects.select_for_update().get(pk=rule.pk)
+    before = audit.snapshot(rule)
+    rule.to_verify = False
+    rule.save(update_fields=["to_verify", "updated_at"])
+    audit.record_update(actor=actor, instance=rule, before=before)
+    return rule

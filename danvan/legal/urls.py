@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_versions
 
 app_name = "legal"
 
@@ -8,6 +8,14 @@ urlpatterns = [
     path("", views.rules, name="rules"),
     path("them/", views.rule_add, name="rule_add"),
     path("<int:pk>/da-doi-chieu/", views.rule_verified, name="rule_verified"),
+    path("nghia-vu/them/", views_versions.duty_add, name="duty_add"),
+    path("nghia-vu/<int:pk>/da-doi-chieu/", views_versions.duty_verified, name="duty_verified"),
+    path("giam-sat/them/", views_versions.supervision_rule_add, name="supervision_rule_add"),
+    path(
+        "giam-sat/<int:pk>/da-doi-chieu/",
+        views_versions.supervision_rule_verified,
+        name="supervision_rule_verified",
+    ),
     path("ngay-nghi/them/", views.day_add, name="day_add"),
     path("ngay-nghi/<int:pk>/xoa/", views.day_remove, name="day_remove"),
 ]

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,6 +19,7 @@ from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.core.forms import apply_service
 from danvan.core.http import domain_http
+from danvan.supervision.models import SupervisionRule
 
 from . import services
 from .forms import CalendarExceptionForm, RuleVersionForm
@@ -38,41 +40,51 @@ def rules(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     rows = DeadlineRule.objects.all()
     duties = DutyRule.objects.all()
+    # The figures of people's supervision are rule data too (Law 10/2022/QH15) and had
+    # no page of their own: administrators see and check them here.
+    supervision_rules = SupervisionRule.objects.all()
     return render(
         request,
         "legal/rules.html",
         {
             "rules": rows,
             "duties": duties,
+            "supervision_rules": supervision_rules,
             "to_verify_count": sum(1 for r in rows if r.to_verify)
-            + sum(1 for d in duties if d.to_verify),
+            + sum(1 for d in duties if d.to_verify)
+            + sum(1 for s in supervision_rules if s.to_verify),
             "days": CalendarException.objects.all(),
             "can_manage": _can_manage(request),
         },
     )
 
 
-def _add_page(
+def version_form_page(
     request: HttpRequest,
     form_class: type[forms.Form],
     add: Callable[..., object],
     *,
     title: str,
     done: str,
+    back: str = "legal:rules",
+    initial: dict[str, object] | None = None,
 ) -> HttpResponse:
-    """A system administrator's form that adds one row through *add* (a service)."""
+    """A system administrator's form that adds one row of rule data through *add* (a
+    service taking the form's fields as keyword arguments), then returns to the page
+    named *back*. A refusal of the service comes back beside its field, with HTTP 400.
+    *initial* fills the form (a new version starting from the one in force)."""
     if not _can_manage(request):
         raise HttpForbidden(_("Chỉ quản trị hệ thống được sửa quy định pháp lý."))
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if apply_service(form, lambda: add(actor=request.user, **data)) is not None:
             messages.success(request, done)
-            return redirect("legal:rules")
+            return redirect(back)
     return render(
         request,
         "legal/form.html",
-        {"form": form, "title": title},
+        {"form": form, "title": title, "cancel_url": reverse(back)},
         status=400 if form.errors else 200,
     )
 
@@ -81,7 +93,7 @@ def _add_page(
 @domain_http
 @require_http_methods(["GET", "POST"])
 def rule_add(request: HttpRequest) -> HttpResponse:
-    return _add_page(
+    return version_form_page(
         request,
         RuleVersionForm,
         services.rule_version_add,
@@ -103,7 +115,7 @@ def rule_verified(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_http
 @require_http_methods(["GET", "POST"])
 def day_add(request: HttpRequest) -> HttpResponse:
-    return _add_page(
+    return version_form_page(
         request,
         CalendarExceptionForm,
         services.calendar_exception_add,

@@ -10,6 +10,7 @@ from danvan.audit.models import AuditEvent
 from danvan.core.errors import DomainError, PermissionDenied
 from danvan.legal import deadlines, services
 from danvan.legal.models import CalendarException, DeadlineRule, DutyRule
+from danvan.supervision.models import SupervisionRule
 from danvan.units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,7 @@ def test_who_sees_and_who_edits_the_rules(thai_nguyen: Unit) -> None:
     assert "Luật Tố cáo 2018 (25/2018/QH14), Điều 29" in content
     flagged = DeadlineRule.objects.filter(to_verify=True).count()
     flagged += DutyRule.objects.filter(to_verify=True).count()
+    flagged += SupervisionRule.objects.filter(to_verify=True).count()
     assert content.count("cần đối chiếu</span>") == flagged
     # The recurring duties (reception days, dialogues) are rule data beside the deadlines.
     assert "Chủ tịch UBND cấp xã tiếp công dân" in content
