@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from danvan.audit import services as audit
 from danvan.core.errors import DomainError
-from danvan.legal.services import require_manage, version_make_room
+from danvan.legal.services import mark_verified, require_manage, version_make_room
 
 from .models import DisclosureKind, RuleUnitKind
 
@@ -119,14 +119,6 @@ def kind_mark_verified(
     data confirms the titles of some items but not the 30 days of posting): *posting*
     True clears that flag, else the flag of the kind itself.
     """
-    require_manage(actor)
-    kind = DisclosureKind.objects.select_for_update().get(pk=kind.pk)
-    before = audit.snapshot(kind)
-    if posting:
-        kind.posting_to_verify = False
-        kind.save(update_fields=["posting_to_verify", "updated_at"])
-    else:
-        kind.to_verify = False
-        kind.save(update_fields=["to_verify", "updated_at"])
-    audit.record_update(actor=actor, instance=kind, before=before)
-    return kind
+    return mark_verified(
+        actor=actor, rule=kind, flag="posting_to_verify" if posting else "to_verify"
+    )

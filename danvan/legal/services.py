@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from danvan.accounts import policies
@@ -15,6 +15,8 @@ from danvan.audit import services as audit
 from danvan.core.errors import DomainError, PermissionDenied
 
 from .models import CalendarException, DeadlineRule, Duty, DutyRule, Measure
+
+R = TypeVar("R", bound=Model)
 
 _MATCH = ("case_kind", "action", "round", "complex", "remote")
 
@@ -78,15 +80,21 @@ def rule_version_add(
     return rule
 
 
-@transaction.atomic
-def rule_mark_verified(*, actor: Any, rule: DeadlineRule) -> DeadlineRule:
+def mark_verified(*, actor: Any, rule: R, flag: str = "to_verify") -> R:
+    """Record that a system administrator checked *rule* (a row of any rule table)
+    against the official text: clear its *flag*, audited. Call in a transaction."""
     _require_manage(actor)
-    rule = DeadlineRule.objects.select_for_update().get(pk=rule.pk)
+    rule = type(rule)._default_manager.select_for_update().get(pk=rule.pk)
     before = audit.snapshot(rule)
-    rule.to_verify = False
-    rule.save(update_fields=["to_verify", "updated_at"])
+    setattr(rule, flag, False)
+    rule.save(update_fields=[flag, "updated_at"])
     audit.record_update(actor=actor, instance=rule, before=before)
     return rule
+
+
+@transaction.atomic
+def rule_mark_verified(*, actor: Any, rule: DeadlineRule) -> DeadlineRule:
+    return mark_verified(actor=actor, rule=rule)
 
 
 @transaction.atomic
@@ -212,10 +220,4 @@ def duty_version_add(
 @transaction.atomic
 def duty_mark_verified(*, actor: Any, rule: DutyRule) -> DutyRule:
     """Record that an administrator checked *rule* against the official text."""
-    _require_manage(actor)
-    rule = DutyRule.objects.select_for_update().get(pk=rule.pk)
-    before = audit.snapshot(rule)
-    rule.to_verify = False
-    rule.save(update_fields=["to_verify", "updated_at"])
-    audit.record_update(actor=actor, instance=rule, before=before)
-    return rule
+    return mark_verified(actor=actor, rule=rule)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from danvan.audit import services as audit
 from danvan.core.errors import DomainError
-from danvan.legal.services import require_manage, version_make_room
+from danvan.legal.services import mark_verified, require_manage, version_make_room
 
 from .models import RuleCode, SupervisionRule
 
@@ -80,10 +80,4 @@ def rule_version_add(
 @transaction.atomic
 def rule_mark_verified(*, actor: Any, rule: SupervisionRule) -> SupervisionRule:
     """Record that an administrator checked *rule* against the official text."""
-    require_manage(actor)
-    rule = SupervisionRule.objects.select_for_update().get(pk=rule.pk)
-    before = audit.snapshot(rule)
-    rule.to_verify = False
-    rule.save(update_fields=["to_verify", "updated_at"])
-    audit.record_update(actor=actor, instance=rule, before=before)
-    return rule
+    return mark_verified(actor=actor, rule=rule)
