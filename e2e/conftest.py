@@ -36,6 +36,22 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 BROWSER_FIXTURES = {"browser", "new_page", "page"}
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """On SQLite, the live server gets a database file instead of Django's default
+    shared-cache in-memory database. Under shared cache, two requests of one page (htmx
+    search while the session is saved) can fail with "database table is locked", which
+    no busy timeout waits out; a file in WAL mode behaves like the deployed database."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        name = tmp_path_factory.mktemp("e2e-db") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     reason = None
     if not Path(CHROMIUM).exists():
