@@ -93,6 +93,9 @@ def generate(connection: Any, province: Any) -> None:
             f" WHERE k.unit_kind = 'commune' AND k.mandatory"
             f" AND NOT (k.number = 1 AND u.id % 3 = 0)"
         )
+        # Due dates: one disclosure in eleven started a week late, one in eleven in time.
+        cur.execute(f"UPDATE {t[Disclosure]} SET due_on = '2025-07-25' WHERE id % 11 = 0")
+        cur.execute(f"UPDATE {t[Disclosure]} SET due_on = '2025-08-01' WHERE id % 11 = 1")
         # Dialogues: results published in time (id%3=0), late (id%3=1), none (id%3=2).
         for rest, published in ((0, "2025-09-15"), (1, "2025-10-30")):
             cur.execute(

@@ -97,6 +97,8 @@ def statements(
             mand AS (SELECT DISTINCT number FROM {K} WHERE mandatory AND unit_kind = 'commune'
                      AND valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)),
             dis AS (SELECT d.id, d.unit_id, k.unit_kind, k.number,
+                           CASE WHEN d.due_on IS NOT NULL AND d.start > d.due_on
+                                THEN 1 ELSE 0 END AS late_start,
                            k.loudspeaker_min_days AS lmin, k.posting_min_days AS pmin
                     FROM {D} d JOIN {K} k ON k.id = d.kind_id JOIN units u ON u.id = d.unit_id
                     WHERE d.start <= %s AND (d.{END} IS NULL OR d.{END} >= %s)),
@@ -132,7 +134,8 @@ def statements(
                                     THEN 1 ELSE 0 END
                              + CASE WHEN dis.pmin > 0 AND p.did IS NOT NULL AND p.days < dis.pmin
                                      AND COALESCE(p.running_days, -1) < p.days
-                                    THEN 1 ELSE 0 END) AS late
+                                    THEN 1 ELSE 0 END
+                             + dis.late_start) AS late
                     FROM dis LEFT JOIN best l ON l.did = dis.id AND l.form = 'loudspeaker'
                          LEFT JOIN best p ON p.did = dis.id AND p.form = 'posting'
                     GROUP BY dis.unit_id),

@@ -79,6 +79,7 @@ class DisclosureOut(Schema):
     summary: str
     start: dt.date
     end: dt.date | None
+    due_on: dt.date | None = Field(description="Hạn công khai; bắt đầu sau hạn là công khai chậm.")
     is_public: bool
     channels: list[ChannelOut]
 
@@ -118,6 +119,9 @@ class DisclosureIn(Schema):
     summary: str = ""
     start: dt.date
     end: dt.date | None = None
+    due_on: dt.date | None = Field(
+        None, description="Hạn công khai theo văn bản quy định (nếu có)."
+    )
     is_public: bool = False
     channels: list[ChannelIn] = Field(
         default_factory=list, description="Các hình thức công khai, mỗi hình thức có ngày riêng."
@@ -139,7 +143,8 @@ class FindingOut(Schema):
     unit: UnitRef
     kind: KindRef
     problem: str = Field(
-        description="missing, loudspeaker_missing, loudspeaker_short hoặc posting_short."
+        description="missing, late (bắt đầu sau hạn công khai), loudspeaker_missing,"
+        " loudspeaker_short hoặc posting_short."
     )
     message: str
     disclosure_id: uuid.UUID | None
@@ -240,6 +245,7 @@ def disclosure_create(request: HttpRequest, payload: DisclosureIn) -> Answer[Dis
         summary=payload.summary,
         start=payload.start,
         end=payload.end,
+        due_on=payload.due_on,
         is_public=payload.is_public,
         channels=[
             services.ChannelSpec(form=c.form.value, start=c.start, end=c.end, place=c.place)

@@ -73,9 +73,10 @@ def disclosure_counts(
     channel findings), for communes.
 
     A finding is what disclosure.selectors.channel_findings reports for one disclosure:
-    a kind with a loudspeaker minimum (Law 10/2022/QH15, Điều 12) and no loudspeaker
-    channel, or whose longest loudspeaker run is shorter and not running; a posting
-    whose longest run is shorter than its minimum and not running. Runs join channel
+    a start after the disclosure's due date (late); a kind with a loudspeaker minimum
+    (Law 10/2022/QH15, Điều 12) and no loudspeaker channel, or whose longest loudspeaker
+    run is shorter and not running; a posting whose longest run is shorter than its
+    minimum and not running. Runs join channel
     rows that overlap or touch (gaps and islands over a window), an open row runs to
     *today*, and a run is "running" when one of its open rows reaches its last day.
     """
@@ -131,6 +132,8 @@ def disclosure_counts(
              + CASE WHEN {k}.posting_min_days > 0 AND p.days IS NOT NULL
                      AND p.days < {k}.posting_min_days
                      AND (p.open_days IS NULL OR p.open_days < p.days)
+                    THEN 1 ELSE 0 END
+             + CASE WHEN {d}.due_on IS NOT NULL AND {d_start} > {d}.due_on
                     THEN 1 ELSE 0 END)
     FROM {_t(Disclosure)} {d}
     JOIN {_t(DisclosureKind)} {k} ON {k}.id = {d}.kind_id

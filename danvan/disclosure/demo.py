@@ -7,7 +7,9 @@ the loudspeakers for 4 days. Gaps, on purpose:
 
 - the second commune never discloses two kinds (missing);
 - the third commune's loudspeakers ran one item for only 2 days (loudspeaker_short);
-- the first commune posted one item for only 20 days (posting_short).
+- the first commune posted one item for only 20 days (posting_short);
+- the second commune disclosed its budget estimate (item 2) 6 days after its due date
+  (late); every budget estimate carries a due date.
 
 Some disclosures are marked public and show on the citizens' portal. Deterministic
 (fixed random seed), dated in the past; idempotent (a commune that already has
@@ -38,6 +40,8 @@ LOUDSPEAKER_DAYS = 4  # more than the 3 of the baseline rule data
 MISSING = {1: (5, 11)}
 SHORT_LOUDSPEAKER = {2: (8, 2)}  # kind 8 on the loudspeakers for 2 days
 SHORT_POSTING = {0: (2, 20)}  # kind 2 posted for 20 days
+LATE = {1: (2, 6)}  # kind 2 disclosed 6 days after its due date
+BUDGET = 2  # the budget estimate: a due date from its approval (demo figure)
 PUBLIC_KINDS = (1, 2, 3, 7, 10)  # shown on the portal
 
 # A title per kind number (the commune's list, Law 10/2022/QH15, Điều 11).
@@ -148,6 +152,10 @@ def demo_seed_disclosure() -> DisclosureDemoResult:
             specs = _channels(rng, index, kind, start, commune.name)
             ends = [s.end for s in specs if s.end is not None]
             public = number in PUBLIC_KINDS
+            due_on = None
+            if number == BUDGET:
+                late_kind, days = LATE.get(index, (None, 0))
+                due_on = start - dt.timedelta(days=days if late_kind == number else 0)
             services.disclosure_create(
                 actor=actor,
                 unit=commune,
@@ -156,6 +164,7 @@ def demo_seed_disclosure() -> DisclosureDemoResult:
                 summary=f"{kind.title} ({commune.name}).",
                 start=start,
                 end=None if public else max(ends),
+                due_on=due_on,
                 is_public=public,
                 channels=specs,
             )

@@ -45,6 +45,15 @@ class DisclosureEditForm(BootstrapMixin, forms.Form):
         widget=DateInput(),
         help_text=_("Để trống nếu vẫn đang công khai."),
     )
+    due_on = forms.DateField(
+        label=_("Hạn công khai"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "Ngày muộn nhất phải bắt đầu công khai theo văn bản quy định (ví dụ trong 30 ngày"
+            " kể từ ngày dự toán được phê duyệt). Bắt đầu sau ngày này là công khai chậm."
+        ),
+    )
     is_public = forms.BooleanField(label=_("Hiện trên cổng thông tin công dân"), required=False)
 
     def __init__(self, *args: Any, unit: Unit, with_forms: bool = False, **kwargs: Any) -> None:
@@ -72,6 +81,7 @@ class DisclosureEditForm(BootstrapMixin, forms.Form):
             "summary": data.get("summary") or "",
             "start": data["start"],
             "end": data.get("end"),
+            "due_on": data.get("due_on"),
             "is_public": bool(data.get("is_public")),
         }
 

@@ -130,6 +130,11 @@ class Disclosure(TimeStampedModel):
     summary = models.TextField(_("tóm tắt nội dung"), blank=True)
     start = models.DateField(_("công khai từ ngày"))
     end = models.DateField(_("đến ngày"), null=True, blank=True)
+    # The last day the disclosure could start in time, as the governing text sets it (a
+    # budget estimate within so many days of its approval, a decision once issued…):
+    # entered per disclosure, since the time limits differ by content and by text.
+    # Starting after it is a late disclosure (disclosure.selectors.compliance).
+    due_on = models.DateField(_("hạn công khai"), null=True, blank=True)
     is_public = models.BooleanField(_("hiện trên cổng thông tin công dân"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

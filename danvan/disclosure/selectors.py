@@ -142,6 +142,7 @@ class Problem:
     LOUDSPEAKER_MISSING = "loudspeaker_missing"
     LOUDSPEAKER_SHORT = "loudspeaker_short"
     POSTING_SHORT = "posting_short"
+    LATE = "late"
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,14 @@ class Finding:
             return _(
                 "Phát trên hệ thống truyền thanh %(got)s ngày liên tục, cần ít nhất %(n)s ngày."
             ) % {"got": self.actual_days, "n": self.required_days}
+        if self.problem == Problem.LATE:
+            assert self.disclosure is not None
+            assert self.disclosure.due_on is not None
+            return _("Bắt đầu công khai ngày %(start)s, chậm %(n)s ngày so với hạn %(due)s.") % {
+                "start": f"{self.disclosure.start:%d/%m/%Y}",
+                "due": f"{self.disclosure.due_on:%d/%m/%Y}",
+                "n": self.actual_days,
+            }
         return _("Niêm yết %(got)s ngày liên tục, cần ít nhất %(n)s ngày.") % {
             "got": self.actual_days,
             "n": self.required_days,
@@ -225,6 +234,10 @@ def channel_findings(unit: Unit, disclosure: Disclosure, now: dt.date) -> list[F
     kind = disclosure.kind
     channels = list(disclosure.channels.all())
     found: list[Finding] = []
+    # Started after the time limit the governing text set (entered as due_on).
+    if disclosure.due_on is not None and disclosure.start > disclosure.due_on:
+        late_by = (disclosure.start - disclosure.due_on).days
+        found.append(Finding(unit, kind, Problem.LATE, disclosure, 0, late_by))
     # Law 10/2022/QH15, Điều 12: items 7–12 of Điều 11 also go on the loudspeakers for
     # at least 3 consecutive days (the figure is kind.loudspeaker_min_days).
     if kind.loudspeaker_min_days:

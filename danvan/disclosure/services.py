@@ -151,6 +151,7 @@ def disclosure_create(
     summary: str = "",
     start: dt.date,
     end: dt.date | None = None,
+    due_on: dt.date | None = None,
     is_public: bool = False,
     channels: Sequence[ChannelSpec] = (),
 ) -> Disclosure:
@@ -169,6 +170,7 @@ def disclosure_create(
         summary=(summary or "").strip(),
         start=start,
         end=end,
+        due_on=due_on,
         is_public=is_public,
         created_by=_user(actor),
     )
@@ -188,6 +190,7 @@ def disclosure_update(
     summary: str = "",
     start: dt.date,
     end: dt.date | None = None,
+    due_on: dt.date | None = None,
     is_public: bool = False,
 ) -> Disclosure:
     """Correct a disclosure (every field as the form shows it); its forms stay."""
@@ -215,6 +218,7 @@ def disclosure_update(
     disclosure.summary = (summary or "").strip()
     disclosure.start = start
     disclosure.end = end
+    disclosure.due_on = due_on
     disclosure.is_public = is_public
     disclosure.save()
     audit.record_update(actor=actor, instance=disclosure, before=before)

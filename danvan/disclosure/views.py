@@ -144,6 +144,7 @@ def edit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "summary": disclosure.summary,
         "start": disclosure.start,
         "end": disclosure.end,
+        "due_on": disclosure.due_on,
         "is_public": disclosure.is_public,
     }
     form = DisclosureEditForm(request.POST or None, unit=disclosure.unit, initial=initial)

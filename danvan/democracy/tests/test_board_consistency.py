@@ -43,8 +43,15 @@ def populate(rng: random.Random, communes: list[Unit]) -> None:
                 continue
             start = day(rng, dt.date(2025, 5, 1), dt.date(2026, 1, 10))
             end = None if rng.random() < 0.5 else start + dt.timedelta(days=rng.randint(0, 90))
+            # A due date before the start (late), on it (in time), after it, or none.
+            due = rng.choice([None, None, -3, -1, 0, 5])
             d = Disclosure.objects.create(
-                unit=commune, kind=kind, title=kind.title[:200], start=start, end=end
+                unit=commune,
+                kind=kind,
+                title=kind.title[:200],
+                start=start,
+                end=end,
+                due_on=None if due is None else start + dt.timedelta(days=due),
             )
             for _ in range(rng.randint(0, 4)):
                 form = rng.choice(["posting", "loudspeaker", "loudspeaker", "website"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -160,3 +161,30 @@ def test_longest_run_joins_touching_rows() -> None:
     assert run is not None
     assert run.days == 10
     assert run.ongoing
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_start_after_the_due_date_is_late_on_it_is_not(
+    record: Callable[..., Disclosure], officer: User, commune: Unit, client: Any
+) -> None:
+    def posting(day: int) -> list[ChannelSpec]:  # two months at the headquarters
+        return [ChannelSpec(POST, d(day), d(day, 5))]
+
+    on_time = record(kind=kind(1), start=d(10), due_on=d(10), channels=posting(10))
+    late = record(kind=kind(2), start=d(11), due_on=d(10), channels=posting(11))
+    undated = record(kind=kind(3), start=d(11), channels=posting(11))
+    found = findings_for(officer, commune)
+    assert of(found, on_time) == set()
+    assert of(found, undated) == set()
+    (finding,) = [f for f in found if f.disclosure == late]
+    assert finding.problem == Problem.LATE
+    assert finding.actual_days == 1
+    assert str(finding.message) == (
+        "Bắt đầu công khai ngày 11/03/2026, chậm 1 ngày so với hạn 10/03/2026."
+    )
+    # The officer enters the due date on the form; the detail page shows the delay.
+    client.force_login(officer)
+    page = client.get(late.get_absolute_url())
+    assert "Hạn công khai" in page.content.decode()
+    assert "công khai chậm" in page.content.decode()
+    assert "công khai chậm" not in client.get(on_time.get_absolute_url()).content.decode()

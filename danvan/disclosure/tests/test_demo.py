@@ -40,6 +40,7 @@ def test_demo_disclosures_show_the_planned_gaps_and_are_idempotent() -> None:
     assert found[second] == {
         (Problem.MISSING, "commune", 5),
         (Problem.MISSING, "commune", 11),
+        (Problem.LATE, "commune", 2),
     }
     assert found[third] == {(Problem.LOUDSPEAKER_SHORT, "commune", 8)}
 
