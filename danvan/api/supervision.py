@@ -25,6 +25,7 @@ from danvan.supervision.models import (
     Board,
     BoardMember,
     Conference,
+    ConferencePlan,
     Plan,
     Recommendation,
     SupervisionRule,
@@ -194,10 +195,22 @@ class GapOut(Schema):
     rule: RuleOut
 
 
+class ConferencePlanOut(Schema):
+    id: int
+    unit: UnitRef
+    kind: str
+    planned_on: dt.date
+    place: str
+    note: str
+    held_on: dt.date | None = Field(description="Ngày tổ chức, khi đã ghi nhận.")
+    overdue: bool = Field(description="Đã qua ngày dự kiến mà chưa ghi nhận hội nghị.")
+
+
 class ConferencesOut(Schema):
     year: int
     conferences: list[ConferenceOut]
     gaps: list[GapOut]
+    plans: list[ConferencePlanOut]
 
 
 class ConferenceFilters(Schema):
@@ -212,6 +225,15 @@ class ConferenceIn(Schema):
     participants_employer: int = Field(ge=0)
     participants_workers: int = Field(ge=0)
     minutes: str = ""
+    plan_id: int | None = Field(None, description="Lịch hội nghị được ghi nhận (nếu có).")
+
+
+class ConferencePlanIn(Schema):
+    unit_code: str = Field(max_length=32)
+    kind: Conference.Kind
+    planned_on: dt.date
+    place: str = Field("", max_length=200)
+    note: str = Field("", max_length=500)
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -459,13 +481,15 @@ def recommendation_close(request: HttpRequest, rec_id: int, payload: CloseIn) ->
     "/supervision/conferences",
     response=ConferencesOut,
     summary="Hội nghị của cơ quan, doanh nghiệp",
-    description="Các hội nghị trong năm và các cơ quan, doanh nghiệp chưa tổ chức đủ.",
+    description="Các hội nghị trong năm, lịch hội nghị và các cơ quan, doanh nghiệp chưa tổ"
+    " chức đủ.",
 )
 def conference_list(request: HttpRequest, filters: Query[ConferenceFilters]) -> dict[str, Any]:
     actor = request_actor(request)
     unit = _unit(actor, filters.unit)
     year = filters.year or selectors.today().year
     gaps = selectors.conference_gaps(user=actor, unit=unit, year=year)
+    plans = selectors.conference_plans(user=actor, unit=unit, year=year)
     return {
         "year": year,
         "conferences": list(selectors.conferences_under(user=actor, unit=unit, year=year)),
@@ -481,6 +505,7 @@ def conference_list(request: HttpRequest, filters: Query[ConferenceFilters]) -> 
             }
             for g in gaps
         ],
+        "plans": [_conference_plan(row.plan, row.overdue) for row in plans],
     }
 
 
@@ -494,6 +519,11 @@ def conference_create(request: HttpRequest, payload: ConferenceIn) -> Answer[Con
     actor = request_actor(request)
     unit = _unit(actor, payload.unit_code)
     _manage(actor, unit)
+    plan = (
+        selectors.conference_plan_get(user=actor, pk=payload.plan_id)
+        if payload.plan_id is not None
+        else None
+    )
     conference = services.conference_record(
         actor=actor,
         unit=unit,
@@ -502,5 +532,41 @@ def conference_create(request: HttpRequest, payload: ConferenceIn) -> Answer[Con
         participants_employer=payload.participants_employer,
         participants_workers=payload.participants_workers,
         minutes=payload.minutes,
+        plan=plan,
     )
     return Answer(201, conference)
+
+
+def _conference_plan(plan: ConferencePlan, overdue: bool) -> dict[str, Any]:
+    return {
+        "id": plan.pk,
+        "unit": plan.unit,
+        "kind": plan.kind,
+        "planned_on": plan.planned_on,
+        "place": plan.place,
+        "note": plan.note,
+        "held_on": plan.conference.held_on if plan.conference else None,
+        "overdue": overdue,
+    }
+
+
+@router.post(
+    "/supervision/conference-plans",
+    response={201: ConferencePlanOut},
+    summary="Lên lịch hội nghị",
+    description="Hội nghị cán bộ của cơ quan; hội nghị người lao động, đối thoại tại nơi làm"
+    " việc của doanh nghiệp; ngày dự kiến từ hôm nay trở đi.",
+)
+def conference_plan_create(request: HttpRequest, payload: ConferencePlanIn) -> Answer[Any]:
+    actor = request_actor(request)
+    unit = _unit(actor, payload.unit_code)
+    _manage(actor, unit)
+    plan = services.conference_schedule(
+        actor=actor,
+        unit=unit,
+        kind=payload.kind.value,
+        planned_on=payload.planned_on,
+        place=payload.place,
+        note=payload.note,
+    )
+    return Answer(201, _conference_plan(plan, overdue=False))

@@ -242,6 +242,27 @@ def _conferences(actor: User | None, province: Unit, today: dt.date) -> int:
                 minutes="Đối thoại về điều kiện làm việc, ca kíp và bữa ăn giữa ca.",
             )
             count += 2
+    # On the schedule: next month's workers' conference of every enterprise, and the staff
+    # conference the last agency has still to hold.
+    planned_on = today + dt.timedelta(days=30)
+    for enterprise in enterprises:
+        services.conference_schedule(
+            actor=actor,
+            unit=enterprise,
+            kind=Conference.Kind.WORKERS,
+            planned_on=planned_on,
+            place="Hội trường công ty",
+            note="Sơ kết thực hiện thỏa ước lao động tập thể.",
+        )
+    if agencies:
+        services.conference_schedule(
+            actor=actor,
+            unit=agencies[-1],
+            kind=Conference.Kind.STAFF,
+            planned_on=planned_on,
+            place="Phòng họp cơ quan",
+            note="Hội nghị cán bộ, công chức, viên chức năm.",
+        )
     return count
 
 

@@ -121,6 +121,20 @@ class ConferenceForm(BootstrapMixin, forms.Form):
     participants_workers = forms.IntegerField(label=_("Số người bên người lao động"), min_value=0)
     minutes = forms.CharField(label=_("Biên bản"), required=False, widget=forms.Textarea)
     minutes_file = forms.FileField(label=_("Tệp biên bản"), required=False)
+    # The schedule entry this record fulfils (from "Ghi nhận" on the schedule).
+    plan = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ConferencePlanForm(BootstrapMixin, forms.Form):
+    unit_code = forms.CharField(
+        label=_("Mã cơ quan, doanh nghiệp"),
+        max_length=32,
+        help_text=_("Cơ quan (hội nghị cán bộ) hoặc doanh nghiệp (hội nghị, đối thoại)."),
+    )
+    kind = forms.ChoiceField(label=_("Loại hội nghị"), choices=Conference.Kind.choices)
+    planned_on = forms.DateField(label=_("Ngày dự kiến"), widget=DateInput())
+    place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)
+    note = forms.CharField(label=_("Nội dung dự kiến"), max_length=500, required=False)
 
 
 class YearForm(forms.Form):

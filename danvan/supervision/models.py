@@ -301,3 +301,42 @@ class Conference(TimeStampedModel):
     @property
     def audit_unit(self) -> Unit:
         return self.unit
+
+
+class ConferencePlan(TimeStampedModel):
+    """A conference put on an agency's or an enterprise's schedule before it is held
+    (lịch hội nghị): the day and place announced to staff or workers. Recording the
+    conference once held links it here; a planned day that passes with nothing recorded
+    is overdue (supervision.selectors.conference_plans)."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("cơ quan, doanh nghiệp"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("loại hội nghị"), max_length=10, choices=Conference.Kind.choices)
+    planned_on = models.DateField(_("ngày dự kiến"))
+    place = models.CharField(_("địa điểm"), max_length=200, blank=True)
+    note = models.CharField(_("nội dung dự kiến"), max_length=500, blank=True)
+    conference = models.OneToOneField(
+        Conference,
+        verbose_name=_("hội nghị đã tổ chức"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plan",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["planned_on", "id"]
+        verbose_name = _("lịch hội nghị")
+        verbose_name_plural = _("lịch hội nghị")
+        indexes = [models.Index(fields=["unit", "planned_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.unit.name} ({self.planned_on:%d/%m/%Y})"
+
+    @property
+    def audit_unit(self) -> Unit:
+        return self.unit

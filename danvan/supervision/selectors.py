@@ -42,6 +42,7 @@ from .models import (
     Board,
     BoardMember,
     Conference,
+    ConferencePlan,
     Finding,
     Plan,
     Recommendation,
@@ -387,3 +388,30 @@ def conference_gaps(*, user: Any, unit: Unit, year: int) -> list[ConferenceGap]:
             if rule is not None and count < rule.amount:
                 gaps.append(ConferenceGap(u, kind, rule.amount, count, rule, last >= now))
     return gaps
+
+
+@dataclass(frozen=True)
+class PlanOfConference:
+    """A scheduled conference and where it stands on *today*."""
+
+    plan: ConferencePlan
+    overdue: bool  # the planned day has passed and no conference was recorded from it
+
+
+def conference_plans(*, user: Any, unit: Unit, year: int) -> list[PlanOfConference]:
+    """The conferences scheduled in *unit*'s subtree for *year* (one query)."""
+    policies.require(user, Perm.DEMOCRACY_VIEW, unit)
+    now = today()
+    rows = (
+        ConferencePlan.objects.filter(subtree_q(unit, "unit__"), planned_on__year=year)
+        .select_related("unit", "conference")
+        .order_by("planned_on", "id")
+    )
+    return [PlanOfConference(p, p.conference_id is None and p.planned_on < now) for p in rows]
+
+
+def conference_plan_get(*, user: Any, pk: int) -> ConferencePlan:
+    plan = ConferencePlan.objects.select_related("unit").filter(pk=pk).first()
+    if plan is None or not policies.has_perm(user, Perm.DEMOCRACY_VIEW, plan.unit):
+        raise NotFound(_("Không tìm thấy lịch hội nghị."), code="conference_plan_not_found")
+    return plan

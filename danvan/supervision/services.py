@@ -32,6 +32,7 @@ from .models import (
     Board,
     BoardMember,
     Conference,
+    ConferencePlan,
     Finding,
     Plan,
     Recommendation,
@@ -396,26 +397,25 @@ def conference_record(
     participants_workers: int,
     minutes: str = "",
     minutes_file: UploadedFile | None = None,
+    plan: ConferencePlan | None = None,
 ) -> Conference:
-    """Record a conference held by an agency or an enterprise.
+    """Record a conference held by an agency or an enterprise (from its *plan*, if it
+    was put on the schedule: the plan is then linked to it).
 
     A workplace dialogue needs at least the legal number of people on each side (Labour
     Code 2019 art. 63, Decree 145/2020; figure: rule data): fewer is refused.
     """
     _require(actor, unit)
-    if kind not in CONFERENCE_UNIT_KINDS:
-        raise _error(SupervisionError.BAD_UNIT, _("Loại hội nghị không hợp lệ."), "kind")
-    if unit.kind not in CONFERENCE_UNIT_KINDS[kind] or unit.is_historical:
-        raise _error(
-            SupervisionError.BAD_UNIT,
-            _("%(kind)s chỉ ghi nhận cho %(units)s đang hoạt động.")
-            % {
-                "kind": Conference.Kind(kind).label,
-                "units": ", ".join(str(UnitKind(k).label) for k in CONFERENCE_UNIT_KINDS[kind]),
-            },
-            "unit",
-        )
+    _check_conference_unit(unit, kind)
     _not_future(held_on, "held_on")
+    if plan is not None:
+        plan = ConferencePlan.objects.select_for_update().get(pk=plan.pk)
+        if plan.unit_id != unit.pk or plan.kind != kind or plan.conference_id is not None:
+            raise _error(
+                SupervisionError.BAD_STATE,
+                _("Lịch này không khớp (đơn vị, loại hội nghị) hoặc đã được ghi nhận."),
+                "plan",
+            )
     if participants_employer < 0 or participants_workers < 0:
         raise _error(
             SupervisionError.TOO_FEW_PARTICIPANTS,
@@ -448,4 +448,56 @@ def conference_record(
         conference.minutes_file = minutes_file
     conference.save()
     audit.record_create(actor=actor, instance=conference)
+    if plan is not None:
+        before = audit.snapshot(plan)
+        plan.conference = conference
+        plan.save(update_fields=["conference", "updated_at"])
+        audit.record_update(actor=actor, instance=plan, before=before)
     return conference
+
+
+def _check_conference_unit(unit: Unit, kind: str) -> None:
+    if kind not in CONFERENCE_UNIT_KINDS:
+        raise _error(SupervisionError.BAD_UNIT, _("Loại hội nghị không hợp lệ."), "kind")
+    if unit.kind not in CONFERENCE_UNIT_KINDS[kind] or unit.is_historical:
+        raise _error(
+            SupervisionError.BAD_UNIT,
+            _("%(kind)s chỉ ghi nhận cho %(units)s đang hoạt động.")
+            % {
+                "kind": Conference.Kind(kind).label,
+                "units": ", ".join(str(UnitKind(k).label) for k in CONFERENCE_UNIT_KINDS[kind]),
+            },
+            "unit",
+        )
+
+
+@transaction.atomic
+def conference_schedule(
+    *,
+    actor: Any,
+    unit: Unit,
+    kind: str,
+    planned_on: dt.date,
+    place: str = "",
+    note: str = "",
+) -> ConferencePlan:
+    """Put a conference on an agency's or an enterprise's schedule (today or later: a
+    conference already held is recorded with conference_record)."""
+    _require(actor, unit)
+    _check_conference_unit(unit, kind)
+    if planned_on < today():
+        raise _error(
+            SupervisionError.BAD_DATE,
+            _("Ngày dự kiến đã qua: hội nghị đã tổ chức thì ghi nhận hội nghị."),
+            "planned_on",
+        )
+    plan = ConferencePlan.objects.create(
+        unit=unit,
+        kind=kind,
+        planned_on=planned_on,
+        place=(place or "").strip(),
+        note=(note or "").strip(),
+        created_by=_creator(actor),
+    )
+    audit.record_create(actor=actor, instance=plan)
+    return plan

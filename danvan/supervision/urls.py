@@ -25,4 +25,5 @@ urlpatterns: list[URLPattern] = [
     path("kien-nghi/<int:pk>/ket-thuc/", views.recommendation_close, name="recommendation_close"),
     path("hoi-nghi/", views.conference_list, name="conferences"),
     path("hoi-nghi/them/", views.conference_create, name="conference_create"),
+    path("hoi-nghi/len-lich/", views.conference_plan_create, name="conference_plan_create"),
 ]

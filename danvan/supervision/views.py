@@ -39,6 +39,7 @@ from .forms import (
     BoardForm,
     CloseForm,
     ConferenceForm,
+    ConferencePlanForm,
     FindingForm,
     MemberForm,
     PlanForm,
@@ -46,7 +47,7 @@ from .forms import (
     YearForm,
     today_initial,
 )
-from .models import Board, Conference, Plan, Recommendation
+from .models import Board, Conference, ConferencePlan, Plan, Recommendation
 
 PER_PAGE = 50
 
@@ -468,6 +469,8 @@ def conference_list(request: HttpRequest) -> HttpResponse:
                 "query": query,
                 "conferences": list(page.object_list),
                 "gaps": selectors.conference_gaps(user=request.user, unit=unit, year=year),
+                "plans": selectors.conference_plans(user=request.user, unit=unit, year=year),
+                "plan_url": with_unit("supervision:conference_plan_create", unit),
                 "can_create": _can_manage(request, unit),
                 "create_url": with_unit("supervision:conference_create", unit),
                 "list_url": with_unit("supervision:boards", unit),
@@ -483,20 +486,28 @@ def conference_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
     unit = required_unit(request)
     policies.require(actor, Perm.DEMOCRACY_MANAGE, unit)
-    form = ConferenceForm(
-        request.POST or None,
-        request.FILES or None,
-        initial={"held_on": selectors.today(), "kind": Conference.Kind.DIALOGUE},
-    )
+    initial: dict[str, Any] = {"held_on": selectors.today(), "kind": Conference.Kind.DIALOGUE}
+    source = request.GET.get("plan", "")
+    if source.isdigit():  # "Ghi nhận" on the schedule: start from the planned conference
+        planned = selectors.conference_plan_get(user=actor, pk=int(source))
+        initial = {
+            "unit_code": planned.unit.code,
+            "kind": planned.kind,
+            "held_on": min(planned.planned_on, selectors.today()),
+            "plan": planned.pk,
+        }
+    form = ConferenceForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         code = data.pop("unit_code")
+        plan_id = data.pop("plan")
 
         def call() -> Conference:
             target = unit_selectors.unit_get(actor=actor, code=code)
             if not target.is_descendant_of(unit):
                 raise NotFound(_("Không tìm thấy đơn vị mã “%(code)s”.") % {"code": code})
-            return services.conference_record(actor=actor, unit=target, **data)
+            plan = selectors.conference_plan_get(user=actor, pk=plan_id) if plan_id else None
+            return services.conference_record(actor=actor, unit=target, plan=plan, **data)
 
         done = apply_service(form, call, not_found_field="unit_code")
         if done is not None:
@@ -510,6 +521,42 @@ def conference_create(request: HttpRequest) -> HttpResponse:
             "form": form,
             "multipart": True,
             "title": _("Ghi nhận hội nghị của cơ quan, doanh nghiệp"),
+            "cancel_url": with_unit("supervision:conferences", unit),
+        },
+        status=_status(form),
+    )
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def conference_plan_create(request: HttpRequest) -> HttpResponse:
+    """Put a staff or workers' conference, or a workplace dialogue, on the schedule."""
+    actor = request.user
+    unit = required_unit(request)
+    policies.require(actor, Perm.DEMOCRACY_MANAGE, unit)
+    form = ConferencePlanForm(request.POST or None, initial={"kind": Conference.Kind.WORKERS})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        code = data.pop("unit_code")
+
+        def call() -> ConferencePlan:
+            target = unit_selectors.unit_get(actor=actor, code=code)
+            if not target.is_descendant_of(unit):
+                raise NotFound(_("Không tìm thấy đơn vị mã “%(code)s”.") % {"code": code})
+            return services.conference_schedule(actor=actor, unit=target, **data)
+
+        done = apply_service(form, call, not_found_field="unit_code")
+        if done is not None:
+            messages.success(request, _("Đã lên lịch hội nghị."))
+            return redirect(with_unit("supervision:conferences", unit, year=done.planned_on.year))
+    return render(
+        request,
+        "supervision/form.html",
+        {
+            "unit": unit,
+            "form": form,
+            "title": _("Lên lịch hội nghị của cơ quan, doanh nghiệp"),
             "cancel_url": with_unit("supervision:conferences", unit),
         },
         status=_status(form),

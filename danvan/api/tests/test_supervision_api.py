@@ -189,3 +189,18 @@ def test_conferences_and_gaps(commune: Unit, officer: User) -> None:
     assert [(g["unit"]["code"], g["kind"]) for g in data["gaps"]] == [(enterprise.code, "workers")]
     assert data["gaps"][0]["rule"]["to_verify"] is True
     assert not Recommendation.objects.exists()
+
+
+def test_conference_plans(commune: Unit, officer: User) -> None:
+    enterprise = unit_create(actor=None, parent=commune, kind=UnitKind.ENTERPRISE, name="Công ty B")
+    h = bearer(officer)
+    plan = {"unit_code": enterprise.code, "kind": "workers", "planned_on": "2020-01-01"}
+    assert_problem(post("/supervision/conference-plans", h, plan), 400, "supervision_bad_date")
+    r = post("/supervision/conference-plans", h, {**plan, "planned_on": "2099-12-01"})
+    assert r.status_code == 201, r.content
+    created = r.json()
+    assert (created["overdue"], created["held_on"]) == (False, None)
+    listing = Client().get(
+        f"{API}/supervision/conferences", {"unit": commune.code, "year": "2099"}, headers=h
+    )
+    assert [p["id"] for p in listing.json()["plans"]] == [created["id"]]
