@@ -24,11 +24,10 @@ from django.views.decorators.http import require_GET
 
 from danvan.accounts import policies
 from danvan.accounts.policies import ROLE_PERMS, Perm
-from danvan.accounts.selectors import current_unit
 from danvan.core.http import domain_http
-from danvan.units import selectors as unit_selectors
 from danvan.units import tree
 from danvan.units.models import Unit
+from danvan.units.pages import page_unit
 
 from . import paging, selectors, services
 from .export import stats_workbook
@@ -87,14 +86,6 @@ def keyset_context(
     }
 
 
-def unit_or_current(request: HttpRequest, code: str) -> Unit | None:
-    """The unit named by *code* (404 when out of sight, like missing), else the current one."""
-    code = (code or "").strip()
-    if code:
-        return unit_selectors.unit_get(actor=request.user, code=code)
-    return current_unit(request)
-
-
 def can_intake_somewhere(user: Any) -> bool:
     return any(Perm.CASE_INTAKE in ROLE_PERMS[g.role] for g in policies.grants_of(user))
 
@@ -128,7 +119,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     """My open cases (earliest due first) and, for my unit, the cases nobody leads yet."""
     user = request.user
     code = request.GET.get("unit", "").strip()
-    unit = unit_or_current(request, code)
+    unit = page_unit(request, code)
     inbox: QuerySet[Case] | None = None
     if unit is not None and (code or policies.has_perm(user, Perm.CASE_VIEW, unit)):
         # Naming a unit one may see but not its cases is refused (403), not hidden.
@@ -183,7 +174,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return render(request, "cases/list.html", context, status=400)
     data = form.cleaned_data if form.is_bound else {}
-    unit = unit_or_current(request, data.get("unit", ""))
+    unit = page_unit(request, data.get("unit", ""))
     if unit is not None:
         today = timezone.localdate()
         qs = _filtered(selectors.cases_under(request.user, unit), data, today)
@@ -243,7 +234,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "unit": None, "rows": None}
     if form.is_bound and not form.is_valid():
         return render(request, "cases/overdue.html", context, status=400)
-    unit = unit_or_current(request, form.cleaned_data.get("unit", "") if form.is_bound else "")
+    unit = page_unit(request, (form.cleaned_data.get("unit") or "") if form.is_bound else "")
     if unit is not None:
         today = timezone.localdate()
         branches = counts_by_branch(request.user, unit, today)
@@ -303,7 +294,7 @@ def _stats_input(request: HttpRequest) -> tuple[StatsFilterForm, StatsTables | N
         data = form.cleaned_data
     else:
         data = {"unit": "", **form.initial}
-    unit = unit_or_current(request, data.get("unit", ""))
+    unit = page_unit(request, data.get("unit", ""))
     if unit is None:
         return form, None
     return form, stats_tables(request.user, unit, data["from"], data["to"])

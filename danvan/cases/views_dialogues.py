@@ -23,8 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
-from danvan.core.forms import apply_service
+from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
+from danvan.units.pages import page_unit, required_unit, with_unit
 
 from . import selectors_reception as selectors
 from . import services_dialogues as services
@@ -40,7 +41,6 @@ from .forms_reception import (
     today_initial,
 )
 from .models import Dialogue
-from .views_reception import page_unit, required_unit, with_unit
 
 PER_PAGE = 50
 
@@ -51,10 +51,6 @@ def detail_url(dialogue: Dialogue) -> str:
 
 def _can_manage(request: HttpRequest, dialogue: Dialogue) -> bool:
     return policies.has_perm(request.user, Perm.DIALOGUE_MANAGE, dialogue.unit)
-
-
-def _status(*bound: forms.Form | None) -> int:
-    return 400 if any(f is not None and f.is_bound and f.errors for f in bound) else 200
 
 
 # -- lists ---------------------------------------------------------------------------------
@@ -140,7 +136,7 @@ def dialogue_create(request: HttpRequest) -> HttpResponse:
             "title": _("Lên kế hoạch hội nghị đối thoại"),
             "cancel_url": with_unit("dialogues:list", unit),
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -185,7 +181,7 @@ def _detail(
         request,
         "cases/dialogues/detail.html",
         context,
-        status=_status(question_form, commitment_form),
+        status=form_status(question_form, commitment_form),
     )
 
 
@@ -226,7 +222,7 @@ def _action_page(
             "notice": notice,
             "cancel_url": detail_url(dialogue),
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -417,5 +413,5 @@ def commitment_done(request: HttpRequest, pk: int) -> HttpResponse:
             "next": back,
             "cancel_url": back or detail_url(dialogue),
         },
-        status=_status(form),
+        status=form_status(form),
     )

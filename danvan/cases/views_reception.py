@@ -21,12 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
-from danvan.accounts.selectors import current_unit, switchable_units
-from danvan.core.errors import NotFound
-from danvan.core.forms import apply_service
+from danvan.accounts.selectors import switchable_units
+from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
-from danvan.units import selectors as unit_selectors
 from danvan.units.models import Unit
+from danvan.units.pages import page_unit, required_unit, with_unit
 
 from . import selectors_reception as selectors
 from . import services_reception as services
@@ -37,21 +36,6 @@ PER_PAGE = 50
 
 
 # -- the unit and month a page is about ---------------------------------------------------
-
-
-def page_unit(request: HttpRequest, code: str | None = None) -> Unit | None:
-    """The unit named by *code* (or ?unit=), else the user's working unit, else None."""
-    code = (code if code is not None else request.GET.get("unit", "")).strip()
-    if code:
-        return unit_selectors.unit_get(actor=request.user, code=code)
-    return current_unit(request)
-
-
-def required_unit(request: HttpRequest) -> Unit:
-    unit = page_unit(request)
-    if unit is None:
-        raise NotFound(_("Chưa chọn đơn vị."))
-    return unit
 
 
 def month_form(request: HttpRequest, unit: Unit | None) -> tuple[MonthForm, int, int]:
@@ -70,11 +54,6 @@ def month_form(request: HttpRequest, unit: Unit | None) -> tuple[MonthForm, int,
     return form, year, month
 
 
-def with_unit(name: str, unit: Unit, **params: Any) -> str:
-    query = urlencode({"unit": unit.code, **params})
-    return f"{reverse(name)}?{query}"
-
-
 def optional_url(name: str, *args: Any) -> str | None:
     """The URL of *name*, or None while the page of another engineer is not mounted yet."""
     try:
@@ -86,8 +65,7 @@ def optional_url(name: str, *args: Any) -> str | None:
 def _render(
     request: HttpRequest, template: str, context: dict[str, Any], *forms: Any
 ) -> HttpResponse:
-    status = 400 if any(f is not None and f.is_bound and f.errors for f in forms) else 200
-    return render(request, template, context, status=status)
+    return render(request, template, context, status=form_status(*forms))
 
 
 def _unit_choices(request: HttpRequest) -> list[Unit]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from typing import Any, cast
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -24,13 +23,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
-from danvan.accounts.selectors import current_unit
 from danvan.audit import services as audit
 from danvan.core.errors import NotFound
-from danvan.core.forms import apply_service
+from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
-from danvan.units import selectors as unit_selectors
-from danvan.units.models import Unit
+from danvan.units.pages import page_unit, with_unit
 
 from . import selectors, services
 from .forms import AnswerForm, CloseForm, ConsultationForm, ModerateForm, OpenForm, ReportForm
@@ -39,24 +36,8 @@ from .models import Comment, Consultation
 PER_PAGE = 50
 
 
-def _page_unit(request: HttpRequest) -> Unit | None:
-    """The unit named by ?unit=code, else the unit the user works in, else None."""
-    code = request.GET.get("unit", "").strip()
-    if code:
-        return unit_selectors.unit_get(actor=request.user, code=code)
-    return current_unit(request)
-
-
-def _with_unit(name: str, unit: Unit) -> str:
-    return f"{reverse(name)}?{urlencode({'unit': unit.code})}"
-
-
 def detail_url(consultation: Consultation) -> str:
     return reverse("consultation:detail", kwargs={"public_id": consultation.public_id})
-
-
-def _status(*bound: forms.Form | None) -> int:
-    return 400 if any(f is not None and f.is_bound and f.errors for f in bound) else 200
 
 
 # -- the list and creating --------------------------------------------------------------------
@@ -66,7 +47,7 @@ def _status(*bound: forms.Form | None) -> int:
 @domain_http
 @require_GET
 def consultation_list(request: HttpRequest) -> HttpResponse:
-    unit = _page_unit(request)
+    unit = page_unit(request)
     state = request.GET.get("state", "")
     if state not in Consultation.State.values:
         state = ""
@@ -84,7 +65,7 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
                 "query": query,
                 "consultations": list(page.object_list),
                 "can_create": policies.has_perm(request.user, Perm.DEMOCRACY_MANAGE, unit),
-                "create_url": _with_unit("consultation:create", unit),
+                "create_url": with_unit("consultation:create", unit),
             }
         )
     return render(request, "consultation/list.html", context)
@@ -95,7 +76,7 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consultation_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    unit = _page_unit(request)
+    unit = page_unit(request)
     if unit is None:
         raise NotFound(_("Chưa chọn đơn vị."))
     policies.require(actor, Perm.DEMOCRACY_MANAGE, unit)
@@ -124,9 +105,9 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
             "form": form,
             "multipart": True,
             "title": _("Tạo dự thảo lấy ý kiến Nhân dân"),
-            "cancel_url": _with_unit("consultation:list", unit),
+            "cancel_url": with_unit("consultation:list", unit),
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -181,9 +162,9 @@ def _detail(
         "can_report": can_manage and services.allowed("report", consultation),
         "pending_count": pending,
         "unanswered_count": unanswered,
-        "list_url": _with_unit("consultation:list", consultation.unit),
+        "list_url": with_unit("consultation:list", consultation.unit),
     }
-    return render(request, "consultation/detail.html", context, status=_status(bound))
+    return render(request, "consultation/detail.html", context, status=form_status(bound))
 
 
 @login_required
@@ -249,7 +230,7 @@ def _action_page(
             "notice": notice,
             "cancel_url": detail_url(consultation),
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 

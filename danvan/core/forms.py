@@ -84,3 +84,8 @@ def apply_service(
     except DomainError as exc:
         add_domain_error(form, exc)
         return None
+
+
+def form_status(*bound: forms.BaseForm | None) -> int:
+    """400 when one of the submitted forms has errors (the page shows them), else 200."""
+    return 400 if any(f is not None and f.is_bound and f.errors for f in bound) else 200

@@ -9,7 +9,6 @@ refuses comes back with HTTP 400 and the message beside its field.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,12 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
-from danvan.accounts.selectors import current_unit
 from danvan.core.errors import DomainError, PermissionDenied
-from danvan.core.forms import apply_service
+from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
-from danvan.units import selectors as unit_selectors
-from danvan.units.models import Unit
+from danvan.units.pages import page_unit
 
 from . import selectors, services
 from .forms import CodesForm, MatterForm, TallyForm, VoteOpenForm
@@ -43,17 +40,6 @@ def portal_vote_path(vote: Vote) -> str:
     return f"/cong-dan/bieu-quyet/{vote.public_id}/"
 
 
-def _status(*forms: Any) -> int:
-    return 400 if any(f is not None and f.is_bound and f.errors for f in forms) else 200
-
-
-def _page_unit(request: HttpRequest) -> Unit | None:
-    code = request.GET.get("unit", "").strip()
-    if code:
-        return unit_selectors.unit_get(actor=request.user, code=code)
-    return current_unit(request)
-
-
 # -- matters -------------------------------------------------------------------------------
 
 
@@ -64,7 +50,7 @@ def matters(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not policies.has_perm_anywhere(user, Perm.DEMOCRACY_VIEW):
         raise PermissionDenied()
-    unit = _page_unit(request)
+    unit = page_unit(request)
     page, query = paginate(request, selectors.matters_under(user=user, unit=unit), PER_PAGE)
     rows = [
         {
@@ -119,7 +105,7 @@ def matter_create(request: HttpRequest) -> HttpResponse:
             "form": form,
             "no_villages": not form.fields["unit"].queryset.exists(),  # type: ignore[attr-defined]
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -159,7 +145,7 @@ def _matter_page(request: HttpRequest, matter: Matter, form: VoteOpenForm | None
             "votes": [(v, selectors.vote_tally(v)) for v in votes],
             "form": form,
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -201,7 +187,7 @@ def _vote_page(
             "codes_issued": vote.codes.count() if online else None,
             "portal_url": request.build_absolute_uri(portal_vote_path(vote)),
         },
-        status=_status(tally_form, codes_form),
+        status=form_status(tally_form, codes_form),
     )
 
 

@@ -17,7 +17,8 @@ from openpyxl.styles import Font, PatternFill
 
 from danvan.accounts.selectors import switchable_units
 from danvan.core.http import domain_http
-from danvan.disclosure.views import page_unit, period
+from danvan.disclosure.views import period
+from danvan.units.pages import page_unit
 
 from .board import ComplianceBoard, Status, compliance_board
 

@@ -10,24 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from typing import Any, cast
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
-from danvan.accounts.selectors import current_unit, switchable_units
-from danvan.core.errors import NotFound
-from danvan.core.forms import apply_service
+from danvan.accounts.selectors import switchable_units
+from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
-from danvan.units import selectors as unit_selectors
 from danvan.units.models import Unit
+from danvan.units.pages import page_unit, required_unit, with_unit
 
 from . import selectors, services
 from .forms import ChannelForm, DisclosureEditForm, EvidenceForm, PeriodForm
@@ -36,30 +33,10 @@ from .models import Disclosure, DisclosureForm, RuleUnitKind
 PER_PAGE = 50
 
 
-def page_unit(request: HttpRequest) -> Unit | None:
-    """The unit named by ?unit=, else the user's working unit, else None."""
-    code = request.GET.get("unit", "").strip()
-    if code:
-        return unit_selectors.unit_get(actor=request.user, code=code)
-    return current_unit(request)
-
-
-def required_unit(request: HttpRequest) -> Unit:
-    unit = page_unit(request)
-    if unit is None:
-        raise NotFound(_("Chưa chọn đơn vị."))
-    return unit
-
-
-def with_unit(name: str, unit: Unit, **params: Any) -> str:
-    return f"{reverse(name)}?{urlencode({'unit': unit.code, **params})}"
-
-
 def _render(
     request: HttpRequest, template: str, context: dict[str, Any], *forms: Any
 ) -> HttpResponse:
-    status = 400 if any(f is not None and f.is_bound and f.errors for f in forms) else 200
-    return render(request, template, context, status=status)
+    return render(request, template, context, status=form_status(*forms))
 
 
 # -- the list -------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -25,12 +24,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
-from danvan.accounts.selectors import current_unit
 from danvan.core.errors import NotFound
-from danvan.core.forms import apply_service
+from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
 from danvan.units import selectors as unit_selectors
 from danvan.units.models import Unit
+from danvan.units.pages import page_unit, required_unit, with_unit
 
 from . import selectors, services
 from .forms import (
@@ -53,29 +52,6 @@ PER_PAGE = 50
 
 
 # -- helpers ------------------------------------------------------------------------------
-
-
-def page_unit(request: HttpRequest) -> Unit | None:
-    """The unit named by ?unit=, else the user's working unit, else None."""
-    code = request.GET.get("unit", "").strip()
-    if code:
-        return unit_selectors.unit_get(actor=request.user, code=code)
-    return current_unit(request)
-
-
-def required_unit(request: HttpRequest) -> Unit:
-    unit = page_unit(request)
-    if unit is None:
-        raise NotFound(_("Chưa chọn đơn vị."))
-    return unit
-
-
-def with_unit(name: str, unit: Unit, **params: Any) -> str:
-    return f"{reverse(name)}?{urlencode({'unit': unit.code, **params})}"
-
-
-def _status(*bound: forms.Form | None) -> int:
-    return 400 if any(f is not None and f.is_bound and f.errors for f in bound) else 200
 
 
 def _can_manage(request: HttpRequest, unit: Unit) -> bool:
@@ -150,7 +126,7 @@ def board_create(request: HttpRequest) -> HttpResponse:
             "title": _("Thêm ban giám sát"),
             "cancel_url": with_unit("supervision:boards", unit),
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -180,7 +156,7 @@ def _board_detail(
         request,
         "supervision/board_detail.html",
         context,
-        status=_status(member_form, plan_form),
+        status=form_status(member_form, plan_form),
     )
 
 
@@ -272,7 +248,7 @@ def _plan_detail(
         request,
         "supervision/plan_detail.html",
         context,
-        status=_status(activity_form, finding_form, recommendation_form),
+        status=form_status(activity_form, finding_form, recommendation_form),
     )
 
 
@@ -409,7 +385,7 @@ def _recommendation_step(
             "next": back,
             "cancel_url": back or plan_url(plan),
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -523,7 +499,7 @@ def conference_create(request: HttpRequest) -> HttpResponse:
             "title": _("Ghi nhận hội nghị của cơ quan, doanh nghiệp"),
             "cancel_url": with_unit("supervision:conferences", unit),
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -559,5 +535,5 @@ def conference_plan_create(request: HttpRequest) -> HttpResponse:
             "title": _("Lên lịch hội nghị của cơ quan, doanh nghiệp"),
             "cancel_url": with_unit("supervision:conferences", unit),
         },
-        status=_status(form),
+        status=form_status(form),
     )
