@@ -21,7 +21,9 @@ R = TypeVar("R", bound=Model)
 _MATCH = ("case_kind", "action", "round", "complex", "remote")
 
 
-def _require_manage(actor: Any) -> None:
+def require_manage(actor: Any) -> None:
+    """Refuse anyone but a system administrator (actor None: the system itself); the other
+    tables of national rule data (supervision figures, disclosure kinds) use it too."""
     if actor is not None and not policies.has_perm(actor, Perm.LEGAL_MANAGE, None):
         raise PermissionDenied(_("Chỉ quản trị hệ thống được sửa quy định pháp lý."))
 
@@ -46,7 +48,7 @@ def rule_version_add(
 ) -> DeadlineRule:
     """Add a new version of a rule from *valid_from*. The version in force before it ends
     the day before; cases keep the version they started under."""
-    _require_manage(actor)
+    require_manage(actor)
     if days <= 0 or days > 3650:
         raise DomainError("rule_bad_days", _("Số ngày phải từ 1 đến 3650."), field="days")
     if not citation.strip():
@@ -83,7 +85,7 @@ def rule_version_add(
 def mark_verified(*, actor: Any, rule: R, flag: str = "to_verify") -> R:
     """Record that a system administrator checked *rule* (a row of any rule table)
     against the official text: clear its *flag*, audited. Call in a transaction."""
-    _require_manage(actor)
+    require_manage(actor)
     rule = type(rule)._default_manager.select_for_update().get(pk=rule.pk)
     before = audit.snapshot(rule)
     setattr(rule, flag, False)
@@ -101,7 +103,7 @@ def rule_mark_verified(*, actor: Any, rule: DeadlineRule) -> DeadlineRule:
 def calendar_exception_add(
     *, actor: Any, date: dt.date, kind: str, reason: str
 ) -> CalendarException:
-    _require_manage(actor)
+    require_manage(actor)
     if kind not in CalendarException.Kind.values:
         raise DomainError("calendar_bad_kind", _("Loại ngày không hợp lệ."), field="kind")
     if not reason.strip():
@@ -124,7 +126,7 @@ def calendar_exception_add(
 
 @transaction.atomic
 def calendar_exception_remove(*, actor: Any, day: CalendarException) -> None:
-    _require_manage(actor)
+    require_manage(actor)
     audit.record_delete(actor=actor, instance=day)
     day.delete()
 
@@ -134,11 +136,6 @@ def calendar_exception_remove(*, actor: Any, day: CalendarException) -> None:
 # change the same way as the deadline rules: a new version takes effect on a day and the
 # one in force until then ends the day before. The two helpers below are that one piece
 # of logic, shared by every table of national rule data (all managed by Perm.LEGAL_MANAGE).
-
-
-def require_manage(actor: Any) -> None:
-    """Refuse anyone but a system administrator (actor None: the system itself)."""
-    _require_manage(actor)
 
 
 def version_make_room(
@@ -187,7 +184,7 @@ def duty_version_add(
 ) -> DutyRule:
     """Add a new version of a duty's legal figure from *valid_from*; the version in force
     before it ends the day before (pages that check a past day keep the old figure)."""
-    _require_manage(actor)
+    require_manage(actor)
     if duty not in Duty.values:
         raise DomainError("duty_unknown", _("Nghĩa vụ không hợp lệ."), field="duty")
     if measure not in Measure.values:

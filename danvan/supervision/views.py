@@ -54,6 +54,15 @@ PER_PAGE = 50
 # -- helpers ------------------------------------------------------------------------------
 
 
+def _unit_under(actor: Any, unit: Unit, code: str) -> Unit:
+    """The agency or enterprise typed on a form about *unit*'s subtree: one outside it is
+    not found, like a missing one."""
+    target = unit_selectors.unit_get(actor=actor, code=code)
+    if not target.is_descendant_of(unit):
+        raise NotFound(_("Không tìm thấy đơn vị mã “%(code)s”.") % {"code": code})
+    return target
+
+
 def _can_manage(request: HttpRequest, unit: Unit) -> bool:
     return policies.has_perm(request.user, Perm.DEMOCRACY_MANAGE, unit)
 
@@ -479,9 +488,7 @@ def conference_create(request: HttpRequest) -> HttpResponse:
         plan_id = data.pop("plan")
 
         def call() -> Conference:
-            target = unit_selectors.unit_get(actor=actor, code=code)
-            if not target.is_descendant_of(unit):
-                raise NotFound(_("Không tìm thấy đơn vị mã “%(code)s”.") % {"code": code})
+            target = _unit_under(actor, unit, code)
             plan = selectors.conference_plan_get(user=actor, pk=plan_id) if plan_id else None
             return services.conference_record(actor=actor, unit=target, plan=plan, **data)
 
@@ -517,9 +524,7 @@ def conference_plan_create(request: HttpRequest) -> HttpResponse:
         code = data.pop("unit_code")
 
         def call() -> ConferencePlan:
-            target = unit_selectors.unit_get(actor=actor, code=code)
-            if not target.is_descendant_of(unit):
-                raise NotFound(_("Không tìm thấy đơn vị mã “%(code)s”.") % {"code": code})
+            target = _unit_under(actor, unit, code)
             return services.conference_schedule(actor=actor, unit=target, **data)
 
         done = apply_service(form, call, not_found_field="unit_code")
