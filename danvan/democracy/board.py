@@ -206,7 +206,7 @@ def _disclosure(
 
 
 def _dialogue(
-    ids: list[int], start: dt.date, end: dt.date, today: dt.date
+    ids: list[int], start: dt.date, end: dt.date, today: dt.date, book: DutyBook
 ) -> dict[int, tuple[str, int]]:
     """Held in the period → DONE; results published late, or still unpublished past the
     limit → LATE; none held → MISSING (the publication limit of dialogue_rows: the
@@ -217,7 +217,6 @@ def _dialogue(
         held_on__lte=end,
         state__in=[Dialogue.State.HELD, Dialogue.State.PUBLISHED],
     ).values_list("unit_id", "held_on", "published_on", "state")
-    book = DutyBook([Duty.DIALOGUE_PUBLISH])
     done: dict[int, int] = defaultdict(int)
     late: dict[int, int] = defaultdict(int)
     for unit_id, held_on, published_on, state in held:
@@ -245,13 +244,15 @@ _RECEPTION_DUTIES = (Duty.RECEPTION_COMMUNE_CHAIR, Duty.RECEPTION_PROVINCE_CHAIR
 
 
 def _reception(
-    ids: list[int], start: dt.date, end: dt.date, today: dt.date
+    ids: list[int], start: dt.date, end: dt.date, today: dt.date, book: DutyBook
 ) -> dict[int, tuple[str, int]]:
     """No leader's schedule with a legal duty in force → MISSING; a shortfall (a week or a
     month over and short of the minimum) in a month of the period → LATE; else DONE
     (the check of cases.selectors_reception.reception_shortfalls, for every month)."""
     versions: dict[str, list[tuple[dt.date, dt.date | None, int, str]]] = defaultdict(list)
-    for rule in DutyBook(_RECEPTION_DUTIES).rows:  # newest first
+    for rule in book.rows:  # newest first
+        if rule.duty not in _RECEPTION_DUTIES:
+            continue
         versions[rule.duty].append((rule.valid_from, rule.valid_to, rule.amount, rule.measure))
     calendar = board_sql.reception_calendar(versions, start, end, today)
     counts = board_sql.reception_counts(ids, calendar, start, end)
@@ -267,14 +268,13 @@ def _reception(
     return out
 
 
-def _inspection_board(ids: list[int], end: dt.date, today: dt.date) -> dict[int, tuple[str, int]]:
+def _inspection_board(
+    ids: list[int], end: dt.date, today: dt.date, book: RuleBook
+) -> dict[int, tuple[str, int]]:
     """A people's inspection board in office at the end of the period (or today): none →
     MISSING; with findings (too few members, a village without one) → LATE; else DONE
     (the findings of supervision.selectors.composition_findings)."""
     day = min(end, today)
-    book = RuleBook(
-        [RuleCode.INSPECTION_MIN_MEMBERS.value, RuleCode.INSPECTION_MEMBERS_PER_VILLAGE.value]
-    )
     least = book.on(RuleCode.INSPECTION_MIN_MEMBERS, day)
     per_village = book.on(RuleCode.INSPECTION_MEMBERS_PER_VILLAGE, day)
     counts = board_sql.inspection_counts(
@@ -338,7 +338,7 @@ def _votes(ids: list[int], start: dt.date, end: dt.date) -> dict[int, tuple[str,
 
 
 def _conferences(
-    units: list[Unit], ids: list[int], start: dt.date, end: dt.date, today: dt.date
+    units: list[Unit], ids: list[int], start: dt.date, end: dt.date, today: dt.date, book: RuleBook
 ) -> dict[tuple[str, int], tuple[str, int]]:
     """Conferences held in the period against the yearly figure in force (the rule of
     supervision.selectors.conference_gaps): enough → DONE; some → LATE; none → MISSING."""
@@ -349,7 +349,6 @@ def _conferences(
         .values("unit_id", "kind")
         .annotate(n=Count("id"))
     }
-    book = RuleBook({code for _kind, code in _CONFERENCE_RULES.values()})
     day = min(end, max(start, today))
     out: dict[tuple[str, int], tuple[str, int]] = {}
     for u in units:
@@ -404,14 +403,23 @@ def compliance_board(
     # table is still read once and the number of queries does not depend on the rows.
     c_ids = commune_ids or [0]
     o_ids = other_ids or [0]
+    # The legal figures, each table read once for all the obligations that use it.
+    duties = DutyBook([Duty.DIALOGUE_PUBLISH, *_RECEPTION_DUTIES])
+    rules = RuleBook(
+        [
+            RuleCode.INSPECTION_MIN_MEMBERS.value,
+            RuleCode.INSPECTION_MEMBERS_PER_VILLAGE.value,
+            *(code for _kind, code in _CONFERENCE_RULES.values()),
+        ]
+    )
     per: dict[str, dict[int, tuple[str, int]]] = {
         "disclosure": _disclosure(c_ids, start, end, today),
-        "dialogue": _dialogue(c_ids, start, end, today),
-        "reception": _reception(c_ids, start, end, today),
-        "inspection_board": _inspection_board(c_ids, end, today),
+        "dialogue": _dialogue(c_ids, start, end, today, duties),
+        "reception": _reception(c_ids, start, end, today, duties),
+        "inspection_board": _inspection_board(c_ids, end, today, rules),
         "votes": _votes(c_ids, start, end),
     }
-    conferences = _conferences(others, o_ids, start, end, today)
+    conferences = _conferences(others, o_ids, start, end, today, rules)
     links = _links(start, end)
     not_applicable = Cell(Status.NOT_APPLICABLE)
     for row in board.rows:
