@@ -22,3 +22,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
 ]
+
+# Vietnamese error pages in the site's layout; problem+json under /api/v1/ (core.views).
+handler400 = "danvan.core.views.bad_request"
+handler403 = "danvan.core.views.permission_denied"
+handler404 = "danvan.core.views.page_not_found"
+handler500 = "danvan.core.views.server_error"

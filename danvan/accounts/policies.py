@@ -196,7 +196,7 @@ def require(user: Any, perm: Perm, unit: Unit | None) -> None:
     if not has_perm(user, perm, unit):
         if perm == Perm.UNIT_VIEW:
             raise NotFound()
-        raise PermissionDenied()
+        raise PermissionDenied(unit=unit)
 
 
 def subtree_q(unit: Unit, prefix: str = "") -> Q:

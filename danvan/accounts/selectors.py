@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from danvan.units.models import Unit
 
 from . import policies
-from .models import ApiToken
+from .models import ApiToken, Role, RoleGrant
 
 SESSION_UNIT_KEY = "danvan_current_unit"
 
@@ -45,3 +45,16 @@ def current_unit(request: HttpRequest) -> Unit | None:
 
 def tokens_of(user: Any) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def administrators_for(unit: Unit, *, limit: int = 3) -> list[RoleGrant]:
+    """The unit administrators a user of *unit* can ask for a permission: those of the
+    unit itself first, then of each unit above it (nearest first), at most *limit*."""
+    grants = (
+        RoleGrant.objects.filter(
+            role=Role.UNIT_ADMIN, unit_id__in=[unit.pk, *unit.ancestor_ids], user__is_active=True
+        )
+        .select_related("user", "unit")
+        .order_by("-unit__path", "user__username")
+    )
+    return list(grants[:limit])

@@ -12,6 +12,9 @@ if TYPE_CHECKING:  # django-stubs-ext is a development dependency
 # Default messages, translated when an error is raised (not when this module is imported).
 _NOT_FOUND = gettext_lazy("Không tìm thấy.")
 _PERMISSION_DENIED = gettext_lazy("Bạn không có quyền thực hiện thao tác này.")
+_PERMISSION_DENIED_ON = gettext_lazy(
+    "Bạn không có quyền thực hiện việc này trên đơn vị “%(unit)s”."
+)
 
 
 class DomainError(Exception):
@@ -40,7 +43,12 @@ class NotFound(DomainError):
 
 
 class PermissionDenied(DomainError):
+    """The actor sees the object but may not do this. With *unit* (and no message of its
+    own) the message names the unit, so the person knows what to ask for and where."""
+
     status_code = 403
 
-    def __init__(self, message: StrOrPromise = _PERMISSION_DENIED):
+    def __init__(self, message: StrOrPromise | None = None, *, unit: Any = None):
+        if message is None:
+            message = _PERMISSION_DENIED if unit is None else _PERMISSION_DENIED_ON % {"unit": unit}
         super().__init__("permission_denied", str(message))

@@ -1,9 +1,28 @@
-"""Operational endpoints that belong to no domain app."""
+"""Operational endpoints that belong to no domain app, and the error pages.
 
+The error pages (wired in ``danvan.urls`` as handler400/403/404/500 and in settings as
+CSRF_FAILURE_VIEW) answer three kinds of client: the API gets problem+json like every
+other API error; an htmx request gets a fragment that fits the element it swaps; a
+browser gets a page in the site's layout that says what happened and what to do.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import SuspiciousOperation
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
 
 
 def _database_ok() -> bool:
@@ -39,4 +58,160 @@ def healthz(request: HttpRequest) -> JsonResponse:
             "broker": "ok" if broker else "error",
         },
         status=200 if status == "ok" else 503,
+    )
+
+
+# Marks an error fragment so that static/danvan/errors.js lets htmx swap it in (htmx
+# does not swap 4xx/5xx answers by default and the person would see nothing).
+ERROR_HEADER = "X-Danvan-Error"
+
+
+def _api_prefix() -> str:
+    return reverse("api:api-root")
+
+
+def _is_api(request: HttpRequest) -> bool:
+    try:
+        return request.path.startswith(_api_prefix())
+    except Exception:  # a broken URLconf must not hide the original error
+        return False
+
+
+def _problem(status: int, code: str, detail: str) -> HttpResponse:
+    from danvan.api.problems import problem_response
+
+    return problem_response(status=status, code=code, detail=detail)
+
+
+def _back_url(request: HttpRequest) -> str | None:
+    """The page the person came from, when it is one of ours (not the failing page)."""
+    referer = request.headers.get("referer", "")
+    try:
+        host = request.get_host()
+    except SuspiciousOperation:
+        return None
+    if (
+        referer
+        and referer != request.build_absolute_uri()
+        and url_has_allowed_host_and_scheme(referer, {host}, request.is_secure())
+    ):
+        return referer
+    return None
+
+
+def _contacts(request: HttpRequest) -> dict[str, Any]:
+    """Who the person can ask for a permission: their working unit's administrators."""
+    from danvan.accounts.selectors import administrators_for, current_unit
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    unit = current_unit(request)
+    if unit is None:
+        return {}
+    return {"contact_unit": unit, "contacts": administrators_for(unit)}
+
+
+def error_response(
+    request: HttpRequest,
+    *,
+    status: int,
+    code: str,
+    page: str,
+    fragment: str,
+    title: str,
+    detail: str,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """One error, answered in the form the client understands (see the module docstring)."""
+    if _is_api(request):
+        return _problem(status, code, detail)
+    context: dict[str, Any] = {"title": title, "message": detail, **(extra or {})}
+    user = getattr(request, "user", None)
+    # Someone not signed in is most often a citizen on the portal: send them there.
+    signed_in = user is not None and user.is_authenticated
+    context["home_url"] = reverse("dashboard:home" if signed_in else "portal:home")
+    if getattr(request, "htmx", False):
+        template = fragment
+        context["back_url"] = None
+    else:
+        template = page
+        context["back_url"] = _back_url(request)
+    response = HttpResponse(loader.render_to_string(template, context, request), status=status)
+    response[ERROR_HEADER] = str(status)
+    return response
+
+
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    detail = _("Yêu cầu không hợp lệ: địa chỉ hoặc dữ liệu gửi lên không đúng dạng.")
+    if isinstance(exception, SuspiciousOperation):
+        # A forged Host header or similar: the request itself cannot be trusted, so
+        # nothing of it (user, session, host) is used to build the answer.
+        return HttpResponse(loader.render_to_string("errors/400_standalone.html"), status=400)
+    return error_response(
+        request,
+        status=400,
+        code="bad_request",
+        page="400.html",
+        fragment="errors/_400.html",
+        title=_("Yêu cầu không hợp lệ"),
+        detail=detail,
+    )
+
+
+@requires_csrf_token
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # The refusals of the policy module carry a Vietnamese message (naming the unit);
+    # Django's own PermissionDenied() has none.
+    detail = str(exception or "") or _("Bạn không có quyền thực hiện việc này.")
+    return error_response(
+        request,
+        status=403,
+        code="permission_denied",
+        page="403.html",
+        fragment="errors/_403.html",
+        title=_("Không có quyền"),
+        detail=detail,
+        extra=_contacts(request),
+    )
+
+
+@requires_csrf_token
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_response(
+        request,
+        status=404,
+        code="not_found",
+        page="404.html",
+        fragment="errors/_404.html",
+        title=_("Không tìm thấy"),
+        detail=_("Không tìm thấy."),
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Rendered without a request context: the database or a context processor may be
+    what failed, so the page needs neither."""
+    if _is_api(request):
+        return _problem(500, "server_error", _("Lỗi hệ thống; vui lòng thử lại sau."))
+    template = "errors/_500.html" if getattr(request, "htmx", False) else "500.html"
+    response = HttpResponse(loader.render_to_string(template), status=500)
+    response[ERROR_HEADER] = "500"
+    return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form posted with a missing or stale CSRF token (settings.CSRF_FAILURE_VIEW)."""
+    logger.info("CSRF failure on %s: %s", request.path, reason)
+    return error_response(
+        request,
+        status=403,
+        code="csrf_failed",
+        page="403_csrf.html",
+        fragment="errors/_csrf.html",
+        title=_("Biểu mẫu đã hết hiệu lực"),
+        detail=_(
+            "Biểu mẫu đã hết hiệu lực hoặc trình duyệt chặn cookie; tải lại trang rồi gửi lại."
+        ),
     )

@@ -16,6 +16,8 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-insecure-key-change-me-in-product
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# A refused form says in Vietnamese why and what to do (reload, retype), not Django's page.
+CSRF_FAILURE_VIEW = "danvan.core.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.auth",
