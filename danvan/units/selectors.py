@@ -50,9 +50,16 @@ def unit_list(
     if code:
         qs = qs.filter(code=code)
     if q:
-        folded = fold(q)
-        qs = qs.filter(Q(name_folded__contains=folded) | Q(code=q.strip()))
+        qs = qs.filter(unit_search_q(q))
     return qs.select_related("parent").order_by("path")
+
+
+def unit_search_q(q: str) -> Q:
+    """Units named like *q* without diacritics ("phan dinh phung"), or coded *q*.
+
+    The one unit search: the tree page, the API and the unit picker (units.picker) use it.
+    """
+    return Q(name_folded__contains=fold(q)) | Q(code=q.strip())
 
 
 def unit_get(*, actor: Any, code: str) -> Unit:

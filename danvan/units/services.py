@@ -92,7 +92,7 @@ def _validate_fields(kind: str, households: int | None, valid_from: Any, valid_t
 # Codes appear in URLs (/don-vi/<code>/) and in the API, so they stay URL-safe,
 # and the words the unit pages use as path segments cannot become codes.
 _CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
-RESERVED_CODES = frozenset({"can-bo", "ban-chi-dao"})
+RESERVED_CODES = frozenset({"goi-y", "can-bo", "ban-chi-dao"})
 
 
 def _check_code_free(code: str, *, exclude_pk: int | None = None) -> None:

@@ -4,10 +4,11 @@ from . import views
 
 app_name = "units"
 
-# The fixed segments ("can-bo/", "ban-chi-dao/") come before "<code>/" so that a
+# The fixed segments ("goi-y/", "can-bo/", "ban-chi-dao/") come before "<code>/" so that a
 # unit code never captures them (forms also refuse them as codes).
 urlpatterns = [
     path("", views.tree, name="tree"),
+    path("goi-y/", views.suggest, name="suggest"),
     path("can-bo/", views.officials, name="officials"),
     path("can-bo/<int:pk>/sua/", views.official_edit, name="official_edit"),
     path("ban-chi-dao/<int:pk>/ket-thuc/", views.steering_end, name="steering_end"),

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
@@ -22,7 +22,7 @@ from danvan.core.errors import DomainError, NotFound, PermissionDenied
 from danvan.core.forms import apply_service
 from danvan.core.http import domain_http, paginate
 
-from . import selectors, services
+from . import picker, selectors, services
 from .forms import (
     OfficialFilterForm,
     OfficialForm,
@@ -49,6 +49,36 @@ def _render_form(
 
 def _flag(request: HttpRequest, name: str) -> bool:
     return request.GET.get(name, "") not in ("", "0", "false", "off")
+
+
+# -- the unit picker's suggestions -----------------------------------------------
+
+
+@login_required
+@require_GET
+def suggest(request: HttpRequest) -> HttpResponse:
+    """Suggestions for a unit picker (units.picker): the options of its listbox.
+
+    Only units the user may pick for the purpose the request names; bounded, and
+    one query whatever the number of units.
+    """
+    purpose = picker.Purpose.from_query(request.GET)
+    field = request.GET.get("field") or "q"
+    text = (request.GET.get("q") or request.GET.get(field) or "").strip()
+    units: list[dict[str, str]] = []
+    searched = bool(text) and purpose is not None and picker.refusal(text) is None
+    if searched:
+        assert purpose is not None
+        for unit in picker.search(request.user, purpose, text, limit=picker.SUGGEST_LIMIT):
+            units.append(
+                {
+                    "code": unit.code,
+                    "name": unit.name,
+                    "parent": unit.parent.name if unit.parent else "",
+                    "label": picker.label(unit),
+                }
+            )
+    return render(request, "units/picker/options.html", {"units": units, "searched": searched})
 
 
 # -- the tree ------------------------------------------------------------------
