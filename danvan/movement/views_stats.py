@@ -28,10 +28,31 @@ from .forms_stats import StatsFilterForm
 from .stats import MILESTONE_KEYS, MILESTONE_LABELS, Row, Statistics
 from .stats_export import statistics_workbook
 
+_MILESTONE_QUERY = {key: urlencode({"milestone": key}) for key in MILESTONE_KEYS}
 
-def list_href(row: Row, milestone: str) -> str:
-    """The list page showing exactly the entries behind *row*'s *milestone* number."""
-    return f"{reverse('movement:list')}?{urlencode(stats.list_query(row.filters, milestone))}"
+
+class ListLinks:
+    """The list page (movement:list) showing exactly the entries behind a row's number.
+
+    A province's page shows about 900 numbers, each a link, and its charts link their
+    bars too: the list's URL is reversed once per page and each row's filters encoded
+    once, and a link is then plain string formatting (``reverse()`` per cell was most of
+    the page's time). The links are exactly ``?<row's filters>&milestone=<key>``, as
+    ``stats.list_query(row.filters, milestone)`` writes them.
+    """
+
+    def __init__(self) -> None:
+        self.base = reverse("movement:list")
+        # id(row) -> (row, its encoded filters); the row is kept so its id stays its own.
+        self._queries: dict[int, tuple[Row, str]] = {}
+
+    def __call__(self, row: Row, milestone: str) -> str:
+        found = self._queries.get(id(row))
+        if found is None:
+            found = self._queries[id(row)] = (row, urlencode(stats.list_query(row.filters)))
+        query = found[1]
+        milestone_q = _MILESTONE_QUERY.get(milestone) or urlencode({"milestone": milestone})
+        return f"{self.base}?{query}&{milestone_q}" if query else f"{self.base}?{milestone_q}"
 
 
 def _resolve(request: HttpRequest) -> tuple[StatsFilterForm, Statistics | None]:
@@ -86,7 +107,7 @@ def _successors(request: HttpRequest, result: Statistics) -> list[dict[str, Any]
     return found
 
 
-def _table(rows: list[Row]) -> list[dict[str, Any]]:
+def _table(rows: list[Row], href: ListLinks) -> list[dict[str, Any]]:
     return [
         {
             "row": row,
@@ -95,7 +116,7 @@ def _table(rows: list[Row]) -> list[dict[str, Any]]:
                     "key": key,
                     "value": row.counts[key],
                     "change": row.change(key),
-                    "href": list_href(row, key),
+                    "href": href(row, key),
                 }
                 for key in MILESTONE_KEYS
             ],
@@ -116,19 +137,21 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     }
     if result is None:
         return render(request, "movement/stats.html", context, status=400)
+    href = ListLinks()
+    totals = _table([result.totals], href)
     context.update(
         {
-            "cards": _table([result.totals])[0]["cells"],
-            "by_field": _table(result.by_field),
-            "by_subunit": _table(result.by_subunit),
-            "by_unit_kind": _table(result.by_unit_kind),
-            "by_year": _table(result.by_year),
-            "totals": _table([result.totals]),
+            "cards": totals[0]["cells"],
+            "by_field": _table(result.by_field, href),
+            "by_subunit": _table(result.by_subunit, href),
+            "by_unit_kind": _table(result.by_unit_kind, href),
+            "by_year": _table(result.by_year, href),
+            "totals": totals,
             "charts": stats_charts.charts(
                 by_field=result.by_field,
                 by_subunit=result.by_subunit,
                 by_year=result.by_year,
-                href=list_href,
+                href=href,
             ),
             "export_query": _selection_query(result),
             "successors": _successors(request, result),
@@ -151,8 +174,9 @@ def stats_export(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    href = ListLinks()
     statistics_workbook(
-        result, out, link=lambda row, key: request.build_absolute_uri(list_href(row, key))
+        result, out, link=lambda row, key: request.build_absolute_uri(href(row, key))
     )
     out.seek(0)
     scope = result.unit.code if result.unit is not None else "toan-quoc"

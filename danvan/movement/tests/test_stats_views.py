@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.db import connection
@@ -242,3 +242,41 @@ def test_export_has_the_page_numbers(data: Dataset, system_admin: User) -> None:
     assert cell.hyperlink is not None
     query = urlsplit(cell.hyperlink.target).query
     assert list_count(system_admin, query) == result.totals.counts["registered"]
+
+
+def test_links_are_built_without_reversing_per_number(
+    data: Dataset, system_admin: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list's URL is reversed once per page, whatever the number of cells (a
+    province's page has about 900 linked numbers); the links are those list_query
+    writes."""
+    from danvan.movement import views_stats
+
+    calls = []
+    real = views_stats.reverse
+
+    def counting(name: str, *args: Any, **kwargs: Any) -> str:
+        calls.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(views_stats, "reverse", counting)
+    response = logged_in(system_admin).get(STATS, {"unit": data.province.code, "year": "2018"})
+    assert response.status_code == 200
+    assert calls.count("movement:list") == 1
+    links = list_links(response.content.decode())
+    assert len(links) > 100
+    row = response.context["by_subunit"][0]["row"]
+    cell = response.context["by_subunit"][0]["cells"][2]
+    expected = urlencode(stats.list_query(row.filters, cell["key"]))
+    assert cell["href"] == f"{LIST}?{expected}"
+
+
+def test_change_line_under_a_number() -> None:
+    from danvan.movement.templatetags.stats_format import stat_change
+
+    html = str(stat_change(stats.change_of(1500, 1000)))
+    assert ">+500 (+50%)<" in html
+    assert "so với kỳ trước" in html
+    assert ">-1.000 (-40%)<" in str(stat_change(stats.change_of(1500, 2500)))
+    assert "(" not in str(stat_change(stats.change_of(3, 0)))
+    assert str(stat_change(None)).strip() == ""
