@@ -245,3 +245,17 @@ def can_view_identity(user: Any, case: Any) -> bool:
     if not has_perm(user, Perm.CASE_IDENTITY, case.unit):
         return False
     return case.assignments.filter(user_id=user.pk).exists()
+
+
+def below_scope_q(user: Any, perm: Perm, prefix: str = "") -> Q:
+    """Rows whose unit lies strictly below a unit where *user* holds *perm*: what a managing
+    body acts on (the same test as has_perm_above, as a filter). A national grant covers
+    every unit."""
+    q = Q(pk__in=[])
+    for grant in grants_of(user):
+        if perm not in ROLE_PERMS[grant.role]:
+            continue
+        if grant.unit is None:
+            return Q()
+        q |= subtree_q(grant.unit, prefix) & ~Q(**{f"{prefix}pk": grant.unit.pk})
+    return q

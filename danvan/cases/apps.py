@@ -7,4 +7,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Tiếp công dân, khiếu nại, tố cáo, phản ánh, kiến nghị")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 — registers the deployment check
+        from . import (
+            checks,  # noqa: F401 — registers the deployment check
+            worklist,  # noqa: F401 — registers its sources of the list of what needs doing
+        )

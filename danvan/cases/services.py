@@ -27,6 +27,8 @@ from danvan.core.uploads import check_upload
 from danvan.legal import deadlines
 from danvan.legal.models import Action, CaseKind
 from danvan.units.models import Unit
+from danvan.worklist.models import Notice
+from danvan.worklist.services import notice_send
 
 from . import identity as crypto
 from . import workflow
@@ -425,10 +427,21 @@ def case_assign(
         gone = CaseAssignment.objects.get(case=case, user_id=pk)
         audit.record_delete(actor=actor, instance=gone)
         gone.delete()
-    for pk in people.keys() - current:
+    new = people.keys() - current
+    for pk in new:
         added = CaseAssignment.objects.create(case=case, user=people[pk], assigned_by=actor)
         audit.record_create(actor=actor, instance=added)
     case.handler = lead
+    # The subject only: never the sender (a denouncer's identity stays in the case).
+    notice_send(
+        users=[people[pk] for pk in sorted(new)],
+        kind=Notice.Kind.CASE_ASSIGNED,
+        title=_("Bạn được giao xử lý vụ việc %(ref)s: %(subject)s")
+        % {"ref": case.reference or case.lookup_code, "subject": case.subject[:120]},
+        url=case.get_absolute_url(),
+        unit=case.unit,
+        skip=actor,
+    )
     return _save(case, actor=actor, action="assign", before_status=before_status, before=before)
 
 

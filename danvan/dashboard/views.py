@@ -1,14 +1,16 @@
-"""The home page: real counts for the unit the user is working in."""
+"""The home page: what needs doing for the unit the user works in, then its counts."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from danvan.accounts import policies
 from danvan.accounts.selectors import current_unit
 from danvan.units.models import Unit, UnitKind
+from danvan.worklist.selectors import worklist_for
 
 from .selectors import dashboard_stats
 
@@ -35,8 +37,22 @@ def home(request: HttpRequest) -> HttpResponse:
             for kind, label in UnitKind.choices
             if stats.counts.get(kind, 0) or kind in shown
         ]
+    worklist = None
+    if unit is not None or national:
+        # A leader (a province, or the nation) also sees the list summarized by child unit.
+        leader = unit is None or unit.kind == UnitKind.PROVINCE
+        worklist = worklist_for(
+            actor=request.user, root=unit, today=timezone.localdate(), with_children=leader
+        )
     return render(
         request,
         "dashboard/home.html",
-        {"unit": unit, "national": national, "stats": stats, "cards": cards},
+        {
+            "unit": unit,
+            "national": national,
+            "stats": stats,
+            "cards": cards,
+            "worklist": worklist,
+            "today": timezone.localdate(),
+        },
     )

@@ -22,6 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,8 @@ from danvan.audit.models import AuditEvent
 from danvan.core import docnumber
 from danvan.core.errors import DomainError, NotFound, PermissionDenied
 from danvan.units.models import Unit, UnitKind
+from danvan.worklist.models import Notice
+from danvan.worklist.services import notice_send
 
 from . import evaluation_selectors as selectors
 from . import services as movement
@@ -488,6 +491,13 @@ def round_open(
         RoundCandidate(round=evaluation_round, entry=e) for e in entries
     )
     RoundReviewer.objects.bulk_create(RoundReviewer(round=evaluation_round, user=u) for u in users)
+    notice_send(
+        users=users,
+        kind=Notice.Kind.REVIEW_ASSIGNED,
+        title=_("Bạn được phân công chấm điểm đợt “%(name)s”") % {"name": evaluation_round.name},
+        url=reverse("movement:round_detail", args=[evaluation_round.public_id]),
+        unit=level_unit,
+    )
     after = {
         **audit.snapshot(evaluation_round),
         "candidates": [str(e.public_id) for e in entries],

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "danvan.audit",
     "danvan.units",
     "danvan.accounts",
+    "danvan.worklist",
     "danvan.legal",
     "danvan.cases",
     "danvan.portal",
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "danvan.accounts.context_processors.unit_switcher",
+                "danvan.worklist.context_processors.notices",
             ],
         },
     }

@@ -1,0 +1,191 @@
+"""What the cases area puts on the officer's list of what needs doing (danvan.worklist).
+
+Registered in CasesConfig.ready(). Scoping is the worklist's: rows under the chosen
+unit where the actor holds the source's permission.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from danvan.accounts.policies import Perm
+from danvan.legal.models import CaseKind
+from danvan.units import tree
+from danvan.worklist.registry import (
+    Found,
+    Item,
+    QuerySetSource,
+    Scope,
+    Urgency,
+    link,
+    register,
+    urgency_of,
+)
+
+from .models import Case, Commitment, Dialogue, Status
+from .selectors_reception import dialogue_rows
+
+
+def _open_cases(scope: Scope) -> QuerySet[Case]:
+    # `is_open__in` rather than `is_open=True`: see selectors._OPEN (Django ticket #36492).
+    return Case.objects.filter(is_open__in=[True]).exclude(status=Status.PAUSED)
+
+
+def _case_item(source: str, what: str | Promise) -> Any:
+    def item(case: Case, scope: Scope) -> Item:
+        label = case.reference or case.lookup_code
+        return Item(
+            source=source,
+            what=_("%(what)s: %(ref)s — %(kind)s, %(subject)s")
+            % {
+                "what": what,
+                "ref": label,
+                "kind": CaseKind(case.kind).label,
+                "subject": case.subject[:90],
+            },
+            where=case.unit.name,
+            url=link("cases:detail", case.public_id),
+            since=case.received_on,
+            due=case.due_date,
+            urgency=urgency_of(case.due_date, scope),
+        )
+
+    return item
+
+
+register(
+    QuerySetSource(
+        code="cases.overdue",
+        label=gettext_lazy("Vụ việc quá hạn"),
+        perm=Perm.CASE_VIEW,
+        unit="unit__",
+        queryset=lambda s: _open_cases(s).filter(due_date__lt=s.today),
+        item=_case_item("cases.overdue", gettext_lazy("Vụ việc quá hạn")),
+        due="due_date",
+        since="received_on",
+        related=("unit",),
+        list_url=lambda: reverse("cases:overdue"),
+    )
+)
+
+register(
+    QuerySetSource(
+        code="cases.due_soon",
+        label=gettext_lazy("Vụ việc sắp đến hạn"),
+        perm=Perm.CASE_VIEW,
+        unit="unit__",
+        queryset=lambda s: _open_cases(s).filter(due_date__gte=s.today, due_date__lte=s.soon),
+        item=_case_item("cases.due_soon", gettext_lazy("Sắp đến hạn")),
+        due="due_date",
+        since="received_on",
+        related=("unit",),
+        list_url=lambda: reverse("cases:list"),
+    )
+)
+
+register(
+    QuerySetSource(
+        code="cases.unassigned",
+        label=gettext_lazy("Vụ việc chưa giao người xử lý"),
+        # Only those who may assign see these: a case is given a handler by them.
+        perm=Perm.CASE_ASSIGN,
+        unit="unit__",
+        queryset=lambda s: Case.objects.filter(is_open__in=[True], handler__isnull=True),
+        item=_case_item("cases.unassigned", gettext_lazy("Chưa giao người xử lý")),
+        due="due_date",
+        since="received_on",
+        related=("unit",),
+        list_url=lambda: reverse("cases:list"),
+    )
+)
+
+
+def _commitment_item(c: Commitment, scope: Scope) -> Item:
+    return Item(
+        source="dialogues.commitments",
+        what=_("Cam kết sau đối thoại quá hạn: %(text)s (%(who)s)")
+        % {"text": c.text[:90], "who": c.responsible},
+        where=c.dialogue.unit.name,
+        url=link("dialogues:detail", c.dialogue.public_id),
+        since=c.dialogue.held_on,
+        due=c.due_date,
+        urgency=Urgency.OVERDUE,
+    )
+
+
+register(
+    QuerySetSource(
+        code="dialogues.commitments",
+        label=gettext_lazy("Cam kết sau đối thoại quá hạn"),
+        perm=Perm.CASE_VIEW,
+        unit="dialogue__unit__",
+        queryset=lambda s: Commitment.objects.filter(
+            state=Commitment.State.OPEN, due_date__lt=s.today
+        ),
+        item=_commitment_item,
+        due="due_date",
+        related=("dialogue", "dialogue__unit"),
+        list_url=lambda: reverse("dialogues:commitments"),
+    )
+)
+
+
+class LateDialogues:
+    """Dialogues whose announcement or results are late (Local Government Law 2025,
+    art. 43: announced at least 7 days ahead, results published within 10 days; the
+    figures are the DutyRule versions in force). Two queries: the planned and held
+    dialogues under the scope, and the rules; the deadlines are the dialogues page's own
+    (selectors_reception.dialogue_rows)."""
+
+    code = "dialogues.late"
+    label = gettext_lazy("Đối thoại chậm thông báo hoặc chậm công khai kết quả")
+
+    @staticmethod
+    def list_url() -> str:
+        return reverse("dialogues:list")
+
+    def find(self, scope: Scope) -> Found:
+        pending = Dialogue.objects.filter(
+            scope.rows_q(Perm.CASE_VIEW, "unit__"),
+            state__in=[Dialogue.State.PLANNED, Dialogue.State.HELD],
+        ).select_related("unit")
+        found = Found()
+        items = []
+        child_depth = (len(scope.root.path) if scope.root is not None else 0) + tree.SEGMENT
+        for row in dialogue_rows(pending):
+            if not (row.announce_overdue or row.publish_overdue):
+                continue
+            d = row.dialogue
+            if row.announce_overdue:
+                what = _("Đối thoại “%(t)s” chưa thông báo (hạn thông báo đã qua)")
+                due = row.announce_by
+            else:
+                what = _("Đối thoại “%(t)s” chưa công khai kết quả (đã quá hạn)")
+                due = row.publish_by
+            items.append(
+                Item(
+                    source=self.code,
+                    what=what % {"t": d.title[:90]},
+                    where=d.unit.name,
+                    url=link("dialogues:detail", d.public_id),
+                    since=d.held_on,
+                    due=due,
+                    urgency=Urgency.OVERDUE,
+                )
+            )
+            child = d.unit.path[:child_depth]
+            found.by_child[child] = found.by_child.get(child, 0) + 1
+            found.late_by_child[child] = found.late_by_child.get(child, 0) + 1
+        items.sort(key=Item.sort_key)
+        found.items = items[: scope.limit]
+        found.total = found.overdue = len(items)
+        return found
+
+
+register(LateDialogues())

@@ -1,0 +1,49 @@
+"""What consultations put on the list of what needs doing (danvan.worklist): citizens'
+comments waiting for moderation before they appear on the portal."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Min, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from danvan.accounts.policies import Perm
+from danvan.worklist.registry import Item, QuerySetSource, Scope, link, register, urgency_of
+
+from .models import Comment, Consultation
+
+_PENDING = Q(comments__status=Comment.Status.PENDING)
+
+
+def _item(consultation: Consultation, scope: Scope) -> Item:
+    return Item(
+        source="consultation.moderation",
+        what=_("%(n)s ý kiến chờ kiểm duyệt: %(title)s")
+        % {"n": consultation.pending, "title": consultation.title[:90]},  # type: ignore[attr-defined]
+        where=consultation.unit.name,
+        url=link("consultation:detail", consultation.public_id),
+        since=consultation.first_pending.date(),  # type: ignore[attr-defined]
+        # Comments should be published while citizens can still read and answer them.
+        due=consultation.closes_on,
+        urgency=urgency_of(consultation.closes_on, scope),
+    )
+
+
+register(
+    QuerySetSource(
+        code="consultation.moderation",
+        label=gettext_lazy("Ý kiến chờ kiểm duyệt"),
+        perm=Perm.DEMOCRACY_MANAGE,
+        unit="unit__",
+        queryset=lambda s: Consultation.objects.annotate(
+            pending=Count("comments", filter=_PENDING),
+            first_pending=Min("comments__created_at", filter=_PENDING),
+        ).filter(pending__gt=0),
+        item=_item,
+        due="closes_on",
+        since="first_pending",
+        related=("unit",),
+        list_url=lambda: reverse("consultation:list"),
+    )
+)

@@ -1,0 +1,131 @@
+"""What grassroots democracy puts on the list of what needs doing (danvan.worklist): votes
+open or ready to close, and communes whose disclosures are missing or late."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from danvan.accounts.policies import Perm
+from danvan.units import tree
+from danvan.units.models import Unit, UnitKind
+from danvan.worklist.registry import (
+    Found,
+    Item,
+    QuerySetSource,
+    Scope,
+    Urgency,
+    link,
+    register,
+    urgency_of,
+)
+
+from . import board
+from .models import Vote
+
+
+def _vote_item(vote: Vote, scope: Scope) -> Item:
+    ready = vote.closes_on is not None and vote.closes_on <= scope.today
+    what = (
+        _("Biểu quyết đã đến ngày kết thúc, cần kết thúc và công bố: %(t)s")
+        if ready
+        else _("Biểu quyết đang mở: %(t)s")
+    )
+    return Item(
+        source="democracy.votes",
+        what=what % {"t": vote.matter.title[:90]},
+        where=vote.matter.unit.name,
+        url=link("democracy:vote", vote.public_id),
+        since=vote.opened_on,
+        due=vote.closes_on,
+        urgency=urgency_of(vote.closes_on, scope) if not ready else Urgency.OVERDUE,
+    )
+
+
+register(
+    QuerySetSource(
+        code="democracy.votes",
+        label=gettext_lazy("Biểu quyết đang mở hoặc đến lúc kết thúc"),
+        perm=Perm.DEMOCRACY_MANAGE,
+        unit="matter__unit__",
+        queryset=lambda s: Vote.objects.filter(closed_at__isnull=True),
+        item=_vote_item,
+        due="closes_on",
+        since="opened_on",
+        related=("matter", "matter__unit"),
+        list_url=lambda: reverse("democracy:matters"),
+    )
+)
+
+
+class Disclosures:
+    """Communes missing a mandatory disclosure kind this year, or with late or too short
+    disclosures: the compliance board's disclosure cell (board._disclosure, one SQL
+    statement for all the communes), from 1 January to today."""
+
+    code = "disclosure.compliance"
+    label = gettext_lazy("Công khai thông tin còn thiếu hoặc chậm")
+
+    @staticmethod
+    def list_url() -> str:
+        return reverse("disclosure:compliance")
+
+    def find(self, scope: Scope) -> Found:
+        start = dt.date(scope.today.year, 1, 1)
+        communes = list(
+            Unit.objects.filter(
+                scope.rows_q(Perm.DEMOCRACY_VIEW, ""),
+                kind=UnitKind.COMMUNE,
+                valid_to__isnull=True,
+            )
+            .only("pk", "name", "code", "path")
+            .order_by("path")
+        )
+        found = Found()
+        if not communes:
+            return found
+        cells = board._disclosure([u.pk for u in communes], start, scope.today, scope.today)
+        base = reverse("disclosure:compliance")
+        depth = (len(scope.root.path) if scope.root is not None else 0) + tree.SEGMENT
+        items = []
+        for unit in communes:
+            status, count = cells[unit.pk]
+            if status == board.Status.MISSING:
+                what = _("Còn thiếu %(n)s nội dung công khai bắt buộc trong năm %(y)s") % {
+                    "n": count,
+                    "y": scope.today.year,
+                }
+                urgency, due = Urgency.WAITING, dt.date(scope.today.year, 12, 31)
+            elif status == board.Status.LATE:
+                what = _("%(n)s nội dung công khai chậm hoặc chưa đủ thời gian niêm yết, phát")
+                what %= {"n": count}
+                urgency, due = Urgency.OVERDUE, None
+            else:
+                continue
+            items.append(
+                Item(
+                    source=self.code,
+                    what=what,
+                    where=unit.name,
+                    url=f"{base}?{urlencode({'unit': unit.code})}",
+                    since=start,
+                    due=due,
+                    urgency=urgency,
+                )
+            )
+            child = unit.path[:depth]
+            found.by_child[child] = found.by_child.get(child, 0) + 1
+            if urgency == Urgency.OVERDUE:
+                found.late_by_child[child] = found.late_by_child.get(child, 0) + 1
+                found.overdue += 1
+        items.sort(key=Item.sort_key)
+        found.items = items[: scope.limit]
+        found.total = len(items)
+        return found
+
+
+register(Disclosures())

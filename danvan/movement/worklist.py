@@ -1,0 +1,89 @@
+"""What the movement puts on the list of what needs doing (danvan.worklist): entries
+waiting for the managing body, and evaluation rounds waiting for the user's scores."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from danvan.accounts import policies
+from danvan.accounts.policies import Perm
+from danvan.worklist.registry import Item, QuerySetSource, Scope, Urgency, link, register
+
+from .models import Entry, EvaluationRound, RoundReviewer, Status
+
+# What the managing body must act on (workflow.py: accept or return a registration,
+# recognize or reject a submission).
+WAITING = {
+    Status.REGISTERED: gettext_lazy("Đăng ký chờ tiếp nhận"),
+    Status.SUBMITTED: gettext_lazy("Đề nghị đánh giá, công nhận"),
+}
+
+
+def _below(scope: Scope) -> Q:
+    q = policies.below_scope_q(scope.actor, Perm.MOVEMENT_MANAGE, "unit__")
+    if scope.root is not None:
+        q &= policies.subtree_q(scope.root, "unit__")
+    return q
+
+
+def _entry_item(entry: Entry, scope: Scope) -> Item:
+    return Item(
+        source="movement.waiting",
+        what=_("%(what)s: %(name)s") % {"what": WAITING[Status(entry.status)], "name": entry.name[:90]},
+        where=entry.unit.name,
+        url=link("movement:detail", entry.public_id),
+        since=entry.registered_on or entry.updated_at.date(),
+        due=None,
+        urgency=Urgency.WAITING,
+    )
+
+
+register(
+    QuerySetSource(
+        code="movement.waiting",
+        label=gettext_lazy("Mô hình, điển hình chờ cơ quan quản lý xử lý"),
+        perm=Perm.MOVEMENT_MANAGE,
+        unit="unit__",
+        queryset=lambda s: Entry.objects.filter(status__in=list(WAITING)),
+        item=_entry_item,
+        since="updated_at",
+        related=("unit",),
+        scope_q=_below,
+        list_url=lambda: reverse("movement:list"),
+    )
+)
+
+
+def _review_item(reviewer: RoundReviewer, scope: Scope) -> Item:
+    evaluation_round = reviewer.round
+    return Item(
+        source="movement.reviews",
+        what=_("Chấm điểm đợt “%(name)s”") % {"name": evaluation_round.name[:90]},
+        where=evaluation_round.level_unit.name,
+        url=link("movement:round_detail", evaluation_round.public_id),
+        since=evaluation_round.created_at.date(),
+        due=None,
+        urgency=Urgency.WAITING,
+    )
+
+
+register(
+    QuerySetSource(
+        code="movement.reviews",
+        label=gettext_lazy("Đợt đánh giá chờ bạn chấm điểm"),
+        perm=None,
+        unit="round__level_unit__",
+        # The user's own duty, wherever the round's level is: not narrowed to the unit.
+        queryset=lambda s: RoundReviewer.objects.filter(
+            round__state=EvaluationRound.State.OPEN, submitted_at__isnull=True
+        ),
+        item=_review_item,
+        since="round__created_at",
+        related=("round", "round__level_unit"),
+        scope_q=lambda s: Q(user=s.actor),
+        list_url=lambda: reverse("movement:rounds"),
+    )
+)

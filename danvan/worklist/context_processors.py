@@ -1,0 +1,13 @@
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def notices(request: HttpRequest) -> dict[str, Any]:
+    """The number of unread notices for the top bar (one indexed count per page)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from .selectors import unread_count
+
+    return {"notices_unread": unread_count(user)}

@@ -1,0 +1,233 @@
+"""What needs doing (việc cần làm): the one small interface every area contributes to.
+
+Each area registers *sources* in its ``AppConfig.ready()``; the home page asks every
+registered source and never names an area. A source answers, for one actor, one unit
+subtree and one day, with a bounded list of its most urgent items, its total, how many
+are overdue, and how many fall under each child unit (for a leader's summary). A source
+runs a fixed number of queries whatever the number of items: the home page's cost does
+not grow with the backlog (bench/worklist.py measures it against hand-written SQL).
+
+The directives and reports apps plug in the same way:
+
+    from danvan.worklist.registry import QuerySetSource, register
+
+    register(QuerySetSource(code="tasks.overdue", label=_("Nhiệm vụ quá hạn"), ...))
+
+The generic ``QuerySetSource`` covers the usual shape (rows with a unit, a start day and
+a deadline); a source with another shape implements ``Source.find`` itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any, Protocol
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Substr
+from django.urls import reverse
+from django.utils.functional import Promise
+
+from danvan.accounts import policies
+from danvan.accounts.policies import Perm
+from danvan.units import tree
+from danvan.units.models import Unit
+
+
+class Urgency(IntEnum):
+    """Ordering of the list: overdue first, then what falls due soon, then the rest."""
+
+    OVERDUE = 0
+    DUE_SOON = 1
+    WAITING = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One thing to do: what, where, since when, by when, and the page where it is done."""
+
+    source: str
+    what: str
+    where: str
+    url: str
+    since: dt.date | None
+    due: dt.date | None
+    urgency: Urgency
+
+    def sort_key(self) -> tuple[int, dt.date, dt.date]:
+        far = dt.date.max
+        return (int(self.urgency), self.due or far, self.since or far)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose list, over which subtree (None: the whole country), seen on which day."""
+
+    actor: Any
+    root: Unit | None
+    today: dt.date
+    limit: int = 20
+    due_soon_days: int = 5
+
+    @property
+    def soon(self) -> dt.date:
+        return self.today + dt.timedelta(days=self.due_soon_days)
+
+    def rows_q(self, perm: Perm, prefix: str) -> Q:
+        """Rows whose unit (through *prefix*, e.g. ``"unit__"``) lies under the root and
+        where the actor holds *perm*."""
+        q = policies.scope_q(self.actor, perm, prefix)
+        if self.root is not None:
+            q &= policies.subtree_q(self.root, prefix)
+        return q
+
+    def child_key(self, prefix: str) -> Substr:
+        """The path of the root's child a row falls under (its own unit's path when the
+        row sits on the root itself: it is then grouped under the root's path)."""
+        depth = len(self.root.path) if self.root is not None else 0
+        return Substr(f"{prefix}path", 1, depth + tree.SEGMENT)
+
+
+@dataclass
+class Found:
+    """A source's answer: at most ``scope.limit`` items, most urgent first."""
+
+    items: list[Item] = field(default_factory=list)
+    total: int = 0
+    overdue: int = 0
+    by_child: dict[str, int] = field(default_factory=dict)  # child unit path → count
+    late_by_child: dict[str, int] = field(default_factory=dict)  # child unit path → overdue
+
+
+class Source(Protocol):
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def label(self) -> str | Promise: ...
+
+    @property
+    def list_url(self) -> Callable[[], str] | None:
+        """The page listing everything of this kind for a unit (``?unit=`` is appended)."""
+
+    def find(self, scope: Scope) -> Found: ...
+
+
+@dataclass(frozen=True)
+class QuerySetSource:
+    """A source over one model: rows of ``queryset(scope)`` under the scope.
+
+    ``unit`` is the lookup path to the row's unit (``"unit__"``); ``due`` and ``since`` are
+    date (or datetime) fields. Urgency comes from the deadline: before today → overdue,
+    within the due-soon window → due soon; rows without a deadline wait. Two queries: the
+    first ``limit`` rows in order of urgency, and the counts per child unit.
+    """
+
+    code: str
+    label: str | Promise
+    perm: Perm | None
+    unit: str
+    queryset: Callable[[Scope], QuerySet[Any]]
+    item: Callable[[Any, Scope], Item]
+    due: str | None = None
+    since: str | None = None
+    list_url: Callable[[], str] | None = None
+    # Rows to select_related for ``item`` (keeps the list at one query).
+    related: tuple[str, ...] = ()
+    # A filter replacing the perm scope (e.g. rows strictly below the actor's grants).
+    scope_q: Callable[[Scope], Q] | None = None
+
+    def _rows(self, scope: Scope) -> QuerySet[Any]:
+        qs = self.queryset(scope)
+        if self.scope_q is not None:
+            qs = qs.filter(self.scope_q(scope))
+        elif self.perm is not None:
+            qs = qs.filter(scope.rows_q(self.perm, self.unit))
+        elif scope.root is not None:
+            qs = qs.filter(policies.subtree_q(scope.root, self.unit))
+        return qs
+
+    def find(self, scope: Scope) -> Found:
+        rows = self._rows(scope)
+        order: list[Any] = []
+        if self.due:
+            order.append(F(self.due).asc(nulls_last=True))
+        if self.since:
+            order.append(F(self.since).asc(nulls_last=True))
+        order.append("pk")
+        first = rows.select_related(*self.related).order_by(*order)[: scope.limit]
+        items = [self.item(row, scope) for row in first]
+        counts: dict[str, Any] = {"n": Count("pk")}
+        if self.due:
+            counts["late"] = Count("pk", filter=Q(**{f"{self.due}__lt": scope.today}))
+        grouped = (
+            rows.order_by()
+            .annotate(child=scope.child_key(self.unit))
+            .values("child")
+            .annotate(**counts)
+        )
+        found = Found(items=items)
+        for row in grouped:
+            found.by_child[row["child"]] = row["n"]
+            found.total += row["n"]
+            if row.get("late"):
+                found.late_by_child[row["child"]] = row["late"]
+                found.overdue += row["late"]
+        return found
+
+    def urgency(self, due: dt.date | None, scope: Scope) -> Urgency:
+        return urgency_of(due, scope)
+
+
+def urgency_of(due: dt.date | dt.datetime | None, scope: Scope) -> Urgency:
+    if due is None:
+        return Urgency.WAITING
+    day = due.date() if isinstance(due, dt.datetime) else due
+    if day < scope.today:
+        return Urgency.OVERDUE
+    if day <= scope.soon:
+        return Urgency.DUE_SOON
+    return Urgency.WAITING
+
+
+_UUID = uuid.UUID(int=0)
+_INT = 987654321
+
+
+@functools.cache
+def _pattern(name: str, numeric: bool) -> str:
+    return reverse(name, args=[_INT if numeric else _UUID])
+
+
+def link(name: str, key: uuid.UUID | int | str) -> str:
+    """The URL *name* with one argument, reversed once per process rather than per item."""
+    numeric = isinstance(key, int)
+    return _pattern(name, numeric).replace(str(_INT if numeric else _UUID), str(key))
+
+
+_SOURCES: dict[str, Source] = {}
+
+
+def register(source: Source) -> Source:
+    """Add *source* to the list (once per code: re-registering replaces it)."""
+    _SOURCES[source.code] = source
+    return source
+
+
+def sources() -> list[Source]:
+    return list(_SOURCES.values())
+
+
+def unregister(code: str) -> None:
+    """For tests of the interface only."""
+    _SOURCES.pop(code, None)
+
+
+def sorted_items(found: Iterable[Found], limit: int) -> list[Item]:
+    merged = [item for f in found for item in f.items]
+    merged.sort(key=Item.sort_key)
+    return merged[:limit]

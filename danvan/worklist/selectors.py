@@ -1,0 +1,145 @@
+"""Reads of the worklist app: the list of what needs doing, and a user's notices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from danvan.core.errors import NotFound
+from danvan.units.models import Unit
+
+from .models import Notice
+from .registry import Found, Item, Scope, Source, sorted_items, sources
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    source: Source
+    total: int
+    overdue: int
+    base: str  # the source's list page, without the unit
+
+    @property
+    def url(self) -> str:
+        return self.base
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    unit: Unit
+    # (count, link) for each source with something to do, in the order of
+    # Worklist.active: the link opens the source's list for this unit.
+    cells: list[tuple[int, str]]
+    total: int
+    overdue: int
+
+
+@dataclass
+class Worklist:
+    scope: Scope
+    items: list[Item]
+    summaries: list[SourceSummary]
+    children: list[ChildRow] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(s.total for s in self.summaries)
+
+    @property
+    def active(self) -> list[SourceSummary]:
+        """The sources with something to do (the columns of the leader's summary)."""
+        return [s for s in self.summaries if s.total]
+
+    @property
+    def overdue(self) -> int:
+        return sum(s.overdue for s in self.summaries)
+
+
+def worklist_for(
+    *,
+    actor: Any,
+    root: Unit | None,
+    today: dt.date,
+    limit: int = 30,
+    with_children: bool = False,
+) -> Worklist:
+    """Everything registered sources hold for *actor* under *root* on *today*: the
+    *limit* most urgent items (overdue first), a line per source with its total, and —
+    for a leader (*with_children*) — the counts under each child unit of *root*.
+
+    A fixed number of queries: each source's own (two for a QuerySetSource) and one for
+    the child units' names.
+    """
+    scope = Scope(
+        actor=actor,
+        root=root,
+        today=today,
+        limit=limit,
+        due_soon_days=getattr(settings, "CASES_DUE_SOON_DAYS", 5),
+    )
+    answers: list[tuple[Source, Found]] = [(s, s.find(scope)) for s in sources()]
+    unit_param = f"?{urlencode({'unit': root.code})}" if root is not None else ""
+    summaries = [
+        SourceSummary(
+            source=s,
+            total=f.total,
+            overdue=f.overdue,
+            base=(s.list_url() + unit_param) if s.list_url is not None else "",
+        )
+        for s, f in answers
+    ]
+    worklist = Worklist(
+        scope=scope,
+        items=sorted_items((f for _s, f in answers), limit),
+        summaries=summaries,
+    )
+    if with_children:
+        active = [(s, f) for s, f in answers if f.total]
+        worklist.children = _children(scope, active)
+    return worklist
+
+
+def _children(scope: Scope, active: list[tuple[Source, Found]]) -> list[ChildRow]:
+    """A row per child unit of the root that has something to do, most overdue first.
+    Rows of a user's own duties elsewhere (a round at another level) are left out."""
+    prefix = scope.root.path if scope.root is not None else ""
+    paths = {p for _s, f in active for p in f.by_child if p.startswith(prefix)}
+    if not paths:
+        return []
+    bases = [s.list_url() if s.list_url is not None else "" for s, _f in active]
+    units = {u.path: u for u in Unit.objects.filter(path__in=sorted(paths))}
+    rows = []
+    for path, unit in units.items():
+        param = "?" + urlencode({"unit": unit.code})
+        cells = [
+            (n, base + param if base else "")
+            for base, (_s, f) in zip(bases, active, strict=True)
+            for n in [f.by_child.get(path, 0)]
+        ]
+        late = sum(f.late_by_child.get(path, 0) for _s, f in active)
+        total = sum(n for n, _url in cells)
+        rows.append(ChildRow(unit=unit, cells=cells, total=total, overdue=late))
+    rows.sort(key=lambda r: (-r.overdue, -r.total, r.unit.name))
+    return rows
+
+
+def unread_count(user: Any) -> int:
+    return Notice.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notices_of(user: Any) -> QuerySet[Notice]:
+    return Notice.objects.filter(user=user).select_related("unit").order_by("-created_at", "-id")
+
+
+def notice_get(*, user: Any, pk: int) -> Notice:
+    """A notice of *user* (another user's answers like a missing one)."""
+    notice = Notice.objects.filter(user=user, pk=pk).first()
+    if notice is None:
+        raise NotFound(_("Không tìm thấy thông báo."))
+    return notice

@@ -1,0 +1,3 @@
+from zoneinfo import ZoneInfo
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")

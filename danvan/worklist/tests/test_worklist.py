@@ -1,0 +1,276 @@
+"""The list of what needs doing: items, order, scope, the leader's summary, constant queries,
+and a source plugged in from outside (as the directives and reports apps will)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from danvan.accounts.models import Role, User
+from danvan.accounts.testing import login_verified, make_user
+from danvan.cases import services as case_services
+from danvan.cases import services_dialogues as dialogue_services
+from danvan.cases.identity import Identity
+from danvan.cases.models import Case, Channel, Commitment
+from danvan.movement.models import Entry, Field, Status
+from danvan.movement.services import entry_create
+from danvan.units.models import Unit
+from danvan.worklist import registry
+from danvan.worklist.registry import Found, Item, Scope, Urgency
+from danvan.worklist.selectors import worklist_for
+
+from .conftest import HCM
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 6, 15)
+
+
+@pytest.fixture(autouse=True)
+def _frozen() -> Iterator[None]:
+    with time_machine.travel(dt.datetime(2026, 6, 15, 9, 0, tzinfo=HCM), tick=False):
+        yield
+
+
+@pytest.fixture
+def officer(commune: Unit) -> User:
+    return make_user("wl-xa", Role.OFFICER, commune)
+
+
+@pytest.fixture
+def case_in(officer: User) -> Callable[..., Case]:
+    """A feedback case received in *unit*, then given a due date *due*."""
+
+    def make(unit: Unit, due: dt.date | None, subject: str = "Đường liên thôn xuống cấp") -> Case:
+        case = case_services.case_receive(
+            actor=make_user(f"rcv-{Case.objects.count()}", Role.OFFICER, unit),
+            unit=unit,
+            kind="feedback",
+            channel=Channel.LETTER,
+            subject=subject,
+            content="Nội dung phản ánh.",
+            sender=Identity(full_name="Trần Thị Bình", phone="0987000111"),
+            received_on=dt.date(2026, 5, 4),
+        )
+        Case.objects.filter(pk=case.pk).update(due_date=due)
+        case.refresh_from_db()
+        return case
+
+    return make
+
+
+def _items(html: str) -> list[tuple[str, str]]:
+    block = html.split('id="worklist-items"', 1)[1].split("</ol>", 1)[0]
+    return re.findall(r'data-source="([^"]+)" data-urgency="(\d)"', block)
+
+
+def _home(user: User) -> str:
+    client = Client()
+    login_verified(client, user)
+    response = client.get(reverse("dashboard:home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_overdue_case_comes_first_and_opens_the_case(
+    officer: User, commune: Unit, case_in: Callable[..., Case]
+) -> None:
+    far = case_in(commune, TODAY + dt.timedelta(days=40), subject="Xa hạn")
+    soon = case_in(commune, TODAY + dt.timedelta(days=2), subject="Sắp hạn")
+    late = case_in(commune, TODAY - dt.timedelta(days=3), subject="Đã quá hạn")
+    html = _home(officer)
+    items = _items(html)
+    # Overdue first, then due soon; a case far from its deadline is not "to do" yet.
+    assert items[0] == ("cases.overdue", str(int(Urgency.OVERDUE)))
+    assert items[1] == ("cases.due_soon", str(int(Urgency.DUE_SOON)))
+    block = html.split('id="worklist-items"', 1)[1].split("</ol>", 1)[0]
+    first = block.split("</li>", 1)[0]
+    assert late.get_absolute_url() in first
+    assert "Đã quá hạn" in first
+    assert commune.name in first
+    assert "hạn 12/06/2026" in first  # by when
+    assert "từ 04/05/2026" in first  # since when
+    assert soon.get_absolute_url() in block
+    assert far.get_absolute_url() not in block
+
+
+def test_a_sibling_commune_sees_none_of_it(
+    sibling_commune: Unit, commune: Unit, case_in: Callable[..., Case]
+) -> None:
+    case_in(commune, TODAY - dt.timedelta(days=3))
+    other = make_user("wl-sibling", Role.OFFICER, sibling_commune)
+    html = _home(other)
+    # Its own commune's duties (disclosures of the year) are there, the neighbour's case not.
+    assert not [s for s, _u in _items(html) if s.startswith("cases.")]
+    assert "Đường liên thôn" not in html
+
+
+def test_the_leader_sees_the_subtree_by_child_unit(
+    thai_nguyen: Unit,
+    commune: Unit,
+    sibling_commune: Unit,
+    case_in: Callable[..., Case],
+) -> None:
+    case_in(commune, TODAY - dt.timedelta(days=3))
+    case_in(commune, TODAY - dt.timedelta(days=1))
+    case_in(sibling_commune, TODAY + dt.timedelta(days=1))
+    leader = make_user("wl-tinh", Role.LEADER, thai_nguyen)
+    html = _home(leader)
+    table = html.split('id="worklist-children"', 1)[1].split("</table>", 1)[0]
+    rows = table.split("<tbody>", 1)[1].split("</tr>")
+    # The commune with two overdue cases first, the sibling with one due soon after.
+    assert commune.name in rows[0]
+    assert ">2<" in rows[0]
+    assert sibling_commune.name in rows[1]
+    assert f"?unit={commune.code}" in rows[0]
+
+
+def test_queries_do_not_grow_with_the_items(
+    thai_nguyen: Unit, commune: Unit, sibling_commune: Unit, case_in: Callable[..., Case]
+) -> None:
+    leader = make_user("wl-tinh-q", Role.UNIT_ADMIN, thai_nguyen)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            worklist_for(actor=leader, root=thai_nguyen, today=TODAY, with_children=True)
+        return len(ctx.captured_queries)
+
+    case_in(commune, TODAY - dt.timedelta(days=3))
+    count()  # the first call also loads the leader's grants, cached for the request
+    few = count()
+    for i in range(12):
+        case_in(sibling_commune if i % 2 else commune, TODAY - dt.timedelta(days=i + 1))
+    assert count() == few
+
+
+def test_commitments_overdue_are_listed(officer: User, commune: Unit) -> None:
+    dialogue = dialogue_services.dialogue_create(
+        actor=officer,
+        unit=commune,
+        title="Đối thoại về giải phóng mặt bằng",
+        held_on=TODAY + dt.timedelta(days=20),
+        place="Hội trường",
+        chair="Chủ tịch UBND xã",
+    )
+    Commitment.objects.create(
+        dialogue=dialogue, text="Sửa cống thôn 3", responsible="UBND xã", due_date=TODAY
+    )
+    Commitment.objects.create(
+        dialogue=dialogue,
+        text="Làm lại rãnh thoát nước",
+        responsible="UBND xã",
+        due_date=TODAY - dt.timedelta(days=1),
+    )
+    found = worklist_for(actor=officer, root=commune, today=TODAY)
+    commitments = [i for i in found.items if i.source == "dialogues.commitments"]
+    assert [i.what for i in commitments] == [
+        "Cam kết sau đối thoại quá hạn: Làm lại rãnh thoát nước (UBND xã)"
+    ]
+
+
+def test_a_dialogue_not_announced_in_time_is_listed(officer: User, commune: Unit) -> None:
+    dialogue_services.dialogue_create(
+        actor=officer,
+        unit=commune,
+        title="Đối thoại về đất đai",
+        held_on=TODAY + dt.timedelta(days=3),  # announcing 7 days ahead is no longer possible
+        place="Hội trường",
+        chair="Chủ tịch UBND xã",
+    )
+    found = worklist_for(actor=officer, root=commune, today=TODAY)
+    late = [i for i in found.items if i.source == "dialogues.late"]
+    assert len(late) == 1
+    assert late[0].due == TODAY - dt.timedelta(days=4)
+    assert late[0].urgency == Urgency.OVERDUE
+
+
+def test_entries_wait_for_the_managing_body_not_for_their_own_unit(
+    thai_nguyen: Unit, commune: Unit, officer: User
+) -> None:
+    entry = entry_create(
+        actor=None,
+        name="Mô hình dân vận khéo",
+        unit=commune,
+        kind="initiative",
+        field=Field.objects.order_by("pk")[0],
+        registration_year=2026,
+    )
+    Entry.objects.filter(pk=entry.pk).update(status=Status.REGISTERED)
+    manager = make_user("wl-ql-tinh", Role.OFFICER, thai_nguyen)
+
+    def waiting(user: User, root: Unit) -> int:
+        found = worklist_for(actor=user, root=root, today=TODAY)
+        return next(s.total for s in found.summaries if s.source.code == "movement.waiting")
+
+    assert waiting(manager, thai_nguyen) == 1
+    assert waiting(officer, commune) == 0
+    source = registry._SOURCES["movement.waiting"]
+    items = source.find(Scope(actor=manager, root=thai_nguyen, today=TODAY)).items
+    assert [i.url for i in items] == [entry.get_absolute_url()]
+
+
+class _Directives:
+    """A source from an app the home page does not know (as directives will be)."""
+
+    code = "test.directives"
+    label = "Nhiệm vụ được giao"
+
+    @staticmethod
+    def list_url() -> str:
+        return "/nhiem-vu/"
+
+    def find(self, scope: Scope) -> Found:
+        item = Item(
+            source=self.code,
+            what="Nhiệm vụ theo Kế hoạch 20-KH/TU",
+            where=scope.root.name if scope.root else "",
+            url="/nhiem-vu/1/",
+            since=scope.today - dt.timedelta(days=30),
+            due=scope.today - dt.timedelta(days=10),
+            urgency=Urgency.OVERDUE,
+        )
+        return Found(items=[item], total=1, overdue=1)
+
+
+@pytest.fixture
+def plugged() -> Iterator[None]:
+    registry.register(_Directives())
+    yield
+    registry.unregister("test.directives")
+
+
+def test_a_new_app_plugs_in_through_the_interface(
+    plugged: None, officer: User, commune: Unit, case_in: Callable[..., Case]
+) -> None:
+    case_in(commune, TODAY - dt.timedelta(days=3))  # due after the task: the task comes first
+    html = _home(officer)
+    assert _items(html)[0] == ("test.directives", "0")
+    assert "Nhiệm vụ theo Kế hoạch 20-KH/TU" in html
+    assert 'href="/nhiem-vu/?unit=' in html
+
+
+def test_urgency_boundaries() -> None:
+    scope = Scope(actor=None, root=None, today=TODAY, due_soon_days=5)
+    assert registry.urgency_of(TODAY - dt.timedelta(days=1), scope) == Urgency.OVERDUE
+    assert registry.urgency_of(TODAY, scope) == Urgency.DUE_SOON
+    assert registry.urgency_of(TODAY + dt.timedelta(days=5), scope) == Urgency.DUE_SOON
+    assert registry.urgency_of(TODAY + dt.timedelta(days=6), scope) == Urgency.WAITING
+    assert registry.urgency_of(None, scope) == Urgency.WAITING
+
+
+def test_link_is_the_reversed_url() -> None:
+    import uuid
+
+    key = uuid.uuid4()
+    assert registry.link("cases:detail", key) == reverse("cases:detail", args=[key])
+    assert registry.link("supervision:recommendation_answer", 42) == reverse(
+        "supervision:recommendation_answer", args=[42]
+    )
