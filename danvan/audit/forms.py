@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from danvan.core.errors import NotFound
-from danvan.core.forms import DateInput
+from danvan.core.forms import DateField
 from danvan.units import selectors as unit_selectors
 from danvan.units.models import Unit
 
@@ -54,8 +54,8 @@ class AuditFilterForm(forms.Form):
         max_length=64,
         widget=forms.TextInput({"class": "form-control"}),
     )
-    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())
+    date_from = DateField(label=_("Từ ngày"), required=False)
+    date_to = DateField(label=_("Đến ngày"), required=False)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.models import User
-from danvan.core.forms import BootstrapMixin, DateInput
+from danvan.core.forms import BootstrapMixin, DateField
 from danvan.units.models import Unit
 
 from . import selectors, services
@@ -156,16 +156,14 @@ class StatsFilterForm(UnitFilterForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        self.fields["from"] = forms.DateField(
+        self.fields["from"] = DateField(
             label=_("Nhận từ ngày"),
             required=False,
-            widget=DateInput(),
             error_messages={"invalid": _BAD_DATE},
         )
-        self.fields["to"] = forms.DateField(
+        self.fields["to"] = DateField(
             label=_("Đến ngày"),
             required=False,
-            widget=DateInput(),
             error_messages={"invalid": _BAD_DATE},
         )
         self.initial.setdefault("from", dt.date(today.year, 1, 1))
@@ -209,9 +207,8 @@ class ReceiveForm(BootstrapMixin, forms.Form):
             "invalid_choice": _("Kênh tiếp nhận không hợp lệ."),
         },
     )
-    received_on = forms.DateField(
+    received_on = DateField(
         label=_("Ngày nhận"),
-        widget=DateInput(),
         error_messages={"required": _("Nhập ngày nhận."), "invalid": _BAD_DATE},
     )
     subject = forms.CharField(
@@ -370,11 +367,10 @@ class ActionForm(BootstrapMixin, forms.Form):
         super().add_error(field, error)
 
 
-def _date_field(label: Any, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(
+def _date_field(label: Any, *, required: bool = True) -> DateField:
+    return DateField(
         label=label,
         required=required,
-        widget=DateInput(),
         error_messages={"required": _("Nhập ngày."), "invalid": _BAD_DATE},
     )
 

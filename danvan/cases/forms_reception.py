@@ -4,13 +4,12 @@ services_reception and services_dialogues (whose refusals come back beside the f
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from danvan.core.forms import BootstrapMixin, DateInput
+from danvan.core.forms import BootstrapMixin, DateField, MonthField
 from danvan.legal.models import Duty
 from danvan.units.models import Official, Unit
 
@@ -30,7 +29,6 @@ WEEKDAYS: list[tuple[str, StrOrPromise]] = [
     ("5", _("Thứ Bảy")),
     ("6", _("Chủ nhật")),
 ]
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
 def _text(label: StrOrPromise, *, rows: int = 3, required: bool = True, **kw: Any) -> forms.Field:
@@ -49,24 +47,7 @@ class MonthForm(BootstrapMixin, forms.Form):
         help_text=_("Gồm cả các đơn vị trực thuộc."),
         widget=forms.TextInput({"list": "unit-choices"}),
     )
-    month = forms.CharField(
-        label=_("Tháng"),
-        max_length=7,
-        required=False,
-        widget=forms.TextInput({"type": "month"}),
-        help_text=_("Dạng năm-tháng, ví dụ 2026-03."),
-    )
-
-    def clean_month(self) -> tuple[int, int] | None:
-        value = (self.cleaned_data.get("month") or "").strip()
-        if not value:
-            return None
-        match = _MONTH.match(value)
-        if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
-            raise forms.ValidationError(
-                _("Tháng không hợp lệ; nhập dạng năm-tháng, ví dụ 2026-03.")
-            )
-        return int(match.group(1)), int(match.group(2))
+    month = MonthField(label=_("Tháng"), required=False, help_text=_("Ví dụ 03/2026."))
 
 
 # --- schedules and sessions --------------------------------------------------------------
@@ -98,8 +79,8 @@ class ScheduleForm(BootstrapMixin, forms.Form):
         help_text=_("Từ 1 đến 28, để tháng nào cũng có."),
     )
     place = forms.CharField(label=_("Địa điểm"), max_length=200)
-    valid_from = forms.DateField(label=_("Áp dụng từ ngày"), widget=DateInput())
-    valid_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())
+    valid_from = DateField(label=_("Áp dụng từ ngày"))
+    valid_to = DateField(label=_("Đến ngày"), required=False)
     note = forms.CharField(label=_("Ghi chú"), max_length=300, required=False)
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
@@ -143,9 +124,8 @@ class ScheduleForm(BootstrapMixin, forms.Form):
 
 
 class ScheduleEndForm(BootstrapMixin, forms.Form):
-    valid_to = forms.DateField(
+    valid_to = DateField(
         label=_("Ngày áp dụng cuối cùng"),
-        widget=DateInput(),
         help_text=_(
             "Lịch vẫn được lưu trong lịch sử, không hiện trên cổng thông tin sau ngày này."
         ),
@@ -158,7 +138,7 @@ class SessionForm(BootstrapMixin, forms.Form):
         queryset=Official.objects.none(),
         empty_label=_("— Chọn cán bộ —"),
     )
-    held_on = forms.DateField(label=_("Ngày tiếp"), widget=DateInput())
+    held_on = DateField(label=_("Ngày tiếp"))
     schedule = forms.ModelChoiceField(
         label=_("Theo lịch tiếp"),
         required=False,
@@ -189,13 +169,13 @@ class SessionForm(BootstrapMixin, forms.Form):
 
 class DialogueForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("Chủ đề"), max_length=300)
-    held_on = forms.DateField(label=_("Ngày đối thoại"), widget=DateInput())
+    held_on = DateField(label=_("Ngày đối thoại"))
     place = forms.CharField(label=_("Địa điểm"), max_length=200)
     chair = forms.CharField(label=_("Người chủ trì"), max_length=200)
 
 
 class AnnounceForm(BootstrapMixin, forms.Form):
-    announced_on = forms.DateField(label=_("Ngày thông báo"), widget=DateInput())
+    announced_on = DateField(label=_("Ngày thông báo"))
 
 
 class HoldForm(BootstrapMixin, forms.Form):
@@ -205,7 +185,7 @@ class HoldForm(BootstrapMixin, forms.Form):
 
 class PublishForm(BootstrapMixin, forms.Form):
     results = _text(_("Kết quả đối thoại"), rows=6)
-    published_on = forms.DateField(label=_("Ngày công khai kết quả"), widget=DateInput())
+    published_on = DateField(label=_("Ngày công khai kết quả"))
 
 
 class QuestionForm(BootstrapMixin, forms.Form):
@@ -233,7 +213,7 @@ class CommitmentForm(BootstrapMixin, forms.Form):
 
     text = _text(_("Nội dung cam kết"))
     responsible = forms.CharField(label=_("Người, đơn vị chịu trách nhiệm"), max_length=200)
-    due_date = forms.DateField(label=_("Hạn hoàn thành"), widget=DateInput())
+    due_date = DateField(label=_("Hạn hoàn thành"))
     question = forms.ModelChoiceField(
         label=_("Trả lời cho ý kiến"),
         required=False,
@@ -249,7 +229,7 @@ class CommitmentForm(BootstrapMixin, forms.Form):
 
 
 class CommitmentDoneForm(BootstrapMixin, forms.Form):
-    done_on = forms.DateField(label=_("Ngày hoàn thành"), widget=DateInput())
+    done_on = DateField(label=_("Ngày hoàn thành"))
     result = _text(_("Kết quả thực hiện"))
 
     def __init__(self, *args: Any, commitment: Commitment, **kwargs: Any) -> None:

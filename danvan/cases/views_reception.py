@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.accounts.selectors import switchable_units
+from danvan.core.dates import format_month
 from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
 from danvan.units.models import Unit
@@ -46,7 +47,7 @@ def month_form(request: HttpRequest, unit: Unit | None) -> tuple[MonthForm, int,
     if not data.get("unit") and unit is not None:
         data["unit"] = unit.code
     if not data.get("month"):
-        data["month"] = f"{now:%Y-%m}"
+        data["month"] = format_month(now.year, now.month)
     form = MonthForm(data)
     year, month = now.year, now.month
     if form.is_valid() and form.cleaned_data["month"]:
@@ -106,7 +107,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 "can_manage": policies.has_perm(request.user, Perm.RECEPTION_MANAGE, unit),
                 "can_record": policies.has_perm(request.user, Perm.CASE_INTAKE, unit),
                 "sessions_url": with_unit(
-                    "reception:sessions", unit, month=f"{year:04d}-{month:02d}"
+                    "reception:sessions", unit, month=format_month(year, month)
                 ),
             }
         )
@@ -202,7 +203,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
                 "query": query,
                 "sessions": list(page.object_list),
                 "can_record": policies.has_perm(request.user, Perm.CASE_INTAKE, unit),
-                "index_url": with_unit("reception:index", unit, month=f"{year:04d}-{month:02d}"),
+                "index_url": with_unit("reception:index", unit, month=format_month(year, month)),
             }
         )
     return _render(request, "cases/reception/sessions.html", context, form)
@@ -299,7 +300,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "receive_url": receive_url,
             "can_edit": policies.has_perm(actor, Perm.CASE_INTAKE, session.unit),
             "sessions_url": with_unit(
-                "reception:sessions", session.unit, month=f"{session.held_on:%Y-%m}"
+                "reception:sessions",
+                session.unit,
+                month=format_month(session.held_on.year, session.held_on.month),
             ),
         },
     )

@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from danvan.core.forms import BootstrapMixin, DateInput
+from danvan.core.forms import BootstrapMixin, DateField
 
 from .models import Comment, Consultation
 
@@ -42,8 +42,8 @@ class ConsultationForm(BootstrapMixin, forms.Form):
 
 
 class OpenForm(BootstrapMixin, forms.Form):
-    opens_on = forms.DateField(label=_("Ngày bắt đầu lấy ý kiến"), widget=DateInput())
-    closes_on = forms.DateField(label=_("Ngày kết thúc lấy ý kiến"), widget=DateInput())
+    opens_on = DateField(label=_("Ngày bắt đầu lấy ý kiến"))
+    closes_on = DateField(label=_("Ngày kết thúc lấy ý kiến"))
 
 
 class CloseForm(BootstrapMixin, forms.Form):

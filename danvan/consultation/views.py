@@ -241,7 +241,7 @@ def consultation_open(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     actor = request.user
     consultation = selectors.consultation_get(user=actor, public_id=public_id)
     today = services.today()
-    form = OpenForm(request.POST or None, initial={"opens_on": today.isoformat()})
+    form = OpenForm(request.POST or None, initial={"opens_on": today})
     return _action_page(
         request,
         consultation,

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .dates import (
+    DATE_INPUT_FORMAT,
+    MAX_DATE,
+    MIN_DATE,
+    DateTextError,
+    format_month,
+    parse_date,
+    parse_month,
+)
 
 from .errors import DomainError, NotFound, PermissionDenied
 
@@ -44,12 +57,94 @@ class BootstrapMixin:
 
 
 class DateInput(forms.DateInput):
-    """The browser's date picker; ISO values so it can read them back."""
+    """A text field for a date written dd/mm/yyyy, whatever the browser's locale.
 
-    input_type = "date"
+    ``<input type="date">`` shows the date in the browser's or the system's order
+    (12/07/2026 in an American browser for 7 December), so the field is text, day first;
+    ``datefield.js`` adds a calendar button beside it (the text stays what is posted,
+    and the field works without JavaScript). Use it through ``DateField``.
+    """
+
+    input_type = "text"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        defaults = {
+            "placeholder": "dd/mm/yyyy",
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "maxlength": "10",
+            "data-datefield": "",
+            "data-min": MIN_DATE.isoformat(),
+            "data-max": MAX_DATE.isoformat(),
+            "data-calendar-label": _("Chọn ngày trên lịch"),
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format=DATE_INPUT_FORMAT)
+
+
+class DateField(forms.DateField):
+    """The one date field of the site: typed dd/mm/yyyy, parsed only day first.
+
+    Also read: d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy and ddmmyyyy; never month first, never
+    ISO. Years outside MIN_DATE–MAX_DATE are refused with the range (PostgreSQL never
+    sees them). A refused value stays in the field as typed. Takes DateField's usual
+    arguments (label, required, help_text, initial …).
+    """
+
+    widget = DateInput
+    default_error_messages = {
+        "invalid": _("Ngày phải viết theo dạng ngày/tháng/năm (dd/mm/yyyy), ví dụ 07/12/2026."),
+    }
+
+    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return parse_date(str(value))
+        except DateTextError as exc:
+            raise ValidationError(exc.message, code=exc.code) from None
+
+
+class MonthInput(forms.TextInput):
+    """A text field for a month written MM/yyyy (``<input type="month">`` follows the
+    browser's locale too, and is a plain text box in some browsers). Use MonthField."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        defaults = {
+            "placeholder": "mm/yyyy",
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "maxlength": "7",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, tuple):
+            return format_month(*value)
+        if isinstance(value, dt.date):
+            return format_month(value.year, value.month)
+        return super().format_value(value)
+
+
+class MonthField(forms.Field):
+    """A month typed MM/yyyy (also M/yyyy, MM-yyyy); cleans to (year, month)."""
+
+    widget = MonthInput
+
+    def to_python(self, value: Any) -> tuple[int, int] | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, tuple):
+            return value
+        if isinstance(value, dt.date):
+            return value.year, value.month
+        try:
+            return parse_month(str(value))
+        except DateTextError as exc:
+            raise ValidationError(exc.message, code=exc.code) from None
 
 
 def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:

@@ -443,7 +443,7 @@ def compliance_board(
 def _links(start: dt.date, end: dt.date) -> dict[str, tuple[str, str]]:
     """Per obligation, the page that lists the records behind a cell and the query string
     after the unit (reversed once per board, not once per cell)."""
-    period = "&" + urlencode({"from": f"{start:%Y-%m-%d}", "to": f"{end:%Y-%m-%d}"})
+    period = "&" + urlencode({"from": f"{start:%d/%m/%Y}", "to": f"{end:%d/%m/%Y}"})
     return {
         "disclosure": (reverse("disclosure:compliance"), period),
         "dialogue": (reverse("dialogues:list"), ""),

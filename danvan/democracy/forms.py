@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from danvan.core.forms import BootstrapMixin, DateInput
+from danvan.core.forms import BootstrapMixin, DateField
 from danvan.units.models import Unit
 
 from . import selectors
@@ -33,7 +33,7 @@ class MatterForm(BootstrapMixin, forms.Form):
     description = forms.CharField(
         label=_("Thuyết minh"), required=False, widget=forms.Textarea({"rows": 4})
     )
-    raised_on = forms.DateField(label=_("Ngày đưa ra"), widget=DateInput())
+    raised_on = DateField(label=_("Ngày đưa ra"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -42,11 +42,10 @@ class MatterForm(BootstrapMixin, forms.Form):
 
 class VoteOpenForm(BootstrapMixin, forms.Form):
     method = forms.ChoiceField(label=_("Hình thức biểu quyết"), choices=Method.choices)
-    opened_on = forms.DateField(label=_("Ngày bắt đầu (ngày họp)"), widget=DateInput())
-    closes_on = forms.DateField(
+    opened_on = DateField(label=_("Ngày bắt đầu (ngày họp)"))
+    closes_on = DateField(
         label=_("Ngày kết thúc"),
         required=False,
-        widget=DateInput(),
         help_text=_("Bắt buộc với biểu quyết trực tuyến."),
     )
     place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from danvan.core.forms import BootstrapMixin, DateInput
+from danvan.core.forms import BootstrapMixin, DateField
 from danvan.units.models import Unit
 
 from .models import DisclosureForm, DisclosureKind
@@ -38,17 +38,15 @@ class DisclosureEditForm(BootstrapMixin, forms.Form):
         widget=forms.Textarea({"rows": 4}),
         help_text=_("Nếu công khai trên cổng thông tin: không ghi thông tin cá nhân."),
     )
-    start = forms.DateField(label=_("Công khai từ ngày"), widget=DateInput())
-    end = forms.DateField(
+    start = DateField(label=_("Công khai từ ngày"))
+    end = DateField(
         label=_("Đến ngày"),
         required=False,
-        widget=DateInput(),
         help_text=_("Để trống nếu vẫn đang công khai."),
     )
-    due_on = forms.DateField(
+    due_on = DateField(
         label=_("Hạn công khai"),
         required=False,
-        widget=DateInput(),
         help_text=_(
             "Ngày muộn nhất phải bắt đầu công khai theo văn bản quy định (ví dụ trong 30 ngày"
             " kể từ ngày dự toán được phê duyệt). Bắt đầu sau ngày này là công khai chậm."
@@ -94,11 +92,10 @@ class ChannelForm(BootstrapMixin, forms.Form):
         required=False,
         help_text=_("Ví dụ: bảng tin trụ sở UBND xã; đài truyền thanh xã."),
     )
-    start = forms.DateField(label=_("Từ ngày"), widget=DateInput())
-    end = forms.DateField(
+    start = DateField(label=_("Từ ngày"))
+    end = DateField(
         label=_("Đến ngày"),
         required=False,
-        widget=DateInput(),
         help_text=_("Để trống nếu vẫn đang tiếp tục."),
     )
 
@@ -125,10 +122,8 @@ class PeriodForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The query string says ?from=&to= (names Python keeps for itself).
-        self.fields["from"] = forms.DateField(
-            label=_("Từ ngày"), required=False, widget=DateInput()
-        )
-        self.fields["to"] = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())
+        self.fields["from"] = DateField(label=_("Từ ngày"), required=False)
+        self.fields["to"] = DateField(label=_("Đến ngày"), required=False)
         self.style_widgets()
 
     def clean(self) -> dict[str, Any]:

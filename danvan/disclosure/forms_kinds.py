@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from danvan.core.forms import BootstrapMixin, DateInput
+from danvan.core.forms import BootstrapMixin, DateField
 
 from .models import RuleUnitKind
 from .services_kinds import MAX_MIN_DAYS, MAX_NUMBER
@@ -35,6 +35,6 @@ class KindVersionForm(BootstrapMixin, forms.Form):
         label=_("Thời hạn niêm yết cần đối chiếu"), required=False
     )
     citation = forms.CharField(label=_("Căn cứ pháp lý"), max_length=300)
-    valid_from = forms.DateField(label=_("Hiệu lực từ ngày"), widget=DateInput())
+    valid_from = DateField(label=_("Hiệu lực từ ngày"))
     to_verify = forms.BooleanField(label=_("Cần đối chiếu văn bản chính thức"), required=False)
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea({"rows": 2}))

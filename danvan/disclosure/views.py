@@ -283,9 +283,9 @@ def period(request: HttpRequest, unit: Unit | None) -> tuple[PeriodForm, dt.date
     if not data.get("unit") and unit is not None:
         data["unit"] = unit.code
     if not data.get("from"):
-        data["from"] = f"{dt.date(now.year, 1, 1):%Y-%m-%d}"
+        data["from"] = f"{dt.date(now.year, 1, 1):%d/%m/%Y}"
     if not data.get("to"):
-        data["to"] = f"{now:%Y-%m-%d}"
+        data["to"] = f"{now:%d/%m/%Y}"
     form = PeriodForm(data)
     start, end = dt.date(now.year, 1, 1), now
     if form.is_valid():

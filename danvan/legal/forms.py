@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from danvan.core.forms import BootstrapMixin, DateInput
+from danvan.core.forms import BootstrapMixin, DateField
 
 from .models import Action, CalendarException, CaseKind, DayKind, Duty, Measure
 
@@ -28,13 +28,13 @@ class RuleVersionForm(BootstrapMixin, forms.Form):
         initial=True,
     )
     citation = forms.CharField(label=_("Căn cứ pháp lý"), max_length=300)
-    valid_from = forms.DateField(label=_("Hiệu lực từ ngày"), widget=DateInput())
+    valid_from = DateField(label=_("Hiệu lực từ ngày"))
     to_verify = forms.BooleanField(label=_("Cần đối chiếu văn bản chính thức"), required=False)
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea({"rows": 2}))
 
 
 class CalendarExceptionForm(BootstrapMixin, forms.Form):
-    date = forms.DateField(label=_("Ngày"), widget=DateInput())
+    date = DateField(label=_("Ngày"))
     kind = forms.ChoiceField(label=_("Loại"), choices=CalendarException.Kind.choices)
     reason = forms.CharField(label=_("Lý do, căn cứ"), max_length=300)
 
@@ -46,6 +46,6 @@ class DutyVersionForm(BootstrapMixin, forms.Form):
     amount = forms.IntegerField(label=_("Số ngày"), min_value=1, max_value=365)
     measure = forms.ChoiceField(label=_("Cách tính"), choices=Measure.choices)
     citation = forms.CharField(label=_("Căn cứ pháp lý"), max_length=300)
-    valid_from = forms.DateField(label=_("Hiệu lực từ ngày"), widget=DateInput())
+    valid_from = DateField(label=_("Hiệu lực từ ngày"))
     to_verify = forms.BooleanField(label=_("Cần đối chiếu văn bản chính thức"), required=False)
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea({"rows": 2}))

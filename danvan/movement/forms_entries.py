@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.core.errors import NotFound
-from danvan.core.forms import BootstrapMixin, DateInput
+from danvan.core.forms import BootstrapMixin, DateField
 from danvan.units import selectors as unit_selectors
 from danvan.units.models import Unit
 
@@ -174,7 +174,7 @@ class EntryForm(BootstrapMixin, forms.Form):
     content_method = forms.CharField(
         label=_("Nội dung, cách làm"), required=False, widget=forms.Textarea({"rows": 4})
     )
-    start_date = forms.DateField(label=_("Ngày bắt đầu"), required=False, widget=DateInput())
+    start_date = DateField(label=_("Ngày bắt đầu"), required=False)
     expected_results = forms.CharField(
         label=_("Kết quả dự kiến"), required=False, widget=forms.Textarea({"rows": 3})
     )
@@ -275,9 +275,8 @@ class DecisionFields(forms.Form):
         help_text=_("Ví dụ: 125/QĐ-UBND hoặc 20-QĐ/TU."),
         error_messages={"required": _("Nhập số, ký hiệu quyết định.")},
     )
-    issued_on = forms.DateField(
+    issued_on = DateField(
         label=_("Ngày ban hành"),
-        widget=DateInput(),
         error_messages={"required": _("Nhập ngày ban hành.")},
     )
     issuer = forms.CharField(

@@ -144,6 +144,10 @@ OTP_TOTP_ISSUER = "danvan"
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "danvan" / "locale"]
+# Dates dd/mm/yyyy, months "tháng MM/yyyy", numbers 1.234.567 and 12,5 in every language
+# (danvan/formats). USE_THOUSAND_SEPARATOR stays off: it would also group years, ids and
+# numbers in URLs ("2.026"); counts are grouped where shown, with intcomma.
+FORMAT_MODULE_PATH = ["danvan.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

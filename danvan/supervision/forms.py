@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from danvan.core.forms import BootstrapMixin, DateInput
+from danvan.core.forms import BootstrapMixin, DateField
 from danvan.units.models import Unit, UnitKind
 
 from .models import Activity, Board, BoardMember, Conference, Finding, Plan
@@ -26,8 +26,8 @@ class BoardForm(BootstrapMixin, forms.Form):
         required=False,
         help_text=_("Chỉ với Ban Giám sát đầu tư của cộng đồng."),
     )
-    term_start = forms.DateField(label=_("Bắt đầu nhiệm kỳ"), widget=DateInput())
-    term_end = forms.DateField(label=_("Kết thúc nhiệm kỳ"), required=False, widget=DateInput())
+    term_start = DateField(label=_("Bắt đầu nhiệm kỳ"))
+    term_end = DateField(label=_("Kết thúc nhiệm kỳ"), required=False)
 
 
 class MemberForm(BootstrapMixin, forms.Form):
@@ -36,8 +36,8 @@ class MemberForm(BootstrapMixin, forms.Form):
     village = forms.ModelChoiceField(
         label=_("Thôn, tổ dân phố"), queryset=Unit.objects.none(), required=False
     )
-    term_start = forms.DateField(label=_("Bắt đầu"), required=False, widget=DateInput())
-    term_end = forms.DateField(label=_("Kết thúc"), required=False, widget=DateInput())
+    term_start = DateField(label=_("Bắt đầu"), required=False)
+    term_end = DateField(label=_("Kết thúc"), required=False)
 
     def __init__(self, *args: Any, board: Board, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -57,17 +57,16 @@ class MemberForm(BootstrapMixin, forms.Form):
 class PlanForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("Tên kế hoạch"), max_length=300)
     scope = forms.CharField(label=_("Nội dung, phạm vi"), required=False, widget=forms.Textarea)
-    starts_on = forms.DateField(label=_("Ngày bắt đầu"), widget=DateInput())
-    sent_on = forms.DateField(
+    starts_on = DateField(label=_("Ngày bắt đầu"))
+    sent_on = DateField(
         label=_("Ngày gửi kế hoạch"),
         required=False,
-        widget=DateInput(),
         help_text=_("Ngày gửi kế hoạch cho cơ quan, đơn vị được kiểm tra, giám sát."),
     )
 
 
 class ActivityForm(BootstrapMixin, forms.Form):
-    date = forms.DateField(label=_("Ngày"), widget=DateInput())
+    date = DateField(label=_("Ngày"))
     description = forms.CharField(label=_("Nội dung đã thực hiện"), widget=forms.Textarea)
 
 
@@ -86,7 +85,7 @@ class RecommendationForm(BootstrapMixin, forms.Form):
     finding = forms.ModelChoiceField(label=_("Phát hiện"), queryset=Finding.objects.none())
     text = forms.CharField(label=_("Nội dung kiến nghị"), widget=forms.Textarea)
     addressed_to = forms.CharField(label=_("Cơ quan, người nhận kiến nghị"), max_length=300)
-    due_date = forms.DateField(label=_("Hạn trả lời"), widget=DateInput())
+    due_date = DateField(label=_("Hạn trả lời"))
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -97,11 +96,11 @@ class RecommendationForm(BootstrapMixin, forms.Form):
 
 class AnswerForm(BootstrapMixin, forms.Form):
     answer = forms.CharField(label=_("Nội dung trả lời"), widget=forms.Textarea)
-    answered_on = forms.DateField(label=_("Ngày trả lời"), widget=DateInput())
+    answered_on = DateField(label=_("Ngày trả lời"))
 
 
 class CloseForm(BootstrapMixin, forms.Form):
-    closed_on = forms.DateField(label=_("Ngày kết thúc"), widget=DateInput())
+    closed_on = DateField(label=_("Ngày kết thúc"))
     closing_note = forms.CharField(
         label=_("Kết quả theo dõi"), required=False, widget=forms.Textarea
     )
@@ -114,7 +113,7 @@ class ConferenceForm(BootstrapMixin, forms.Form):
         help_text=_("Cơ quan (hội nghị cán bộ) hoặc doanh nghiệp (hội nghị, đối thoại)."),
     )
     kind = forms.ChoiceField(label=_("Loại hội nghị"), choices=Conference.Kind.choices)
-    held_on = forms.DateField(label=_("Ngày tổ chức"), widget=DateInput())
+    held_on = DateField(label=_("Ngày tổ chức"))
     participants_employer = forms.IntegerField(
         label=_("Số người bên người sử dụng lao động"), min_value=0
     )
@@ -132,7 +131,7 @@ class ConferencePlanForm(BootstrapMixin, forms.Form):
         help_text=_("Cơ quan (hội nghị cán bộ) hoặc doanh nghiệp (hội nghị, đối thoại)."),
     )
     kind = forms.ChoiceField(label=_("Loại hội nghị"), choices=Conference.Kind.choices)
-    planned_on = forms.DateField(label=_("Ngày dự kiến"), widget=DateInput())
+    planned_on = DateField(label=_("Ngày dự kiến"))
     place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)
     note = forms.CharField(label=_("Nội dung dự kiến"), max_length=500, required=False)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from danvan.core.forms import BootstrapMixin, DateInput
+from danvan.core.forms import BootstrapMixin, DateField
 
 from .models import RuleCode
 from .services_rules import MAX_AMOUNT
@@ -17,5 +17,5 @@ class RuleVersionForm(BootstrapMixin, forms.Form):
     code = forms.ChoiceField(label=_("Quy định"), choices=RuleCode.choices)
     amount = forms.IntegerField(label=_("Số lượng"), min_value=0, max_value=MAX_AMOUNT)
     citation = forms.CharField(label=_("Căn cứ pháp lý"), max_length=300)
-    valid_from = forms.DateField(label=_("Hiệu lực từ ngày"), widget=DateInput())
+    valid_from = DateField(label=_("Hiệu lực từ ngày"))
     to_verify = forms.BooleanField(label=_("Cần đối chiếu văn bản chính thức"), required=False)

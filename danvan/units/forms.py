@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.core.errors import NotFound
-from danvan.core.forms import BootstrapMixin, DateInput
+from danvan.core.forms import BootstrapMixin, DateField
 
 from . import selectors
 from .models import (
@@ -27,8 +27,8 @@ if TYPE_CHECKING:  # django-stubs-ext is a development dependency
     from django_stubs_ext import StrOrPromise
 
 
-def _date_field(label: StrOrPromise, *, required: bool = False) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DateInput())
+def _date_field(label: StrOrPromise, *, required: bool = False) -> DateField:
+    return DateField(label=label, required=required)
 
 
 def child_kinds(parent: Unit) -> list[tuple[str, str]]:
@@ -190,7 +190,7 @@ class OfficialForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Official
         fields = ["full_name", "position", "term_start", "term_end", "phone", "email"]
-        widgets = {"term_start": DateInput(), "term_end": DateInput()}
+        field_classes = {"term_start": DateField, "term_end": DateField}
         error_messages = {
             "full_name": {"required": _("Nhập họ và tên.")},
             "position": {"required": _("Nhập chức vụ.")},

@@ -142,23 +142,23 @@ def test_filters_by_unit_user_record_and_dates(
 
     assert names(unit=commune.code) >= {"Thôn Sớm", "Thôn Muộn"}
     assert "Thôn Xã Khác" not in names(unit=commune.code)
-    assert "Thôn Xã Khác" in names(unit=thai_nguyen.code, date_to="2025-12-31")
+    assert "Thôn Xã Khác" in names(unit=thai_nguyen.code, date_to="31/12/2025")
     assert names(user="canbo.xa") == {"Thôn Sớm"}
     assert names(user="CANBO.XA") == {"Thôn Sớm"}
     assert names(model_label="units.unit", object_pk=str(late.pk)) == {"Thôn Muộn"}
     assert names(object_pk=str(other.pk), model_label="units.unit") == {"Thôn Xã Khác"}
-    assert names(date_from="2025-03-02", date_to="2025-03-02") == {"Thôn Sớm"}
-    assert names(date_from="2025-03-01", date_to="2025-03-01") == set()
-    assert names(date_from="2025-03-03", date_to="2025-03-10") == {"Thôn Muộn", "Thôn Xã Khác"}
-    assert "Thôn Sớm" not in names(date_from="2025-03-03")
-    assert "Thôn Muộn" not in names(date_to="2025-03-09")
+    assert names(date_from="02/03/2025", date_to="02/03/2025") == {"Thôn Sớm"}
+    assert names(date_from="01/03/2025", date_to="01/03/2025") == set()
+    assert names(date_from="03/03/2025", date_to="10/03/2025") == {"Thôn Muộn", "Thôn Xã Khác"}
+    assert "Thôn Sớm" not in names(date_from="03/03/2025")
+    assert "Thôn Muộn" not in names(date_to="09/03/2025")
     assert early.pk != late.pk
 
 
 def test_bad_filters_show_errors_and_no_events(system_admin: User, commune: Unit) -> None:
     village(commune, "Thôn A")
     client = client_for(system_admin)
-    response = client.get(URL, {"date_from": "2025-03-10", "date_to": "2025-03-01"})
+    response = client.get(URL, {"date_from": "10/03/2025", "date_to": "01/03/2025"})
     assert response.status_code == 200
     assert response.context["form"].errors["date_to"]
     assert shown(response) == set()

@@ -85,7 +85,7 @@ def test_writes_from_out_of_sight_or_without_permission_change_nothing(
     leader = client_of(make_user("lanhdao", Role.LEADER, commune))
     for client, status in ((sibling, 404), (leader, 403)):
         assert client.post(
-            url("announce", dialogue), {"announced_on": "2026-03-01"}
+            url("announce", dialogue), {"announced_on": "01/03/2026"}
         ).status_code == (status)
         assert client.post(url("question_add", dialogue), {"q-question": "Hỏi"}).status_code == (
             status
@@ -107,7 +107,7 @@ def test_a_dialogue_through_the_forms(cast: Cast) -> None:
         create = f"{reverse('dialogues:create')}?unit={cast.unit.code}"
         data = {
             "title": "Đối thoại về giải phóng mặt bằng",
-            "held_on": "2026-03-20",
+            "held_on": "20/03/2026",
             "place": "Hội trường UBND",
             "chair": "",
         }
@@ -125,7 +125,7 @@ def test_a_dialogue_through_the_forms(cast: Cast) -> None:
         assert "13/03/2026" in page
     with travel(dt.date(2026, 3, 14)):
         client = client_of(cast.users["same"])
-        response = client.post(url("announce", dialogue), {"announced_on": "2026-03-14"})
+        response = client.post(url("announce", dialogue), {"announced_on": "14/03/2026"})
         assert response.status_code == 302
         body = text(client.get(url("detail", dialogue)))
         assert "announce-late" in body
@@ -146,7 +146,7 @@ def test_a_dialogue_through_the_forms(cast: Cast) -> None:
         assert "chỉ ghi nhận đã tổ chức từ ngày đó trở đi" in text(response)
         # Publishing before it was held is refused.
         response = client.post(
-            url("publish", dialogue), {"results": "KQ", "published_on": "2026-03-14"}
+            url("publish", dialogue), {"results": "KQ", "published_on": "14/03/2026"}
         )
         assert response.status_code == 400
         assert "Không thực hiện được thao tác này" in text(response)
@@ -167,7 +167,7 @@ def test_a_dialogue_through_the_forms(cast: Cast) -> None:
             {
                 "cm-text": "Chi trả bồi thường",
                 "cm-responsible": "Ban quản lý dự án",
-                "cm-due_date": "2026-03-19",
+                "cm-due_date": "19/03/2026",
                 "cm-question": str(question.pk),
             },
         )
@@ -178,7 +178,7 @@ def test_a_dialogue_through_the_forms(cast: Cast) -> None:
             {
                 "cm-text": "Chi trả bồi thường",
                 "cm-responsible": "Ban quản lý dự án",
-                "cm-due_date": "2026-04-30",
+                "cm-due_date": "30/04/2026",
                 "cm-question": str(question.pk),
             },
         )
@@ -191,7 +191,7 @@ def test_a_dialogue_through_the_forms(cast: Cast) -> None:
         assert "publish-overdue" in text(client.get(url("detail", dialogue)))
         response = client.post(
             url("publish", dialogue),
-            {"results": "Đã trả lời các ý kiến", "published_on": "2026-04-05"},
+            {"results": "Đã trả lời các ý kiến", "published_on": "05/04/2026"},
         )
         assert response.status_code == 302
         body = text(client.get(url("detail", dialogue)))
@@ -199,12 +199,12 @@ def test_a_dialogue_through_the_forms(cast: Cast) -> None:
         assert "Đã trả lời các ý kiến" in body
         done = reverse("dialogues:commitment_done", args=[commitment.pk])
         prefix = f"c{commitment.pk}"
-        response = client.post(done, {f"{prefix}-done_on": "2026-04-05", f"{prefix}-result": ""})
+        response = client.post(done, {f"{prefix}-done_on": "05/04/2026", f"{prefix}-result": ""})
         assert response.status_code == 400
         response = client.post(
             done,
             {
-                f"{prefix}-done_on": "2026-04-04",
+                f"{prefix}-done_on": "04/04/2026",
                 f"{prefix}-result": "Đã chi trả",
                 "next": f"{COMMITMENTS}?unit={cast.unit.code}",
             },
@@ -237,7 +237,7 @@ def test_commitments_page_lists_open_ones_with_overdue(cast: Cast) -> None:
     response = client.post(
         reverse("dialogues:commitment_done", args=[commitment.pk]),
         {
-            f"{prefix}-done_on": "2026-04-05",
+            f"{prefix}-done_on": "05/04/2026",
             f"{prefix}-result": "Xong",
             "next": "https://example.com/",
         },

@@ -61,7 +61,7 @@ def test_reception_pages_are_scoped(cast: Cast, chair: Official) -> None:
     session = session_on(chair, dt.date(2026, 3, 2), schedule=schedule)
     code = cast.unit.code
     walk(cast, f"{INDEX}?unit={code}", expect=READ_SCOPED)
-    walk(cast, f"{INDEX}?unit={code}&month=2026-02", expect=READ_SCOPED)
+    walk(cast, f"{INDEX}?unit={code}&month=02/2026", expect=READ_SCOPED)
     walk(cast, f"{SESSIONS}?unit={code}", expect=READ_SCOPED)
     walk(cast, f"{reverse('reception:schedule_create')}?unit={code}", expect=READ_SCOPED)
     walk(cast, f"{reverse('reception:session_create')}?unit={code}", expect=READ_SCOPED)
@@ -78,7 +78,7 @@ def test_writes_from_out_of_sight_or_without_permission_change_nothing(
     session = session_on(chair, dt.date(2026, 3, 2))
     sibling = client_of(cast.users["sibling"])
     leader = client_of(make_user("lanhdao", Role.LEADER, commune))
-    data = {"valid_to": "2026-03-31"}
+    data = {"valid_to": "31/03/2026"}
     end_url = reverse("reception:schedule_end", args=[schedule.pk])
     assert sibling.post(end_url, data).status_code == 404
     assert leader.post(end_url, data).status_code == 403
@@ -101,7 +101,7 @@ def test_the_warning_box_names_the_missing_week(cast: Cast, chair: Official) -> 
     for day in (2, 9, 23, 30):
         session_on(chair, dt.date(2026, 3, day))
     client = client_of(cast.users["parent"])
-    body = page(client.get(INDEX, {"unit": cast.unit.code, "month": "2026-03"}))
+    body = page(client.get(INDEX, {"unit": cast.unit.code, "month": "03/2026"}))
     assert 'id="shortfalls"' in body
     assert "tuần 12 (16/03–22/03/2026): đã tiếp 0 ngày" in body
     assert "Luật Tiếp công dân 2013" in body
@@ -109,19 +109,20 @@ def test_the_warning_box_names_the_missing_week(cast: Cast, chair: Official) -> 
     # Default month is the current one; March again.
     assert 'id="shortfalls"' in page(client.get(INDEX, {"unit": cast.unit.code}))
     session_on(chair, dt.date(2026, 3, 17))
-    body = page(client.get(INDEX, {"unit": cast.unit.code, "month": "2026-03"}))
+    body = page(client.get(INDEX, {"unit": cast.unit.code, "month": "03/2026"}))
     assert 'id="shortfalls"' not in body
     assert 'id="no-shortfalls"' in body
 
 
 def test_a_bad_month_is_an_error_beside_the_field(cast: Cast) -> None:
     response = client_of(cast.users["same"]).get(
-        INDEX, {"unit": cast.unit.code, "month": "2026-13"}
+        INDEX, {"unit": cast.unit.code, "month": "13/2026"}
     )
     assert response.status_code == 400
     body = page(response)
     assert 'id="error-summary"' in body
-    assert "Tháng không hợp lệ" in body
+    assert "Không có tháng 13: tháng phải từ 01 đến 12" in body
+    assert 'value="13/2026"' in body  # what was typed stays in the field
 
 
 def test_without_a_unit_the_page_asks_for_one(cast: Cast) -> None:
@@ -144,14 +145,14 @@ def test_add_and_end_a_schedule_through_the_forms(cast: Cast, chair: Official) -
         "pattern": "weekly",
         "weekday": "",
         "place": "Phòng tiếp công dân",
-        "valid_from": "2026-01-01",
+        "valid_from": "01/01/2026",
     }
     response = client.post(url, data)
     assert response.status_code == 400
     body = page(response)
     assert 'id="error-summary"' in body
     assert "Chọn ngày tiếp trong tuần." in body
-    response = client.post(url, {**data, "weekday": "3", "valid_to": "2025-01-01"})
+    response = client.post(url, {**data, "weekday": "3", "valid_to": "01/01/2025"})
     assert response.status_code == 400
     assert "Ngày kết thúc không được trước ngày áp dụng" in page(response)
     assert not ReceptionSchedule.objects.exists()
@@ -163,10 +164,10 @@ def test_add_and_end_a_schedule_through_the_forms(cast: Cast, chair: Official) -
     body = page(client.get(response["Location"]))
     assert "Thứ Năm hằng tuần" in body
     end_url = reverse("reception:schedule_end", args=[schedule.pk])
-    response = client.post(end_url, {"valid_to": "2025-12-31"})
+    response = client.post(end_url, {"valid_to": "31/12/2025"})
     assert response.status_code == 400
     assert "Ngày kết thúc không được trước ngày áp dụng" in page(response)
-    assert client.post(end_url, {"valid_to": "2026-03-30"}).status_code == 302
+    assert client.post(end_url, {"valid_to": "30/03/2026"}).status_code == 302
     schedule.refresh_from_db()
     assert schedule.valid_to == dt.date(2026, 3, 30)
     assert "đã kết thúc" in page(client.get(f"{INDEX}?unit={cast.unit.code}"))
@@ -180,7 +181,7 @@ def test_record_a_session_and_see_its_cases(
     url = f"{reverse('reception:session_create')}?unit={cast.unit.code}"
     data = {
         "leader": str(chair.pk),
-        "held_on": "2026-04-01",
+        "held_on": "01/04/2026",
         "place": "Trụ sở UBND",
         "citizens_count": "3",
         "citizens": "Nguyễn Văn An",
@@ -190,10 +191,10 @@ def test_record_a_session_and_see_its_cases(
     assert response.status_code == 400
     assert "Ngày tiếp không được ở tương lai" in page(response)
     other = make_official(sibling_commune, "Cán bộ xã bên")
-    response = client.post(url, {**data, "held_on": "2026-03-30", "leader": str(other.pk)})
+    response = client.post(url, {**data, "held_on": "30/03/2026", "leader": str(other.pk)})
     assert response.status_code == 400  # not one of the unit's officials
     assert not ReceptionSession.objects.exists()
-    response = client.post(url, {**data, "held_on": "2026-03-30"})
+    response = client.post(url, {**data, "held_on": "30/03/2026"})
     assert response.status_code == 302
     session = ReceptionSession.objects.get()
     assert response["Location"] == reverse("reception:session", args=[session.pk])
@@ -219,10 +220,10 @@ def test_record_a_session_and_see_its_cases(
     else:
         assert f"{receive}?session={session.pk}" in body
     # Listed for the month, and editable.
-    assert "30/03/2026" in page(client.get(SESSIONS, {"unit": cast.unit.code, "month": "2026-03"}))
+    assert "30/03/2026" in page(client.get(SESSIONS, {"unit": cast.unit.code, "month": "03/2026"}))
     edit = reverse("reception:session_edit", args=[session.pk])
     assert (
-        client.post(edit, {**data, "held_on": "2026-03-31", "citizens_count": "4"}).status_code
+        client.post(edit, {**data, "held_on": "31/03/2026", "citizens_count": "4"}).status_code
         == 302
     )
     session.refresh_from_db()

@@ -115,8 +115,8 @@ def test_pages_walk_the_access_cast(
         QUEUE + unit + "&tab=inbox",
         LIST + unit,
         OVERDUE + unit,
-        STATS + unit + "&from=2026-01-01&to=2026-06-30",
-        STATS_EXCEL + unit + "&from=2026-01-01&to=2026-06-30",
+        STATS + unit + "&from=01/01/2026&to=30/06/2026",
+        STATS_EXCEL + unit + "&from=01/01/2026&to=30/06/2026",
         case_url("detail", case),
         case_url("receipt", case),
     ):
@@ -142,7 +142,7 @@ def test_bad_filters_are_explained(officer: User) -> None:
     response = client.get(LIST, {"kind": "hối lộ"})
     assert response.status_code == 400
     assert "Loại vụ việc không hợp lệ" in text(response)
-    response = client.get(STATS, {"from": "2026-06-30", "to": "2026-01-01"})
+    response = client.get(STATS, {"from": "30/06/2026", "to": "01/01/2026"})
     assert response.status_code == 400
     assert "Ngày kết thúc phải sau ngày bắt đầu" in text(response)
     assert client.get(STATS_EXCEL, {"from": "30/02/2026"}).status_code == 400
@@ -346,7 +346,7 @@ def test_stats_page_and_excel_have_the_same_numbers(
     done = receive(kind="complaint", received_on=dt.date(2026, 6, 1))
     services.case_accept(actor=officer, case=done, version=done.version)
     client = logged_in(officer)
-    params = {"unit": commune.code, "from": "2026-01-01", "to": "2026-06-30"}
+    params = {"unit": commune.code, "from": "01/01/2026", "to": "30/06/2026"}
     response = client.get(STATS, params)
     assert response.status_code == 200
     tables = response.context["tables"]
@@ -367,5 +367,5 @@ def test_stats_page_and_excel_have_the_same_numbers(
     assert "Phản ánh\n1" in cells
     assert f"{commune.name} ({commune.code})" in cells
 
-    narrow = client.get(STATS, {**params, "from": "2026-06-15"})
+    narrow = client.get(STATS, {**params, "from": "15/06/2026"})
     assert narrow.context["tables"].total == 1

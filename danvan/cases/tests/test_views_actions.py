@@ -53,7 +53,7 @@ def intake(unit: Unit, **overrides: Any) -> dict[str, Any]:
         "unit": unit.code,
         "kind": "feedback",
         "channel": "in_person",
-        "received_on": "2026-06-29",
+        "received_on": "29/06/2026",
         "subject": "Nước thải từ trại lợn",
         "content": "Trại lợn xả nước thải ra mương thủy lợi thôn 2.",
         "round": "1",
@@ -144,7 +144,7 @@ def test_full_feedback_path(officer: User, commune: Unit) -> None:
     case = Case.objects.get()
     assert case.status == Status.RECEIVED
 
-    response = post_action(client, "accept", case, accepted_on="2026-06-29")
+    response = post_action(client, "accept", case, accepted_on="29/06/2026")
     assert response.status_code == 302, text(response)
     case = fresh(case)
     assert case.status == Status.ACCEPTED
@@ -161,7 +161,7 @@ def test_full_feedback_path(officer: User, commune: Unit) -> None:
         "resolve",
         case,
         decision_number="45/UBND-VP",
-        decision_date="2026-06-30",
+        decision_date="30/06/2026",
         result_summary="Đã yêu cầu trại lợn xây bể xử lý.",
         public_answer="UBND xã đã xử lý, yêu cầu khắc phục.",
     )
@@ -182,7 +182,7 @@ def test_full_denunciation_path(officer: User, handler: User, leader: User, comm
         "phone": DENOUNCER.phone,
         "email": DENOUNCER.email,
     }
-    data = intake(commune, kind="denunciation", complexity="1", received_on="2026-06-01")
+    data = intake(commune, kind="denunciation", complexity="1", received_on="01/06/2026")
     data.update(sender)
     assert logged_in(officer).post(RECEIVE, data).status_code == 302
     case = Case.objects.get()
@@ -200,7 +200,7 @@ def test_full_denunciation_path(officer: User, handler: User, leader: User, comm
     assert list(case.assignments.values_list("user_id", flat=True)) == [handler.pk]
 
     client = logged_in(handler)
-    response = post_action(client, "accept", case, accepted_on="2026-06-08")
+    response = post_action(client, "accept", case, accepted_on="08/06/2026")
     assert response.status_code == 302, text(response)
     case = fresh(case)
     assert case.due_date == dt.date(2026, 7, 8)  # 30 days (Law on Denunciations, art. 30)
@@ -217,7 +217,7 @@ def test_full_denunciation_path(officer: User, handler: User, leader: User, comm
         "resolve",
         case,
         decision_number="25/KL-UBND",
-        decision_date="2026-06-30",
+        decision_date="30/06/2026",
         result_summary="Tố cáo đúng một phần.",
         public_answer="Đã có kết luận nội dung tố cáo.",
     )
@@ -242,7 +242,7 @@ def test_classify_refuse_and_withdraw(officer: User, receive: Callable[..., Case
         case,
         reason="Không thuộc thẩm quyền của xã.",
         answer_number="123/UBND-VP",
-        decided_on="2026-06-30",
+        decided_on="30/06/2026",
         public_answer="",
     )
     assert response.status_code == 302, text(response)
@@ -253,7 +253,7 @@ def test_classify_refuse_and_withdraw(officer: User, receive: Callable[..., Case
     assert 'id="action-accept"' not in page  # no action a refused case no longer allows
 
     other = receive()
-    response = post_action(client, "withdraw", other, on="2026-06-30", note="Công dân rút đơn.")
+    response = post_action(client, "withdraw", other, on="30/06/2026", note="Công dân rút đơn.")
     assert response.status_code == 302, text(response)
     assert fresh(other).status == Status.WITHDRAWN
 
@@ -291,7 +291,7 @@ def test_steps_documents_pause_and_resume(
         actor=officer, case=receive(), version=None, accepted_on=dt.date(2026, 6, 1)
     )
     response = post_action(
-        client, "add_step", case, kind="verify", on="2026-06-10", text="Xác minh tại thôn 3."
+        client, "add_step", case, kind="verify", on="10/06/2026", text="Xác minh tại thôn 3."
     )
     assert response.status_code == 302, text(response)
     upload = SimpleUploadedFile("bien-ban.pdf", PDF, content_type="application/pdf")
@@ -311,11 +311,11 @@ def test_steps_documents_pause_and_resume(
 
     due = fresh(case).due_date
     assert due is not None
-    response = post_action(client, "pause", case, on="2026-06-20", reason="Chờ giám định.")
+    response = post_action(client, "pause", case, on="20/06/2026", reason="Chờ giám định.")
     assert response.status_code == 302, text(response)
     case = fresh(case)
     assert case.status == Status.PAUSED
-    response = post_action(client, "resume", case, on="2026-06-30")
+    response = post_action(client, "resume", case, on="30/06/2026")
     assert response.status_code == 302, text(response)
     case = fresh(case)
     assert case.status == Status.ACCEPTED
@@ -328,7 +328,7 @@ def test_actions_are_refused_out_of_scope_and_without_the_permission(
     cast: Cast, receive: Callable[..., Case], leader: User
 ) -> None:
     case = receive()
-    data = {"version": case.version, "accepted_on": "2026-06-30"}
+    data = {"version": case.version, "accepted_on": "30/06/2026"}
     for action in services_actions():
         walk(
             cast,
@@ -373,7 +373,7 @@ def test_the_second_save_from_an_old_page_is_refused(
     saved = snapshot(case)
     before = counts()
 
-    response = post_action(second, "accept", case, version=seen, accepted_on="2026-06-30")
+    response = post_action(second, "accept", case, version=seen, accepted_on="30/06/2026")
     assert response.status_code == 400
     page = text(response)
     assert "Thay đổi của bạn chưa được lưu" in page
@@ -457,7 +457,7 @@ def test_result_without_a_decision_number_is_refused(
     saved, before = snapshot(case), counts()
     client = logged_in(officer)
     result = {
-        "decision_date": "2026-06-30",
+        "decision_date": "30/06/2026",
         "result_summary": "Đã xử lý.",
         "public_answer": "Đã xử lý.",
     }
@@ -516,15 +516,15 @@ def test_a_stale_action_after_the_case_moved_on_is_explained(
 ) -> None:
     case = receive()
     client = logged_in(officer)
-    assert post_action(client, "accept", case, accepted_on="2026-06-30").status_code == 302
+    assert post_action(client, "accept", case, accepted_on="30/06/2026").status_code == 302
     case = fresh(case)
     # A second accept from a fresh page: the case is no longer "received".
-    response = post_action(client, "accept", case, accepted_on="2026-06-30")
+    response = post_action(client, "accept", case, accepted_on="30/06/2026")
     assert response.status_code == 400
     assert "Không thể thực hiện thao tác này khi vụ việc đang ở trạng thái" in text(response)
     assert fresh(case).version == case.version
     # And a form posted without its version asks to reload.
-    response = client.post(case_url("pause", case), {"on": "2026-06-30", "reason": "x"})
+    response = client.post(case_url("pause", case), {"on": "30/06/2026", "reason": "x"})
     assert response.status_code == 400
     assert "hãy tải lại trang" in text(response)
     assert fresh(case).status == Status.ACCEPTED

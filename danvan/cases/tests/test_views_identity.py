@@ -78,7 +78,7 @@ def test_no_page_and_no_export_shows_the_denouncer(
     assigned, waiting = denunciations
     inspector = make_user("kiemtra-xa", Role.INSPECTOR, commune)
     unit = {"unit": commune.code}
-    window = {**unit, "from": "2026-01-01", "to": "2026-06-30"}
+    window = {**unit, "from": "01/01/2026", "to": "30/06/2026"}
     for user in (officer, leader, inspector, system_admin, handler):
         client = logged_in(user)
         pages = {

@@ -79,14 +79,14 @@ def test_a_consultation_through_the_forms(cast: Cast) -> None:
 
     # A period ending before it starts: 400, beside the field, nothing changed.
     response = client.post(
-        url("open", consultation), {"opens_on": "2026-05-20", "closes_on": "2026-05-12"}
+        url("open", consultation), {"opens_on": "20/05/2026", "closes_on": "12/05/2026"}
     )
     assert response.status_code == 400
     assert "không được trước ngày bắt đầu" in text(response)
     consultation.refresh_from_db()
     assert consultation.state == "draft"
     response = client.post(
-        url("open", consultation), {"opens_on": "2026-05-10", "closes_on": "2026-05-30"}
+        url("open", consultation), {"opens_on": "10/05/2026", "closes_on": "30/05/2026"}
     )
     assert response.status_code == 302
 

@@ -136,7 +136,7 @@ def cast(access_cast: Callable[..., Cast], commune: Unit) -> Cast:
 
 
 def test_page_and_excel_access(cast: Cast, commune: Unit) -> None:
-    query = f"?unit={commune.code}&from=2025-07-01&to=2025-12-31"
+    query = f"?unit={commune.code}&from=01/07/2025&to=31/12/2025"
     walk(cast, reverse("democracy:board") + query, expect=READ_SCOPED)
     walk(cast, reverse("democracy:board_excel") + query, expect=READ_SCOPED)
 
@@ -145,7 +145,7 @@ def test_page_shows_badges_and_links(cast: Cast, commune: Unit) -> None:
     dialogue(commune, dt.date(2025, 9, 10), dt.date(2025, 9, 15))
     client = cast.client("same")
     response = client.get(
-        reverse("democracy:board"), {"unit": commune.code, "from": "2025-07-01", "to": "2025-12-31"}
+        reverse("democracy:board"), {"unit": commune.code, "from": "01/07/2025", "to": "31/12/2025"}
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -160,7 +160,7 @@ def test_excel_has_the_same_statuses(admin: Any, cast: Cast, commune: Unit) -> N
     dialogue(commune, dt.date(2025, 9, 10), dt.date(2025, 10, 30))
     response = cast.client("same").get(
         reverse("democracy:board_excel"),
-        {"unit": commune.code, "from": "2025-07-01", "to": "2025-12-31"},
+        {"unit": commune.code, "from": "01/07/2025", "to": "31/12/2025"},
     )
     assert response.status_code == 200
     ws = load_workbook(io.BytesIO(response.content)).active
@@ -177,7 +177,7 @@ def test_excel_has_the_same_statuses(admin: Any, cast: Cast, commune: Unit) -> N
 def test_excel_rejects_a_bad_period(cast: Cast, commune: Unit) -> None:
     response = cast.client("same").get(
         reverse("democracy:board_excel"),
-        {"unit": commune.code, "from": "2025-12-31", "to": "2025-07-01"},
+        {"unit": commune.code, "from": "31/12/2025", "to": "01/07/2025"},
     )
     assert response.status_code == 400
 

@@ -35,7 +35,7 @@ FORM = {
     "loudspeaker_min_days": 0,
     "posting_min_days": 30,
     "citation": "Luật Thực hiện dân chủ ở cơ sở (sửa đổi), Điều 11 khoản 1",
-    "valid_from": "2026-07-01",
+    "valid_from": "01/07/2026",
 }
 
 
@@ -136,7 +136,7 @@ def test_overlapping_versions_are_refused_and_nothing_is_written(admin: User) ->
             add(admin, valid_from=day)
         assert exc.value.field == "valid_from"
         assert exc.value.code == services_kinds.KindVersionError.OVERLAP
-    bad = client_as(admin).post(ADD, {**FORM, "valid_from": "2026-03-01"})
+    bad = client_as(admin).post(ADD, {**FORM, "valid_from": "01/03/2026"})
     assert bad.status_code == 400
     assert "Đã có phiên bản quy định hiệu lực từ ngày 01/07/2026" in bad.content.decode()
     assert DisclosureKind.objects.count() == count
@@ -235,7 +235,7 @@ def test_the_form_renders_for_admins(admin: User) -> None:
     assert page.status_code == 200
     body = page.content.decode()
     assert 'name="unit_kind"' in body
-    assert 'type="date"' in body
+    assert 'placeholder="dd/mm/yyyy"' in body
     assert f'href="{CATALOGUE}"' in body
 
 

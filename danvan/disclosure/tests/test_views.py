@@ -66,7 +66,7 @@ def test_pages_are_scoped(
     code = cast.unit.code
     walk(cast, f"{LIST}?unit={code}", expect=READ_SCOPED)
     walk(cast, f"{CREATE}?unit={code}", expect=READ_SCOPED)
-    walk(cast, f"{COMPLIANCE}?unit={code}&from=2026-01-01&to=2026-06-30", expect=READ_SCOPED)
+    walk(cast, f"{COMPLIANCE}?unit={code}&from=01/01/2026&to=30/06/2026", expect=READ_SCOPED)
     walk(cast, disclosure.get_absolute_url(), expect=READ_SCOPED)
     walk(cast, reverse("disclosure:edit", args=[disclosure.public_id]), expect=READ_SCOPED)
     walk(
@@ -111,8 +111,8 @@ def test_create_with_forms_then_add_a_loudspeaker_run(officer: User, commune: Un
         {
             "kind": kind(7).pk,
             "title": "Mức thu phí chợ",
-            "start": "2026-03-01",
-            "end": "2026-03-31",
+            "start": "01/03/2026",
+            "end": "31/03/2026",
             "is_public": "on",
             "forms": [DisclosureForm.POSTING, DisclosureForm.WEBSITE],
         },
@@ -123,11 +123,11 @@ def test_create_with_forms_then_add_a_loudspeaker_run(officer: User, commune: Un
     detail = client.get(disclosure.get_absolute_url())
     assert "Chưa phát trên hệ thống truyền thanh" in text(detail)
     add = reverse("disclosure:channel_add", args=[disclosure.public_id])
-    bad = client.post(add, {"form": "loudspeaker", "start": "2026-03-05", "end": "2026-03-04"})
+    bad = client.post(add, {"form": "loudspeaker", "start": "05/03/2026", "end": "04/03/2026"})
     assert bad.status_code == 400
     assert "error-summary" in text(bad)
     assert disclosure.channels.count() == 2
-    ok = client.post(add, {"form": "loudspeaker", "start": "2026-03-02", "end": "2026-03-04"})
+    ok = client.post(add, {"form": "loudspeaker", "start": "02/03/2026", "end": "04/03/2026"})
     assert ok.status_code == 302
     assert "Chưa phát trên hệ thống truyền thanh" not in text(client.get(ok["Location"]))
 
@@ -139,7 +139,7 @@ def test_bad_create_answers_400_beside_the_field_and_writes_nothing(
     client = client_of(officer)
     response = client.post(
         f"{CREATE}?unit={commune.code}",
-        {"kind": kind(1).pk, "title": "Kế hoạch", "start": "2026-03-10", "end": "2026-03-01"},
+        {"kind": kind(1).pk, "title": "Kế hoạch", "start": "10/03/2026", "end": "01/03/2026"},
     )
     assert response.status_code == 400
     body = text(response)
@@ -148,7 +148,7 @@ def test_bad_create_answers_400_beside_the_field_and_writes_nothing(
     assert not Disclosure.objects.exists()
     wrong = client.post(
         f"{CREATE}?unit={commune.code}",
-        {"kind": kind(1, "agency").pk, "title": "X", "start": "2026-03-10"},
+        {"kind": kind(1, "agency").pk, "title": "X", "start": "10/03/2026"},
     )
     assert wrong.status_code == 400  # not even offered for a commune
     assert not Disclosure.objects.exists()
@@ -185,13 +185,13 @@ def test_compliance_page_shows_findings_with_citations(
         ],
     )
     client = client_of(officer)
-    response = client.get(f"{COMPLIANCE}?unit={commune.code}&from=2026-01-01&to=2026-06-30")
+    response = client.get(f"{COMPLIANCE}?unit={commune.code}&from=01/01/2026&to=30/06/2026")
     body = text(response)
     assert response.status_code == 200
     assert "Phát trên hệ thống truyền thanh 2 ngày liên tục, cần ít nhất 3 ngày." in body
     assert "Điều 11 khoản 8" in body
     assert "cần đối chiếu" in body
-    backwards = client.get(f"{COMPLIANCE}?unit={commune.code}&from=2026-06-01&to=2026-01-01")
+    backwards = client.get(f"{COMPLIANCE}?unit={commune.code}&from=01/06/2026&to=01/01/2026")
     assert backwards.status_code == 400
 
 

@@ -62,7 +62,7 @@ def test_a_new_duty_version_ends_the_old_one_the_day_before(admin: User) -> None
             "amount": 10,
             "measure": "days_before",
             "citation": "Luật 72/2025/QH15 (sửa đổi), Điều 43",
-            "valid_from": "2026-07-01",
+            "valid_from": "01/07/2026",
             "note": "Thông báo sớm hơn",
         },
     )
@@ -103,7 +103,7 @@ def test_a_version_on_or_before_a_later_one_is_refused_and_nothing_is_written(
             "amount": 12,
             "measure": "days_before",
             "citation": "X",
-            "valid_from": "2026-03-01",
+            "valid_from": "01/03/2026",
         },
     )
     assert bad.status_code == 400
@@ -218,4 +218,4 @@ def test_the_form_pages_render_for_admins(admin: User) -> None:
         page = client.get(url)
         assert page.status_code == 200
         assert 'name="valid_from"' in page.content.decode()
-        assert 'type="date"' in page.content.decode()
+        assert 'placeholder="dd/mm/yyyy"' in page.content.decode()

@@ -60,7 +60,7 @@ def test_a_new_version_ends_the_old_one_and_is_audited() -> None:
             "max_extensions": 0,
             "roll_to_working_day": "on",
             "citation": "Luật 136/2025/QH15",
-            "valid_from": "2026-07-01",
+            "valid_from": "01/07/2026",
             "to_verify": "on",
         },
     )
@@ -82,7 +82,7 @@ def test_a_new_version_ends_the_old_one_and_is_audited() -> None:
         {
             "case_kind": "complaint", "action": "resolve", "round": 1, "days": 20,
             "day_kind": "calendar", "max_extensions": 0, "citation": "X",
-            "valid_from": "2026-01-01",
+            "valid_from": "01/01/2026",
         },
     )  # fmt: skip
     assert bad.status_code == 400
@@ -99,7 +99,7 @@ def test_days_off_change_deadlines_and_only_system_admins_add_them(thai_nguyen: 
         )
     admin = make_user("sa", "system_admin", None)
     response = client_as(admin).post(
-        reverse("legal:day_add"), {"date": "2025-06-05", "kind": "day_off", "reason": "Nghỉ bù"}
+        reverse("legal:day_add"), {"date": "05/06/2025", "kind": "day_off", "reason": "Nghỉ bù"}
     )
     assert response.status_code == 302
     after = deadlines.due_date(case_kind="letter", action="classify", start=dt.date(2025, 6, 2))

@@ -72,7 +72,7 @@ def form_data(owner: Unit, field: Field, **overrides: Any) -> dict[str, Any]:
         "target_group": "Hộ dân thôn Đồng Tâm",
         "goals": "Thắp sáng đường thôn",
         "content_method": "Vận động hộ dân góp tiền, ngày công",
-        "start_date": "2025-03-01",
+        "start_date": "01/03/2025",
         "expected_results": "2 km đường có điện",
         "achieved_results": "",
         "money_mobilized": "150000000",
@@ -475,7 +475,7 @@ def test_transition_errors_are_shown_on_the_page(
         {
             "name": "recognize",
             "number": "QĐ-UBND",
-            "issued_on": "2025-11-20",
+            "issued_on": "20/11/2025",
             "issuer": "UBND tỉnh",
             "form": "decision",
         },
@@ -490,7 +490,7 @@ def test_transition_errors_are_shown_on_the_page(
         {
             "name": "recognize",
             "number": "125/QĐ-UBND",
-            "issued_on": "2025-11-20",
+            "issued_on": "20/11/2025",
             "issuer": "UBND tỉnh Thái Nguyên",
             "form": "decision",
         },
@@ -513,7 +513,7 @@ def test_commend_and_replicate_from_the_page(
     manager = logged_in(province_officer)
     response = manager.post(
         url("commend", source),
-        {"number": "77/QĐ-UBND", "issued_on": "2025-11-21", "issuer": "UBND tỉnh", "form": "merit"},
+        {"number": "77/QĐ-UBND", "issued_on": "21/11/2025", "issuer": "UBND tỉnh", "form": "merit"},
     )
     assert response.status_code == 302
     source.refresh_from_db()
@@ -521,7 +521,7 @@ def test_commend_and_replicate_from_the_page(
     # The owner is not the managing body: no commendation form, and a POST is refused.
     owner = logged_in(commune_officer)
     assert owner.get(url("detail", source)).context["commend_form"] is None
-    data = {"number": "78/QĐ-UBND", "issued_on": "2025-11-21", "issuer": "X", "form": "merit"}
+    data = {"number": "78/QĐ-UBND", "issued_on": "21/11/2025", "issuer": "X", "form": "merit"}
     assert owner.post(url("commend", source), data).status_code == 403
 
     copy = make_entry("Bản nhân rộng", unit=sibling_commune)

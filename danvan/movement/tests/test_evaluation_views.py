@@ -291,7 +291,7 @@ def test_confirm_through_the_page_all_or_nothing(
         name: field.initial for name, field in form.fields.items() if name.startswith("outcome_")
     }
     assert sorted(data.values()) == ["exemplary", "not_recognized"]
-    data.update(issued_on="2025-11-20", issuer="UBND tỉnh Thái Nguyên", form="decision")
+    data.update(issued_on="20/11/2025", issuer="UBND tỉnh Thái Nguyên", form="decision")
     bad = client.post(url, {**data, "number": "số sai"})
     assert bad.status_code == 400
     assert not Decision.objects.exists()

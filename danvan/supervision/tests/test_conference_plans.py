@@ -96,11 +96,11 @@ def test_schedule_and_record_through_the_pages(
 ) -> None:
     client = client_of(officer)
     plan_url = f"{reverse('supervision:conference_plan_create')}?unit={commune.code}"
-    data = {"unit_code": enterprise.code, "kind": "dialogue", "planned_on": "2026-03-20"}
+    data = {"unit_code": enterprise.code, "kind": "dialogue", "planned_on": "20/03/2026"}
     refused = client.post(plan_url, data)
     assert refused.status_code == 400
     assert "Ngày dự kiến đã qua" in text(refused)
-    assert client.post(plan_url, {**data, "planned_on": "2026-04-02"}).status_code == 302
+    assert client.post(plan_url, {**data, "planned_on": "02/04/2026"}).status_code == 302
     plan = ConferencePlan.objects.get()
     listing = f"{reverse('supervision:conferences')}?unit={commune.code}&year=2026"
     page = text(client.get(listing))
@@ -117,7 +117,7 @@ def test_schedule_and_record_through_the_pages(
             {
                 "unit_code": enterprise.code,
                 "kind": "dialogue",
-                "held_on": "2026-04-02",
+                "held_on": "02/04/2026",
                 "participants_employer": "3",
                 "participants_workers": "3",
                 "plan": str(plan.pk),

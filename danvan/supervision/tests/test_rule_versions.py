@@ -52,7 +52,7 @@ def test_a_new_version_ends_the_old_one_and_the_lookup_follows_the_day(admin: Us
             "code": CODE,
             "amount": 7,
             "citation": "Luật sửa đổi Luật Thực hiện dân chủ ở cơ sở",
-            "valid_from": "2026-07-01",
+            "valid_from": "01/07/2026",
             "to_verify": "on",
         },
     )
@@ -90,7 +90,7 @@ def test_overlapping_versions_are_refused_and_nothing_is_written(admin: User) ->
         assert exc.value.field == "valid_from"
         assert exc.value.code == services_rules.RuleVersionError.OVERLAP
     bad = client_as(admin).post(
-        ADD, {"code": CODE, "amount": 9, "citation": "X", "valid_from": "2026-07-01"}
+        ADD, {"code": CODE, "amount": 9, "citation": "X", "valid_from": "01/07/2026"}
     )
     assert bad.status_code == 400
     assert "Đã có phiên bản quy định hiệu lực từ ngày 01/07/2026" in bad.content.decode()
@@ -123,7 +123,7 @@ def test_only_system_admins_add_or_check_figures(commune: Unit, officer: User) -
     assert flagged is not None
     verified = reverse("legal:supervision_rule_verified", args=[flagged.pk])
     count = SupervisionRule.objects.count()
-    data = {"code": CODE, "amount": 7, "citation": "X", "valid_from": "2026-07-01"}
+    data = {"code": CODE, "amount": 7, "citation": "X", "valid_from": "01/07/2026"}
     for user in (officer, unit_admin):
         client = client_as(user)
         assert client.get(ADD).status_code == 403

@@ -85,7 +85,7 @@ def test_plan_added_late_is_flagged(officer: User, commune: Unit) -> None:
     client = client_of(officer)
     response = client.post(
         reverse("supervision:plan_add", args=[board.public_id]),
-        {"title": "Kiểm tra chợ", "starts_on": "2026-03-11", "sent_on": "2026-03-05"},
+        {"title": "Kiểm tra chợ", "starts_on": "11/03/2026", "sent_on": "05/03/2026"},
     )
     assert response.status_code == 302
     page = text(client.get(response["Location"]))
@@ -97,14 +97,14 @@ def test_answer_and_close_through_the_forms(officer: User, commune: Unit) -> Non
     item = recommendation(inspection(commune))
     client = client_of(officer)
     close = reverse("supervision:recommendation_close", args=[item.pk])
-    response = client.post(close, {"closed_on": "2026-03-24"})
+    response = client.post(close, {"closed_on": "24/03/2026"})
     assert response.status_code == 400
     response = client.post(
         reverse("supervision:recommendation_answer", args=[item.pk]),
-        {"answer": "Đã hoàn trả", "answered_on": "2026-03-23"},
+        {"answer": "Đã hoàn trả", "answered_on": "23/03/2026"},
     )
     assert response.status_code == 302
-    assert client.post(close, {"closed_on": "2026-03-24"}).status_code == 302
+    assert client.post(close, {"closed_on": "24/03/2026"}).status_code == 302
     item.refresh_from_db()
     assert item.state == Recommendation.State.CLOSED
 
@@ -124,7 +124,7 @@ def test_conference_form_refuses_two_workers(
     data = {
         "unit_code": enterprise.code,
         "kind": "dialogue",
-        "held_on": "2026-03-02",
+        "held_on": "02/03/2026",
         "participants_employer": "3",
         "participants_workers": "2",
     }

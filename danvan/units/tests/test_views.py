@@ -414,7 +414,7 @@ def test_edit_of_a_commune_keeps_its_official_code(commune: Unit) -> None:
 def succession_data(**overrides: str) -> dict[str, str]:
     return {
         "kind": "merge",
-        "effective_date": "2026-01-01",
+        "effective_date": "01/01/2026",
         "resolution_number": "15/NQ-HĐND",
         "note": "",
         **overrides,
@@ -483,7 +483,7 @@ def test_official_create_and_edit(commune: Unit, sibling_commune: Unit) -> None:
     client = client_for(officer)
     response = client.post(
         reverse("units:official_create", args=[commune.code]),
-        {"full_name": "Phạm Thị Mới", "position": "Phó Chủ tịch", "term_start": "2025-07-01"},
+        {"full_name": "Phạm Thị Mới", "position": "Phó Chủ tịch", "term_start": "01/07/2025"},
     )
     assert response.status_code == 302
     official = Official.objects.get(full_name="Phạm Thị Mới")
@@ -495,8 +495,8 @@ def test_official_create_and_edit(commune: Unit, sibling_commune: Unit) -> None:
         {
             "full_name": "Phạm Thị Mới",
             "position": "Chủ tịch",
-            "term_start": "2025-07-01",
-            "term_end": "2025-01-01",
+            "term_start": "01/07/2025",
+            "term_end": "01/01/2025",
         },
     )
     assert response.status_code == 400
@@ -514,7 +514,7 @@ def test_steering_member_added_and_ended(commune: Unit) -> None:
     official = official_of(commune, "Nguyễn Văn Cùng")
     client = client_for(make_user("officer", Role.OFFICER, commune))
     url = reverse("units:steering_add", args=[commune.code])
-    data = {"official": str(official.pk), "role": "head", "start_date": "2025-08-01"}
+    data = {"official": str(official.pk), "role": "head", "start_date": "01/08/2025"}
     assert client.post(url, data).status_code == 302
     member = SteeringCommitteeMember.objects.get(level=commune, official=official)
     response = client.post(url, data)
@@ -522,7 +522,7 @@ def test_steering_member_added_and_ended(commune: Unit) -> None:
     assert "Cán bộ này đã là thành viên Ban Chỉ đạo." in response.content.decode()
     end = reverse("units:steering_end", args=[member.pk])
     assert client.get(end).status_code == 405
-    assert client.post(end, {"end_date": "2026-01-31"}).status_code == 302
+    assert client.post(end, {"end_date": "31/01/2026"}).status_code == 302
     member.refresh_from_db()
     assert member.end_date == dt.date(2026, 1, 31)
 
