@@ -18,7 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.models import User
+from danvan.accounts.policies import Perm
 from danvan.core.forms import BootstrapMixin, DateField
+from danvan.units import picker
 from danvan.units.models import Unit
 
 from . import selectors, services
@@ -349,6 +351,7 @@ class ActionForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.case = case
         self.actor = actor
+        picker.bind(self, actor)
         self.url = reverse(f"cases:{self.action}", args=[case.public_id])
         if not self.versioned:
             del self.fields["version"]
@@ -505,10 +508,13 @@ class RefuseForm(ActionForm):
 class TransferForm(ActionForm):
     action = "transfer"
 
-    to_unit_code = forms.CharField(
-        label=_("Mã đơn vị có thẩm quyền"),
-        max_length=32,
-        error_messages={"required": _("Nhập mã đơn vị nhận vụ việc.")},
+    # Any current unit in the system may be competent (the service refuses ended ones
+    # and the case's own unit), so the picker offers them all to whoever may transfer.
+    to_unit_code = picker.UnitField(
+        purpose=Perm.CASE_HANDLE,
+        anywhere=True,
+        label=_("Đơn vị có thẩm quyền"),
+        error_messages={"required": _("Chọn đơn vị nhận vụ việc: gõ tên (không cần dấu) hoặc mã.")},
     )
     note = forms.CharField(
         label=_("Ghi chú chuyển"),

@@ -260,7 +260,11 @@ def _run(action: str, actor: Any, case: Case, form: ActionForm) -> Any:
         )
     if action == "transfer":
         return services.case_transfer(
-            actor=actor, case=case, version=version, to_unit_code=d["to_unit_code"], note=d["note"]
+            actor=actor,
+            case=case,
+            version=version,
+            to_unit_code=d["to_unit_code"].code,  # the unit picked (units.picker)
+            note=d["note"],
         )
     if action == "add_step":
         return services.case_add_step(

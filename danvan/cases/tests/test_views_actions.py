@@ -283,6 +283,41 @@ def test_transfer_opens_the_case_at_the_competent_unit(
     assert moved.get_absolute_url() in page
 
 
+def test_transfer_to_a_unit_typed_by_name_without_diacritics(
+    officer: User, receive: Callable[..., Case]
+) -> None:
+    """The unit picker: “phan dinh phung” names Phường Phan Đình Phùng (Thái Nguyên)."""
+    target = Unit.objects.get(name="Phường Phan Đình Phùng", parent__code="19")
+    client = logged_in(officer)
+    case = receive()
+    response = post_action(client, "transfer", case, to_unit_code="phan dinh phung")
+    assert response.status_code == 302, text(response)
+    assert Case.objects.get(transferred_from=case).unit == target
+
+
+def test_transfer_to_an_ambiguous_name_asks_which(
+    officer: User, receive: Callable[..., Case]
+) -> None:
+    case = receive()
+    saved, before = snapshot(case), counts()
+    client = logged_in(officer)
+    response = post_action(client, "transfer", case, to_unit_code="tan lap")
+    assert response.status_code == 400
+    page = text(response)
+    assert "đơn vị khớp với “tan lap”, hãy chọn một" in page
+    assert snapshot(case) == saved
+    assert counts() == before
+    # Choosing one of the listed namesakes transfers the case there.
+    chosen = Unit.objects.filter(name_folded="xa tan lap", valid_to__isnull=True).first()
+    assert chosen is not None
+    assert f'value="{chosen.code}"' in page
+    response = post_action(
+        client, "transfer", case, to_unit_code="tan lap", to_unit_code_pick=chosen.code
+    )
+    assert response.status_code == 302, text(response)
+    assert Case.objects.get(transferred_from=case).unit == chosen
+
+
 def test_steps_documents_pause_and_resume(
     officer: User, receive: Callable[..., Case], sibling_commune: Unit
 ) -> None:
@@ -445,7 +480,7 @@ def test_transfer_to_an_unknown_unit_is_refused(
     saved, before = snapshot(case), counts()
     response = post_action(logged_in(officer), "transfer", case, to_unit_code="99999999")
     assert response.status_code == 400
-    assert "Không có đơn vị đang hoạt động mã “99999999”" in text(response)
+    assert "Không tìm thấy đơn vị “99999999” trong phạm vi bạn được thao tác" in text(response)
     assert snapshot(case) == saved
     assert counts() == before
 
