@@ -54,7 +54,16 @@ class Perm(StrEnum):
     DEMOCRACY_MANAGE = "democracy.manage"
 
 
-_READ = {Perm.UNIT_VIEW, Perm.OFFICIAL_VIEW, Perm.MOVEMENT_VIEW, Perm.DEMOCRACY_VIEW}
+# The legal rule data (deadlines, duties, supervision figures, days off) sets the dates
+# every reading role works to, so every such role may read the rule table (LEGAL_VIEW);
+# only system administrators change it (LEGAL_MANAGE).
+_READ = {
+    Perm.UNIT_VIEW,
+    Perm.OFFICIAL_VIEW,
+    Perm.MOVEMENT_VIEW,
+    Perm.DEMOCRACY_VIEW,
+    Perm.LEGAL_VIEW,
+}
 _CASE_READ = {Perm.CASE_VIEW}
 _OFFICER = (
     _READ
@@ -146,6 +155,18 @@ def is_system_admin(user: Any) -> bool:
 
 def has_admin_role(user: Any) -> bool:
     return any(g.role in (Role.SYSTEM_ADMIN, Role.UNIT_ADMIN) for g in grants_of(user))
+
+
+def sees_rule_flags(user: Any) -> bool:
+    """Are rules' "to verify" marks shown to *user* on operational pages (a case's
+    deadline, reception shortfalls, disclosure compliance, supervision findings)?
+
+    Only to administrators (system or unit), who see to the rule data being checked
+    against the official text; an officer works to the rule in force and would only be
+    left unsure what to do. The rule table itself (/quy-dinh/) and the disclosure
+    catalogue are the reference: they show the marks to every reader.
+    """
+    return has_admin_role(user)
 
 
 def has_perm(user: Any, perm: Perm, unit: Unit | None) -> bool:

@@ -1,5 +1,7 @@
-"""Pages of legal rule data: administrators see every rule with its citation and
-to-verify flag; system administrators add versions and days off."""
+"""Pages of legal rule data: every officer whose work these rules date (Perm.LEGAL_VIEW:
+officers, leaders, inspectors, reviewers, administrators) reads every rule with its
+citation and to-verify flag, as the reference; system administrators add versions and
+days off."""
 
 from __future__ import annotations
 
@@ -28,7 +30,9 @@ from .models import CalendarException, DeadlineRule, DutyRule
 
 def _require_view(request: HttpRequest) -> None:
     if not policies.has_perm_anywhere(request.user, Perm.LEGAL_VIEW):
-        raise HttpForbidden(_("Chỉ quản trị viên được xem quy định pháp lý."))
+        raise HttpForbidden(
+            _("Bảng quy định dành cho cán bộ làm việc theo các thời hạn, nghĩa vụ trong đó.")
+        )
 
 
 def _can_manage(request: HttpRequest) -> bool:
@@ -41,7 +45,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     rows = DeadlineRule.objects.all()
     duties = DutyRule.objects.all()
     # The figures of people's supervision are rule data too (Law 10/2022/QH15) and had
-    # no page of their own: administrators see and check them here.
+    # no page of their own: readers see them here, administrators check them.
     supervision_rules = SupervisionRule.objects.all()
     return render(
         request,

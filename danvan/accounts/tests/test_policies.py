@@ -20,7 +20,14 @@ WRITE_PERMS = {
     Perm.MOVEMENT_EDIT,
     Perm.MOVEMENT_MANAGE,
 }
-READ_PERMS = {Perm.UNIT_VIEW, Perm.OFFICIAL_VIEW, Perm.MOVEMENT_VIEW, Perm.DEMOCRACY_VIEW}
+# Every reading role also reads the legal rule table its deadlines come from.
+READ_PERMS = {
+    Perm.UNIT_VIEW,
+    Perm.OFFICIAL_VIEW,
+    Perm.MOVEMENT_VIEW,
+    Perm.DEMOCRACY_VIEW,
+    Perm.LEGAL_VIEW,
+}
 # Citizens' cases: officers receive and handle them, leaders and inspectors read them,
 # leaders and unit administrators assign handlers; reading a denouncer's identity is
 # the identity keeper's alone (and only on the cases they are assigned to).
