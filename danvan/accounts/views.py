@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathImage
 
-from danvan.core.errors import DomainError, NotFound
-from danvan.units import selectors as unit_selectors
+from danvan.core.errors import DomainError
+from danvan.units.picker import UnitSwitchForm
 
 from . import policies, selectors, services
 from .forms import (
@@ -224,12 +224,20 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def switch_unit(request: HttpRequest) -> HttpResponse:
-    """Work in another unit the user may see; an unknown or hidden unit answers 404 alike."""
-    code = (request.POST.get("unit") or "").strip()
-    try:
-        unit = unit_selectors.unit_get(actor=request.user, code=code)
-    except NotFound as error:
-        raise Http404(error.message) from error
+    """Work in another unit the user may see, picked by code or by name (units.picker).
+
+    An unknown or hidden unit is refused alike (400, with the message); a name that
+    several units share comes back with the choice between them.
+    """
+    form = UnitSwitchForm(request.POST, actor=request.user)
+    if not form.is_valid():
+        return render(
+            request,
+            "accounts/switch_unit.html",
+            {"form": form, "next": request.POST.get("next", "")},
+            status=400,
+        )
+    unit = form.cleaned_data["unit"]
     request.session[selectors.SESSION_UNIT_KEY] = unit.code
     target = _safe_next(request, request.POST.get("next")) or _safe_next(
         request, request.headers.get("referer")

@@ -546,3 +546,31 @@ def unit_filter(
         return form, None
     unit = form.cleaned_data["unit"]
     return form, unit if unit is not None else current_unit(request)
+
+
+# -- the top bar's unit switcher --------------------------------------------------------
+
+# Up to this many granted units the switcher is a plain list; more, and it is a picker.
+SWITCHER_LIST_MAX = 6
+
+
+class UnitSwitchForm(forms.Form):
+    """The working unit (top bar): any unit the user may see (accounts:switch_unit)."""
+
+    unit = UnitField(
+        purpose=Perm.UNIT_VIEW,
+        compact=True,
+        label=_("Đơn vị làm việc"),
+        help_text="",
+        error_messages={"required": _("Gõ tên (không cần dấu) hoặc mã đơn vị muốn làm việc.")},
+    )
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        # Its own ids: the page below may have a unit field of its own (id_unit).
+        kwargs.setdefault("auto_id", "unit-switcher-%s")
+        super().__init__(*args, **kwargs)
+        widget = self.fields["unit"].widget
+        widget.attrs.update(
+            {"class": "form-control form-control-sm", "placeholder": _("Đơn vị làm việc…")}
+        )
+        bind(self, actor)

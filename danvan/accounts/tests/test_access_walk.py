@@ -45,7 +45,8 @@ def test_switching_to_a_unit_follows_the_scope(
         reverse("accounts:switch_unit"),
         method="post",
         data={"unit": commune.code},
-        expect={"anonymous": 302, "same": 302, "sibling": 404, "parent": 302, "admin": 302},
+        # Out of scope: refused like a missing unit, with the picker's message (400).
+        expect={"anonymous": 302, "same": 302, "sibling": 400, "parent": 302, "admin": 302},
     )
 
 

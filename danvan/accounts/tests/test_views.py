@@ -310,16 +310,42 @@ def test_switch_unit_goes_back_to_a_same_site_referer_only(
     assert response["Location"] == reverse("dashboard:home")
 
 
-def test_switch_unit_to_a_sibling_or_unknown_unit_is_404(
+def test_switch_unit_to_a_sibling_or_unknown_unit_is_refused_alike(
     client: Client, officer: User, commune: Unit, sibling_commune: Unit
 ) -> None:
     login_verified(client, officer)
     url = reverse("accounts:switch_unit")
-    assert client.post(url, {"unit": sibling_commune.code}).status_code == 404
-    assert client.post(url, {"unit": "khong-co"}).status_code == 404
+    for typed in (sibling_commune.code, sibling_commune.name, "khong-co"):
+        response = client.post(url, {"unit": typed})
+        assert response.status_code == 400
+        assert f"Không tìm thấy đơn vị “{typed}” trong phạm vi" in response.content.decode()
+    response = client.post(url, {"unit": "zzz", "unit_pick": sibling_commune.code})
+    assert response.status_code == 400
     assert SESSION_UNIT_KEY not in client.session
     assert client.post(url, {"unit": commune.code}).status_code == 302
     assert client.get(url).status_code == 405
+
+
+def test_switch_unit_by_a_name_without_diacritics(client: Client, thai_nguyen: Unit) -> None:
+    """A province leader has 90-odd communes: the switcher is the unit picker."""
+    leader = make_user("lanh-dao-tinh", Role.LEADER, thai_nguyen)
+    login_verified(client, leader)
+    target = Unit.objects.get(name="Phường Phan Đình Phùng", parent=thai_nguyen)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert 'id="unit-switcher-unit"' in page
+    assert 'role="combobox"' in page
+    response = client.post(reverse("accounts:switch_unit"), {"unit": "phan dinh phung"})
+    assert response.status_code == 302
+    assert client.session[SESSION_UNIT_KEY] == target.code
+    # The switcher now shows the working unit by name.
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert 'value="Phường Phan Đình Phùng — Thái Nguyên"' in page
+
+
+def test_switch_unit_lists_few_granted_units(client: Client, officer: User) -> None:
+    login_verified(client, officer)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert '<select class="form-select form-select-sm" id="unit-switcher"' in page
 
 
 def test_switch_unit_needs_login(client: Client, commune: Unit) -> None:
