@@ -6,9 +6,10 @@ unit where the actor holds the source's permission.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from danvan.worklist.registry import (
     register,
     urgency_of,
 )
+from danvan.worklist.trends import Counts, MonthlyTrend, by_month, register_trend
 
 from .models import Case, Commitment, Dialogue, Status
 from .selectors_reception import dialogue_rows
@@ -189,3 +191,31 @@ class LateDialogues:
 
 
 register(LateDialogues())
+
+
+# --- the leader's trend: cases resolved on time, month by month --------------------------
+
+
+def _on_time_counts(scope: Scope, start: dt.date, end: dt.date) -> Counts:
+    closed = Case.objects.filter(
+        scope.rows_q(Perm.CASE_VIEW, "unit__"),
+        closed_on__gte=start,
+        closed_on__lte=end,
+        status__in=[Status.RESOLVED, Status.REFUSED],
+    )
+    on_time = Q(due_date__isnull=True) | Q(closed_on__lte=F("due_date"))
+    return by_month(closed, "closed_on", on_time=on_time, late=~on_time)
+
+
+register_trend(
+    MonthlyTrend(
+        code="cases.on_time",
+        title=gettext_lazy("Vụ việc giải quyết xong: đúng hạn và quá hạn, theo tháng"),
+        series=(
+            ("on_time", gettext_lazy("Đúng hạn"), "#2e7d32"),
+            ("late", gettext_lazy("Quá hạn"), "#b02a37"),
+        ),
+        counts=_on_time_counts,
+        rate_of=("on_time", gettext_lazy("Tỷ lệ đúng hạn")),
+    )
+)

@@ -11,6 +11,7 @@ from danvan.accounts import policies
 from danvan.accounts.selectors import current_unit
 from danvan.units.models import Unit, UnitKind
 from danvan.worklist.selectors import worklist_for
+from danvan.worklist.trends import trends
 
 from .selectors import dashboard_stats
 
@@ -37,13 +38,16 @@ def home(request: HttpRequest) -> HttpResponse:
             for kind, label in UnitKind.choices
             if stats.counts.get(kind, 0) or kind in shown
         ]
-    worklist = None
+    worklist, charts = None, []
     if unit is not None or national:
-        # A leader (a province, or the nation) also sees the list summarized by child unit.
+        # A leader (a province, or the nation) also sees the list summarized by child unit,
+        # and the trends of the last 12 months.
         leader = unit is None or unit.kind == UnitKind.PROVINCE
         worklist = worklist_for(
             actor=request.user, root=unit, today=timezone.localdate(), with_children=leader
         )
+        if leader:
+            charts = [(t, *t.chart(worklist.scope)) for t in trends()]
     return render(
         request,
         "dashboard/home.html",
@@ -53,6 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "stats": stats,
             "cards": cards,
             "worklist": worklist,
+            "charts": charts,
             "today": timezone.localdate(),
         },
     )

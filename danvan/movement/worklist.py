@@ -3,6 +3,8 @@ waiting for the managing body, and evaluation rounds waiting for the user's scor
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,8 +13,9 @@ from django.utils.translation import gettext_lazy
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.worklist.registry import Item, QuerySetSource, Scope, Urgency, link, register
+from danvan.worklist.trends import Counts, MonthlyTrend, by_month, register_trend
 
-from .models import Entry, EvaluationRound, RoundReviewer, Status
+from .models import Decision, Entry, EvaluationRound, RoundReviewer, Status
 
 # What the managing body must act on (workflow.py: accept or return a registration,
 # recognize or reject a submission).
@@ -32,7 +35,8 @@ def _below(scope: Scope) -> Q:
 def _entry_item(entry: Entry, scope: Scope) -> Item:
     return Item(
         source="movement.waiting",
-        what=_("%(what)s: %(name)s") % {"what": WAITING[Status(entry.status)], "name": entry.name[:90]},
+        what=_("%(what)s: %(name)s")
+        % {"what": WAITING[Status(entry.status)], "name": entry.name[:90]},
         where=entry.unit.name,
         url=link("movement:detail", entry.public_id),
         since=entry.registered_on or entry.updated_at.date(),
@@ -85,5 +89,46 @@ register(
         related=("round", "round__level_unit"),
         scope_q=lambda s: Q(user=s.actor),
         list_url=lambda: reverse("movement:rounds"),
+    )
+)
+
+
+# --- the leader's trend: entries registered and recognized, month by month ----------------
+
+
+def _movement_counts(scope: Scope, start: dt.date, end: dt.date) -> Counts:
+    registered = by_month(
+        Entry.objects.filter(
+            scope.rows_q(Perm.MOVEMENT_VIEW, "unit__"),
+            registered_on__gte=start,
+            registered_on__lte=end,
+        ),
+        "registered_on",
+        registered=Q(),
+    )
+    recognized = by_month(
+        Decision.objects.filter(
+            scope.rows_q(Perm.MOVEMENT_VIEW, "entry__unit__"),
+            kind=Decision.Kind.RECOGNITION,
+            issued_on__gte=start,
+            issued_on__lte=end,
+        ),
+        "issued_on",
+        recognized=Q(),
+    )
+    months = registered.keys() | recognized.keys()
+    return {m: {**registered.get(m, {}), **recognized.get(m, {})} for m in months}
+
+
+register_trend(
+    MonthlyTrend(
+        code="movement.monthly",
+        title=gettext_lazy("Mô hình, điển hình: đăng ký mới và được công nhận, theo tháng"),
+        series=(
+            ("registered", gettext_lazy("Đăng ký"), "#1f4e9c"),
+            ("recognized", gettext_lazy("Được công nhận"), "#2e7d32"),
+        ),
+        counts=_movement_counts,
+        stacked=False,
     )
 )

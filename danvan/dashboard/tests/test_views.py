@@ -182,9 +182,11 @@ def test_query_count_is_constant(
         unit_services.official_create(
             actor=None, unit=village, full_name=f"Trưởng thôn {i}", position="Trưởng thôn"
         )
-    # More data, same number of queries; and a small number at that (the session
-    # save on every request accounts for a savepoint pair on SQLite).
-    with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as after:
+    # More data, same number of queries; and a bounded number at that: the counts (about
+    # 12, with the session save's savepoint pair on SQLite), the list of what needs doing
+    # (two per source: worklist/tests checks it does not grow with the items), the leader's
+    # child units and trends (one query per month series).
+    with django_assert_max_num_queries(48), CaptureQueriesContext(connection) as after:
         response = client.get(url)
     stats = response.context["stats"]
     assert stats.households == _expected(stats.root)["households"]

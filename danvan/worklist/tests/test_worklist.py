@@ -274,3 +274,26 @@ def test_link_is_the_reversed_url() -> None:
     assert registry.link("supervision:recommendation_answer", 42) == reverse(
         "supervision:recommendation_answer", args=[42]
     )
+
+
+def test_the_leader_sees_twelve_months_of_trends(
+    thai_nguyen: Unit, commune: Unit, case_in: Callable[..., Case]
+) -> None:
+    on_time = case_in(commune, dt.date(2026, 4, 30))
+    late = case_in(commune, dt.date(2026, 4, 10))
+    Case.objects.filter(pk__in=[on_time.pk, late.pk]).update(
+        closed_on=dt.date(2026, 4, 20), status="resolved", is_open=False
+    )
+    leader = make_user("wl-tinh-trend", Role.LEADER, thai_nguyen)
+    html = _home(leader)
+    trends = html.split('id="trends"', 1)[1]
+    assert 'id="trend-cases-on_time"' in trends
+    table = trends.split("Vụ việc giải quyết xong", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr><th scope=\"row\">([^<]+)</th>(.*?)</tr>", table)
+    assert rows[0][0] == "tháng 07/2025"
+    assert len(rows) == 12
+    assert rows[-1][0] == "tháng 06/2026"
+    april = dict(rows)["tháng 04/2026"]
+    assert re.findall(r">([^<]+)</td>", april) == ["1", "1", "50%"]
+    # A commune officer gets the list, not the leader's trends.
+    assert 'id="trends"' not in _home(make_user("wl-xa-trend", Role.OFFICER, commune))
