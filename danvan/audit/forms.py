@@ -6,13 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.apps import apps
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from danvan.core.errors import NotFound
 from danvan.core.forms import DateField
 from danvan.units import selectors as unit_selectors
 from danvan.units.models import Unit
+
+from . import display
 
 if TYPE_CHECKING:  # django-stubs-ext is a development dependency
     from django_stubs_ext import StrOrPromise
@@ -23,7 +24,7 @@ def record_kind_choices() -> list[tuple[str, StrOrPromise]]:
     choices = [
         (
             model._meta.label_lower,
-            f"{capfirst(model._meta.verbose_name)} ({model._meta.label_lower})",
+            f"{display.model_title(model._meta.label_lower)} ({model._meta.label_lower})",
         )
         for model in apps.get_models()
         if model.__module__.startswith("danvan.") and model._meta.label_lower != "audit.auditevent"

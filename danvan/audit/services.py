@@ -96,6 +96,10 @@ def _unit_of(instance: models.Model) -> tuple[int | None, str]:
 MASK = "[dữ liệu cá nhân, không ghi]"
 
 
+# Never written whatever the model: a user's password hash is a secret, not a change to read.
+SECRET_FIELDS = frozenset({"password"})
+
+
 def _masked(instance: models.Model, changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
     """*changes* with the values of the model's personal fields hidden.
 
@@ -105,8 +109,8 @@ def _masked(instance: models.Model, changes: dict[str, list[Any]]) -> dict[str, 
     says that such a field was set, changed or cleared: a value becomes MASK, an empty
     one stays empty. Changes are computed on the real values before masking.
     """
-    private = getattr(type(instance), "audit_private_fields", ())
-    if not private:
+    private = SECRET_FIELDS | frozenset(getattr(type(instance), "audit_private_fields", ()))
+    if not private & changes.keys():
         return changes
     return {
         name: [MASK if v not in (None, "") else v for v in values] if name in private else values

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from danvan.core.errors import PermissionDenied
 from danvan.core.http import paginate
 
-from . import selectors
+from . import display, selectors
 from .forms import AuditFilterForm
 
 EVENTS_PER_PAGE = 50
@@ -40,4 +40,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
             date_to=filters.get("date_to"),
         )
     page, query = paginate(request, events, EVENTS_PER_PAGE)
-    return render(request, "audit/list.html", {"form": form, "page": page, "query": query})
+    # Field names, choices, related records' names and dates as people know them, for
+    # the whole page at once (one query per kind of related record).
+    events_shown = list(page.object_list)
+    lines = display.change_lines(events_shown)
+    rows = [(event, lines[event.pk]) for event in events_shown]
+    return render(
+        request, "audit/list.html", {"form": form, "page": page, "query": query, "rows": rows}
+    )
