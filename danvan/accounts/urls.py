@@ -8,6 +8,7 @@ urlpatterns = [
     path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", views.LogoutView.as_view(), name="logout"),
     path("xac-thuc-hai-buoc/", views.two_factor, name="two_factor"),
+    path("giu-phien/", views.keep_alive, name="keep_alive"),
     path("", views.profile, name="profile"),
     path("doi-mat-khau/", views.PasswordChangeView.as_view(), name="password_change"),
     path("doi-mat-khau/xong/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),

@@ -80,6 +80,22 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
+@never_cache
+@require_POST
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """"Tiếp tục làm việc" in the idle-session warning (static/danvan/session.js).
+
+    Any request renews the session (SESSION_SAVE_EVERY_REQUEST); this one does nothing
+    else and answers 204. POST, so that it carries the CSRF token like a form. A session
+    that already ended answers 401 rather than the login page: the script then says the
+    session ended and offers to sign in again in a new tab.
+    """
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    request.session.modified = True
+    return HttpResponse(status=204)
+
+
 # ---------------------------------------------------------------------------
 # Helpers
 

@@ -33,6 +33,11 @@ class BootstrapMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.style_widgets()
+        # What the person typed before their session expired, kept until they signed in
+        # again (accounts.form_rescue): shown as the unbound form's initial values.
+        from danvan.accounts.form_rescue import apply_rescued
+
+        apply_rescued(self)  # type: ignore[arg-type]
 
     def style_widgets(self) -> None:
         """Style the fields; call again after adding fields in a subclass's __init__."""

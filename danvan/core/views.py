@@ -204,6 +204,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form posted with a missing or stale CSRF token (settings.CSRF_FAILURE_VIEW)."""
     logger.info("CSRF failure on %s: %s", request.path, reason)
+    # A token gone stale because the session expired and the person signed in again:
+    # keep what was typed and return to the form (accounts.form_rescue).
+    from danvan.accounts.form_rescue import rescue_after_csrf_failure
+
+    rescued = rescue_after_csrf_failure(request, reason)
+    if rescued is not None:
+        return rescued
     return error_response(
         request,
         status=403,

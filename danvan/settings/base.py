@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "danvan.audit.middleware.AuditContextMiddleware",
     "danvan.accounts.middleware.TwoFactorRequiredMiddleware",
+    "danvan.accounts.form_rescue.FormRescueMiddleware",
     "danvan.api.middleware.ApiProblemMiddleware",
     # django-axes must be the last middleware.
     "axes.middleware.AxesMiddleware",
@@ -131,6 +132,9 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# The idle-session warning (static/danvan/session.js) opens this long before the end;
+# a form posted after the end is kept and given back after login (accounts.form_rescue).
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 180)
 
 # django-axes: lock an account name after repeated failures from the same address.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
