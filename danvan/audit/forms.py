@@ -8,10 +8,9 @@ from django import forms
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
-from danvan.core.errors import NotFound
+from danvan.accounts.policies import Perm
 from danvan.core.forms import DateField
-from danvan.units import selectors as unit_selectors
-from danvan.units.models import Unit
+from danvan.units import picker
 
 from . import display
 
@@ -33,12 +32,13 @@ def record_kind_choices() -> list[tuple[str, StrOrPromise]]:
 
 
 class AuditFilterForm(forms.Form):
-    unit = forms.CharField(
-        label=_("Mã đơn vị"),
+    unit = picker.UnitField(
+        purpose=Perm.AUDIT_VIEW,
+        label=_("Đơn vị"),
         required=False,
-        max_length=32,
-        help_text=_("Thay đổi của đơn vị này và các đơn vị trực thuộc."),
-        widget=forms.TextInput({"class": "form-control"}),
+        help_text=_(
+            "Thay đổi của đơn vị này và các đơn vị trực thuộc. Gõ tên (không cần dấu) hoặc mã."
+        ),
     )
     user = forms.CharField(
         label=_("Người thực hiện (tên đăng nhập)"),
@@ -62,17 +62,7 @@ class AuditFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.fields["model_label"].choices = record_kind_choices()  # type: ignore[attr-defined]
-
-    def clean_unit(self) -> Unit | None:
-        code = (self.cleaned_data.get("unit") or "").strip()
-        if not code:
-            return None
-        try:
-            return unit_selectors.unit_get(actor=self.actor, code=code)
-        except NotFound as exc:
-            raise forms.ValidationError(
-                _("Không tìm thấy đơn vị mã %(code)s."), params={"code": code}
-            ) from exc
+        picker.bind(self, actor)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

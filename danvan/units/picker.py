@@ -280,7 +280,7 @@ class UnitPickerWidget(forms.Widget):
         compact: bool = False,
         attrs: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__(attrs)
+        super().__init__({"class": "form-control", **(attrs or {})})
         self.purpose, self.multiple, self.compact = purpose, multiple, compact
         # Filled in by the field when it cleans: the units to choose among, and the
         # ones already chosen (multiple pickers).
@@ -515,7 +515,6 @@ class UnitFilterForm(forms.Form):
         assert isinstance(field, UnitField)
         field.purpose = Purpose(perm=purpose, kinds=tuple(kinds))
         field.widget = UnitPickerWidget(field.purpose)
-        field.widget.attrs["class"] = "form-control"
         field.help_text = _("Gồm cả các đơn vị trực thuộc. Gõ tên (không cần dấu) hoặc mã.")
         bind(self, actor)
 

@@ -102,7 +102,7 @@ def test_access_walk_with_unit_admins(commune: Unit) -> None:
     # The sibling's filter names a unit out of sight: reported like an unknown code.
     response = cast.client("sibling").get(url)
     assert shown(response) == set()
-    assert f"Không tìm thấy đơn vị mã {commune.code}" in response.content.decode()
+    assert f"Không tìm thấy đơn vị “{commune.code}” trong phạm vi" in response.content.decode()
 
 
 def test_officers_and_leaders_get_403(commune: Unit) -> None:
@@ -165,7 +165,20 @@ def test_bad_filters_show_errors_and_no_events(system_admin: User, commune: Unit
     assert response.context["form"].errors["date_to"]
     assert shown(response) == set()
     response = client.get(URL, {"unit": "KHONG-CO"})
-    assert "Không tìm thấy đơn vị mã KHONG-CO" in response.content.decode()
+    assert "Không tìm thấy đơn vị “KHONG-CO” trong phạm vi" in response.content.decode()
+
+
+def test_the_unit_filter_takes_a_name_without_diacritics(
+    system_admin: User, commune: Unit, sibling_commune: Unit
+) -> None:
+    village(commune, "Thôn Gần")
+    village(sibling_commune, "Thôn Xa")
+    client = client_for(system_admin)
+    typed = commune.name_folded.split(" ", 1)[1]  # "duc xuan" for Phường Đức Xuân
+    response = client.get(URL, {"unit": typed})
+    assert response.context["form"].cleaned_data["unit"] == commune
+    assert "Thôn Gần" in shown(response)
+    assert "Thôn Xa" not in shown(response)
 
 
 def test_event_shows_who_when_what_and_from_where(commune: Unit, system_admin: User) -> None:
