@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from danvan.core.errors import NotFound
+from danvan.accounts.policies import Perm
 from danvan.core.forms import BootstrapMixin, DateField
 
-from . import selectors
+from . import picker, selectors
 from .models import (
     ALLOWED_PARENT_KINDS,
     LEVEL_KINDS,
@@ -109,43 +108,41 @@ class UnitEditForm(BootstrapMixin, forms.Form):
 
 
 class UnitMoveForm(BootstrapMixin, forms.Form):
-    new_parent = forms.CharField(
-        label=_("Mã đơn vị cấp trên mới"),
-        max_length=32,
-        help_text=_("Ví dụ: mã của xã, phường hoặc của tỉnh mà đơn vị sẽ trực thuộc."),
-        error_messages={"required": _("Nhập mã đơn vị cấp trên mới.")},
+    # Offered: the units the user may create children in (what unit_move asks).
+    new_parent = picker.UnitField(
+        purpose=Perm.UNIT_CREATE_CHILD,
+        label=_("Đơn vị cấp trên mới"),
+        help_text=_(
+            "Xã, phường hoặc tỉnh mà đơn vị sẽ trực thuộc: gõ tên (không cần dấu) hoặc mã."
+        ),
+        error_messages={"required": _("Chọn đơn vị cấp trên mới: gõ tên hoặc mã.")},
     )
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
-
-    def clean_new_parent(self) -> Unit:
-        code = self.cleaned_data["new_parent"].strip()
-        try:
-            return selectors.unit_get(actor=self.actor, code=code)
-        except NotFound as exc:
-            raise forms.ValidationError(
-                _("Không tìm thấy đơn vị mã “%(code)s”."), params={"code": code}
-            ) from exc
-
-
-_CODE_SPLIT = re.compile(r"[\s,;]+")
-
-
-def _codes(value: str) -> list[str]:
-    return [c for c in _CODE_SPLIT.split(value or "") if c]
+        picker.bind(self, actor)
 
 
 class SuccessionForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Hình thức"), choices=Succession.Kind.choices)
-    predecessors = forms.CharField(
-        label=_("Đơn vị trước (mã)"),
-        help_text=_("Các mã đơn vị, cách nhau bởi dấu phẩy. Sáp nhập: các đơn vị được hợp nhất."),
+    # Units that have ended are offered too: a merge may be recorded after the fact.
+    predecessors = picker.UnitMultipleField(
+        purpose=Perm.SUCCESSION_RECORD,
+        history=True,
+        label=_("Đơn vị trước"),
+        help_text=_(
+            "Gõ tên (không cần dấu) hoặc mã rồi chọn; nhiều đơn vị cách nhau dấu “;”."
+            " Sáp nhập: các đơn vị được hợp nhất."
+        ),
+        error_messages={"required": _("Chọn ít nhất một đơn vị trước.")},
     )
-    successors = forms.CharField(
-        label=_("Đơn vị sau (mã)"),
+    successors = picker.UnitMultipleField(
+        purpose=Perm.SUCCESSION_RECORD,
+        history=True,
+        label=_("Đơn vị sau"),
         help_text=_("Sáp nhập: một đơn vị. Chia tách: các đơn vị mới (tạo trước khi ghi)."),
+        error_messages={"required": _("Chọn ít nhất một đơn vị sau.")},
     )
     effective_date = _date_field(_("Ngày có hiệu lực"), required=True)
     resolution_number = forms.CharField(
@@ -156,24 +153,10 @@ class SuccessionForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea({"rows": 3}))
 
     def __init__(self, *args: Any, actor: Any, unit: Unit, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"predecessors": unit.code})
+        kwargs.setdefault("initial", {"predecessors": [unit]})
         super().__init__(*args, **kwargs)
         self.actor, self.unit = actor, unit
-
-    def _units(self, field: str) -> list[Unit]:
-        codes = _codes(self.cleaned_data.get(field, ""))
-        if not codes:
-            raise forms.ValidationError(_("Nhập ít nhất một mã đơn vị."))
-        try:
-            return selectors.units_by_codes(actor=self.actor, codes=codes)
-        except NotFound as exc:
-            raise forms.ValidationError(exc.message) from exc
-
-    def clean_predecessors(self) -> list[Unit]:
-        return self._units("predecessors")
-
-    def clean_successors(self) -> list[Unit]:
-        return self._units("successors")
+        picker.bind(self, actor)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -236,24 +219,16 @@ class UnitSearchForm(forms.Form):
 
 class OfficialFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label=_("Họ tên hoặc chức vụ"), required=False, max_length=100)
-    unit = forms.CharField(
-        label=_("Mã đơn vị"),
+    unit = picker.UnitField(
+        purpose=Perm.OFFICIAL_VIEW,
+        label=_("Đơn vị"),
         required=False,
-        max_length=32,
-        help_text=_("Cán bộ của đơn vị này và các đơn vị trực thuộc."),
+        help_text=_(
+            "Cán bộ của đơn vị này và các đơn vị trực thuộc. Gõ tên (không cần dấu) hoặc mã."
+        ),
     )
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
-
-    def clean_unit(self) -> Unit | None:
-        code = (self.cleaned_data.get("unit") or "").strip()
-        if not code:
-            return None
-        try:
-            return selectors.unit_get(actor=self.actor, code=code)
-        except NotFound as exc:
-            raise forms.ValidationError(
-                _("Không tìm thấy đơn vị mã %(code)s."), params={"code": code}
-            ) from exc
+        picker.bind(self, actor)

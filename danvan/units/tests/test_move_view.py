@@ -62,7 +62,7 @@ def test_move_to_unknown_or_unseen_code_is_refused(
     for code in ("khong-co", sibling_commune.code):
         response = client.post(url, {"new_parent": code})
         assert response.status_code == 400
-        assert f"Không tìm thấy đơn vị mã “{code}”" in response.content.decode()
+        assert f"Không tìm thấy đơn vị “{code}” trong phạm vi" in response.content.decode()
     committee.refresh_from_db()
     assert committee.parent_id == commune.pk
 
@@ -78,3 +78,15 @@ def test_move_to_another_level(
     committee.refresh_from_db()
     assert committee.parent_id == sibling_commune.pk
     assert committee.path.startswith(sibling_commune.path)
+
+
+def test_move_to_a_level_typed_by_name(
+    system_admin, sibling_commune: Unit, committee: Unit, client
+) -> None:
+    login_verified(client, system_admin)
+    # "Phường Bắc Kạn — Thái Nguyên", as the picker shows it, typed without diacritics.
+    typed = f"{sibling_commune.name_folded} — thai nguyen"
+    response = client.post(reverse("units:move", args=[committee.code]), {"new_parent": typed})
+    assert response.status_code == 302
+    committee.refresh_from_db()
+    assert committee.parent_id == sibling_commune.pk

@@ -136,7 +136,7 @@ def test_officials_filter_by_unit_and_name(commune: Unit) -> None:
     # A unit out of sight is reported like an unknown code, and nothing is listed.
     response = cast.client("sibling").get(url, {"unit": commune.code})
     assert response.status_code == 200
-    assert f"Không tìm thấy đơn vị mã {commune.code}" in response.content.decode()
+    assert f"Không tìm thấy đơn vị “{commune.code}” trong phạm vi" in response.content.decode()
     assert list(response.context["page"].object_list) == []
 
 
@@ -430,7 +430,7 @@ def test_succession_with_an_unknown_code_writes_nothing(commune: Unit) -> None:
         succession_data(predecessors=f"{a.code}, KHONGCO-1", successors=a.code),
     )
     assert response.status_code == 400
-    assert "Không tìm thấy đơn vị mã KHONGCO-1." in response.content.decode()
+    assert "Không tìm thấy đơn vị “KHONGCO-1” trong phạm vi" in response.content.decode()
     assert (Succession.objects.count(), AuditEvent.objects.count()) == before
     a.refresh_from_db()
     assert a.valid_to is None
@@ -446,10 +446,9 @@ def test_succession_merges_two_villages(commune: Unit, sibling_commune: Unit) ->
     response = admin.post(
         url, succession_data(predecessors=f"{a.code},{hidden.code}", successors=hidden.code)
     )
-    assert f"Không tìm thấy đơn vị mã {hidden.code}." in response.content.decode()
-    response = admin.post(
-        url, succession_data(predecessors=f"{a.code} {b.code}", successors=b.code)
-    )
+    assert f"Không tìm thấy đơn vị “{hidden.code}” trong phạm vi" in response.content.decode()
+    # Names without diacritics, separated by “;”, and codes alike (the unit picker).
+    response = admin.post(url, succession_data(predecessors="thon a; thon b", successors=b.code))
     assert response.status_code == 302
     a.refresh_from_db()
     assert a.valid_to == dt.date(2025, 12, 31)
