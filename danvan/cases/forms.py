@@ -19,7 +19,9 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.models import User
 from danvan.accounts.policies import Perm
+from danvan.accounts.policies import Perm
 from danvan.core.forms import BootstrapMixin, DateField
+from danvan.units import picker
 from danvan.units import picker
 from danvan.units.models import Unit
 
@@ -116,14 +118,22 @@ class MultipleFileField(forms.FileField):
 
 
 class UnitFilterForm(BootstrapMixin, forms.Form):
-    """The unit a page covers, by code (with its subtree); empty: the current unit."""
+    """The unit a page covers (with its subtree), picked by name or code; empty: the
+    current unit."""
 
-    unit = forms.CharField(
-        label=_("Mã đơn vị"),
-        max_length=32,
+    unit = picker.UnitField(
+        purpose=Perm.CASE_VIEW,
+        label=_("Đơn vị"),
         required=False,
-        help_text=_("Gồm cả các đơn vị trực thuộc. Để trống: đơn vị đang làm việc."),
+        help_text=_(
+            "Gồm cả các đơn vị trực thuộc. Gõ tên (không cần dấu) hoặc mã; để trống: đơn vị"
+            " đang làm việc."
+        ),
     )
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        picker.bind(self, actor)
 
 
 class CaseFilterForm(UnitFilterForm):

@@ -67,13 +67,16 @@ def inbox_for(user: Any, unit: Unit) -> QuerySet[Case]:
     return _list(Case.objects.filter(unit=unit, handler__isnull=True, **_OPEN))
 
 
-def cases_under(user: Any, unit: Unit) -> QuerySet[Case]:
-    """Every case of *unit*'s subtree the user may see."""
+def cases_under(user: Any, unit: Unit | None) -> QuerySet[Case]:
+    """Every case of *unit*'s subtree the user may see (None: the nation, for a national
+    grant only)."""
     policies.require(user, Perm.CASE_VIEW, unit)
+    if unit is None:
+        return _list(cases_visible(user))
     return _list(cases_visible(user).filter(policies.subtree_q(unit, "unit__")))
 
 
-def overdue_under(user: Any, unit: Unit, *, today: dt.date) -> QuerySet[Case]:
+def overdue_under(user: Any, unit: Unit | None, *, today: dt.date) -> QuerySet[Case]:
     """Open cases past their due date in *unit*'s subtree (whether or not swept yet)."""
     return (
         cases_under(user, unit)
@@ -82,7 +85,7 @@ def overdue_under(user: Any, unit: Unit, *, today: dt.date) -> QuerySet[Case]:
     )
 
 
-def alert_counts(user: Any, unit: Unit) -> dict[str, int]:
+def alert_counts(user: Any, unit: Unit | None) -> dict[str, int]:
     row = (
         cases_under(user, unit)
         .filter(is_open=True)

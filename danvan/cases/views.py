@@ -169,13 +169,14 @@ def _filtered(qs: QuerySet[Case], data: dict[str, Any], today: dt.date) -> Query
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
     """Every case of a unit's subtree the user may see, filtered, keyset paged."""
-    form = CaseFilterForm(request.GET or None)
+    form = CaseFilterForm(request.GET or None, actor=request.user)
     context: dict[str, Any] = {"form": form, "unit": None, "rows": None}
     if form.is_bound and not form.is_valid():
         return render(request, "cases/list.html", context, status=400)
     data = form.cleaned_data if form.is_bound else {}
-    unit = page_unit(request, data.get("unit", ""))
-    if unit is not None:
+    unit = data.get("unit") or page_unit(request, "")  # the picked unit, else the working one
+    # No unit for a national grant: the whole country's cases, not a page asking for a unit.
+    if unit is not None or _national(request.user):
         today = timezone.localdate()
         qs = _filtered(selectors.cases_under(request.user, unit), data, today)
         context.update(keyset_context(request, qs), unit=unit)
@@ -194,10 +195,15 @@ class BranchCount:
     due_soon: int
 
 
-def counts_by_branch(user: Any, unit: Unit, today: dt.date) -> list[BranchCount]:
+def _national(user: Any) -> bool:
+    return policies.has_perm(user, Perm.CASE_VIEW, None)
+
+
+def counts_by_branch(user: Any, unit: Unit | None, today: dt.date) -> list[BranchCount]:
     """Open, overdue and due-soon cases per child unit of *unit* (its whole subtree under
-    each child): one grouped query on the path prefix of the child, one for the names."""
-    prefix = len(unit.path) + tree.SEGMENT
+    each child; None: per province): one grouped query on the path prefix of the child,
+    one for the names."""
+    prefix = (len(unit.path) if unit is not None else 0) + tree.SEGMENT
     rows = list(
         selectors.cases_under(user, unit)
         .filter(is_open=True)
@@ -214,7 +220,7 @@ def counts_by_branch(user: Any, unit: Unit, today: dt.date) -> list[BranchCount]
     out = [
         BranchCount(
             unit=units[r["branch"]],
-            direct=r["branch"] == unit.path,
+            direct=unit is not None and r["branch"] == unit.path,
             open=r["open"],
             overdue=r["overdue"],
             due_soon=r["due_soon"],
@@ -230,12 +236,12 @@ def counts_by_branch(user: Any, unit: Unit, today: dt.date) -> list[BranchCount]
 @domain_http
 @require_GET
 def overdue(request: HttpRequest) -> HttpResponse:
-    form = UnitFilterForm(request.GET or None)
+    form = UnitFilterForm(request.GET or None, actor=request.user)
     context: dict[str, Any] = {"form": form, "unit": None, "rows": None}
     if form.is_bound and not form.is_valid():
         return render(request, "cases/overdue.html", context, status=400)
-    unit = page_unit(request, (form.cleaned_data.get("unit") or "") if form.is_bound else "")
-    if unit is not None:
+    unit = (form.cleaned_data.get("unit") if form.is_bound else None) or page_unit(request, "")
+    if unit is not None or _national(request.user):
         today = timezone.localdate()
         branches = counts_by_branch(request.user, unit, today)
         context.update(
@@ -287,14 +293,14 @@ def stats_tables(user: Any, unit: Unit, start: dt.date, end: dt.date) -> StatsTa
 
 
 def _stats_input(request: HttpRequest) -> tuple[StatsFilterForm, StatsTables | None]:
-    form = StatsFilterForm(request.GET or None)
+    form = StatsFilterForm(request.GET or None, actor=request.user)
     if form.is_bound:
         if not form.is_valid():
             return form, None
         data = form.cleaned_data
     else:
-        data = {"unit": "", **form.initial}
-    unit = page_unit(request, data.get("unit", ""))
+        data = {"unit": None, **form.initial}
+    unit = data.get("unit") or page_unit(request, "")
     if unit is None:
         return form, None
     return form, stats_tables(request.user, unit, data["from"], data["to"])

@@ -113,14 +113,19 @@ def test_pages_walk_the_access_cast(
     for url in (
         QUEUE + unit,
         QUEUE + unit + "&tab=inbox",
-        LIST + unit,
-        OVERDUE + unit,
-        STATS + unit + "&from=01/01/2026&to=30/06/2026",
-        STATS_EXCEL + unit + "&from=01/01/2026&to=30/06/2026",
         case_url("detail", case),
         case_url("receipt", case),
     ):
         walk(cast, url, expect=READ_SCOPED)
+    # A unit typed in a filter (the unit picker) out of sight is refused like a missing
+    # one: the form comes back (400) saying no such unit is within reach.
+    for url in (
+        LIST + unit,
+        OVERDUE + unit,
+        STATS + unit + "&from=01/01/2026&to=30/06/2026",
+        STATS_EXCEL + unit + "&from=01/01/2026&to=30/06/2026",
+    ):
+        walk(cast, url, expect={**READ_SCOPED, "sibling": 400})
 
 
 def test_a_missing_case_answers_like_a_hidden_one(cast: Cast) -> None:
@@ -128,13 +133,34 @@ def test_a_missing_case_answers_like_a_hidden_one(cast: Cast) -> None:
     assert cast.client("same").get(missing).status_code == 404
 
 
-def test_a_page_without_a_unit_asks_for_one(system_admin: User) -> None:
+def test_a_national_user_sees_the_nation_by_default(
+    system_admin: User, receive: Callable[..., Case]
+) -> None:
+    case = receive()
     client = logged_in(system_admin)
     for url in (LIST, OVERDUE, STATS):
         response = client.get(url)
         assert response.status_code == 200
-        assert "Nhập mã đơn vị" in text(response)
+        page = text(response)
+        assert "Toàn quốc" in page
+        assert "Chọn đơn vị (gõ tên" not in page
+    assert case.reference in text(client.get(LIST))
     assert client.get(QUEUE).status_code == 200
+
+
+def test_the_list_filter_takes_a_name_without_diacritics(
+    officer: User, commune: Unit, receive: Callable[..., Case]
+) -> None:
+    case = receive()
+    client = logged_in(officer)
+    typed = commune.name_folded.split(" ", 1)[1]  # "duc xuan" for Phường Đức Xuân
+    response = client.get(LIST, {"unit": typed})
+    assert response.status_code == 200
+    assert response.context["unit"] == commune
+    assert case.reference in text(response)
+    response = client.get(LIST, {"unit": "khong co don vi nay"})
+    assert response.status_code == 400
+    assert "Không tìm thấy đơn vị “khong co don vi nay”" in text(response)
 
 
 def test_bad_filters_are_explained(officer: User) -> None:
@@ -331,7 +357,7 @@ def test_overdue_counts_per_child_unit(
     assert response.context["overdue_now"] == 2
     # The commune officer sees their commune only; the sibling's is hidden like missing.
     client = logged_in(officer)
-    assert client.get(OVERDUE, {"unit": sibling_commune.code}).status_code == 404
+    assert client.get(OVERDUE, {"unit": sibling_commune.code}).status_code == 400
     assert "Quá hạn ở xã bên" not in text(client.get(OVERDUE))
 
 
