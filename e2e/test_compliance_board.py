@@ -29,7 +29,7 @@ DISCLOSURE, RECEPTION = 0, 2
 def test_leader_follows_a_cell_and_exports_the_board(new_page: Any) -> None:
     call_command("seed_demo", force=True, verbosity=0)
     today = timezone.localdate()
-    query = f"unit=19&from={today - dt.timedelta(days=365):%Y-%m-%d}&to={today:%Y-%m-%d}"
+    query = f"unit=19&from={today - dt.timedelta(days=365):%d/%m/%Y}&to={today:%d/%m/%Y}"
     second = Unit.objects.get(code=COMMUNE_CODES[1])  # misses disclosure kinds 5 and 11
 
     leader = new_page()

@@ -124,7 +124,7 @@ def test_register_evaluate_recognize_count(new_page: Any) -> None:
     # 5. The administrator confirms with the recognition decision.
     admin.goto(round_url + "xac-nhan/")
     admin.get_by_label("Số, ký hiệu quyết định").fill("45/QĐ-UBND")
-    admin.get_by_label("Ngày ban hành").fill(timezone.localdate().isoformat())
+    admin.get_by_label("Ngày ban hành").fill(f"{timezone.localdate():%d/%m/%Y}")
     admin.get_by_label("Cơ quan ban hành").fill("UBND tỉnh Thái Nguyên")
     admin.get_by_role("button", name="Xác nhận kết quả").click()
     admin.wait_for_load_state()

@@ -27,9 +27,10 @@ MAX_DATE = dt.date(2100, 12, 31)
 # Day, month and year with one separator used twice ("/", "-" or "."), or eight digits
 # (ddmmyyyy, what a phone's numeric keypad types). Never month first: 12/07/2026 is
 # 12 July.
-_DATE = re.compile(r"(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})")
-_DATE_DIGITS = re.compile(r"(?P<d>\d{2})(?P<m>\d{2})(?P<y>\d{4})")
-_MONTH = re.compile(r"(?P<m>\d{1,2})[/.-](?P<y>\d{4})")
+# ASCII digits only (re.ASCII): what the field's script and a keyboard type.
+_DATE = re.compile(r"(?P<d>\d{1,2})(?P<sep>[/.-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})", re.ASCII)
+_DATE_DIGITS = re.compile(r"(?P<d>\d{2})(?P<m>\d{2})(?P<y>\d{4})", re.ASCII)
+_MONTH = re.compile(r"(?P<m>\d{1,2})[/.-](?P<y>\d{4})", re.ASCII)
 
 
 class DateTextError(ValueError):

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .dates import (
+    DATE_INPUT_FORMAT,
+    MAX_DATE,
+    MIN_DATE,
+    DateTextError,
+    format_month,
+    parse_date,
+    parse_month,
+)
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -101,6 +114,8 @@ class DateField(forms.DateField):
     }
 
     def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = value.strip()
         if value in self.empty_values:
             return None
         if isinstance(value, dt.datetime):
@@ -140,6 +155,8 @@ class MonthField(forms.Field):
     widget = MonthInput
 
     def to_python(self, value: Any) -> tuple[int, int] | None:
+        if isinstance(value, str):
+            value = value.strip()
         if value in self.empty_values:
             return None
         if isinstance(value, tuple):
