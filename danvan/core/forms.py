@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -20,19 +19,6 @@ from .dates import (
     parse_date,
     parse_month,
 )
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
-
-from .dates import (
-    DATE_INPUT_FORMAT,
-    MAX_DATE,
-    MIN_DATE,
-    DateTextError,
-    format_month,
-    parse_date,
-    parse_month,
-)
-
 from .errors import DomainError, NotFound, PermissionDenied
 
 T = TypeVar("T")
