@@ -75,9 +75,8 @@ def test_transfer_to_a_unit_typed_without_diacritics(
     hidden = page.locator("input[name='to_unit_code_pick']")
     assert hidden.input_value() == target.code
 
-    page.locator("#action-transfer").get_by_role(
-        "button", name="Chuyển cơ quan có thẩm quyền"
-    ).click()
+    transfer = page.locator("#action-transfer")
+    transfer.get_by_role("button", name="Chuyển cơ quan có thẩm quyền").click()
     page.wait_for_load_state()
     case.refresh_from_db()
     assert case.status == Status.TRANSFERRED
