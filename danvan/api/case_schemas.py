@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -356,7 +356,7 @@ class CaseClassifyIn(_Versioned, _Kind):
 
 
 class CaseAssignIn(_Versioned):
-    users: list[str] = Field(
+    users: list[Annotated[str, Field(max_length=150)]] = Field(
         default_factory=list, max_length=20, description="Tên đăng nhập các cán bộ xử lý."
     )
     lead: str = Field(

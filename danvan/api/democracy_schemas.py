@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Annotated
 
 from ninja import Field, Schema
 
@@ -65,7 +66,7 @@ class TallyIn(Schema):
 
 
 class CodesIn(Schema):
-    households: list[str] = Field(
+    households: list[Annotated[str, Field(max_length=200)]] = Field(
         max_length=5000, description="Số hộ (hoặc tên chủ hộ) cần phát mã, không trùng nhau."
     )
 

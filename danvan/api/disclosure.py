@@ -19,6 +19,7 @@ from ninja.responses import Status as Answer
 
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
+from danvan.api.text_limits import LongText
 from danvan.core.errors import DomainError, NotFound
 from danvan.disclosure import selectors, services
 from danvan.disclosure.errors import DisclosureError
@@ -116,7 +117,7 @@ class DisclosureIn(Schema):
     unit_code: str = Field(max_length=32)
     kind_id: int = Field(description="Mã số loại nội dung (GET /disclosure-kinds).")
     title: str = Field(max_length=300)
-    summary: str = ""
+    summary: LongText = ""
     start: dt.date
     end: dt.date | None = None
     due_on: dt.date | None = Field(

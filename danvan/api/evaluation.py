@@ -20,6 +20,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from danvan.core.errors import PermissionDenied
+from danvan.core.validation import TEXT_LIMIT
 from danvan.movement import evaluation_selectors as selectors
 from danvan.movement import evaluation_services as services
 from danvan.movement.models import Decision, EvaluationRound, Outcome
@@ -374,7 +375,7 @@ def round_confirm(request: HttpRequest, public_id: uuid.UUID, payload: ConfirmIn
 
 
 class CancelIn(Schema):
-    reason: str = Field(description="Lý do hủy (bắt buộc).")
+    reason: str = Field(max_length=TEXT_LIMIT, description="Lý do hủy (bắt buộc).")
 
 
 @router.post(

@@ -9,7 +9,7 @@ even parse), all as problem+json.
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -22,6 +22,7 @@ from ninja.responses import Status as Answer
 
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
+from danvan.api.text_limits import LongText
 from danvan.core.errors import DomainError, NotFound
 from danvan.movement import selectors, services
 from danvan.movement.errors import MovementError
@@ -218,11 +219,11 @@ class EntryDetailOut(EntryFields):
 
 class _EntryData(Schema):
     target_group: str = Field("", max_length=300)
-    goals: str = ""
-    content_method: str = ""
+    goals: LongText = ""
+    content_method: LongText = ""
     start_date: dt.date | None = None
-    expected_results: str = ""
-    achieved_results: str = ""
+    expected_results: LongText = ""
+    achieved_results: LongText = ""
     money_mobilized: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=0)
     working_days: int | None = Field(None, ge=0)
     land_donated_m2: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=1)
@@ -236,7 +237,9 @@ class EntryIn(_EntryData):
     name: str = Field(min_length=1, max_length=300)
     field_code: str = Field(max_length=40, description="Mã lĩnh vực (xem /movement/fields).")
     registration_year: int = Field(ge=2000, le=2200)
-    co_unit_codes: list[str] = Field(default_factory=list, description="Mã các đơn vị phối hợp.")
+    co_unit_codes: list[Annotated[str, Field(max_length=32)]] = Field(
+        default_factory=list, max_length=100, description="Mã các đơn vị phối hợp."
+    )
     confirm_duplicate: bool = Field(
         False, description="Vẫn đăng ký dù trùng tên với mô hình cùng đơn vị, cùng giai đoạn."
     )
@@ -249,13 +252,13 @@ class EntryPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=300)
     field_code: str | None = Field(None, max_length=40)
     registration_year: int | None = Field(None, ge=2000, le=2200)
-    co_unit_codes: list[str] | None = None
+    co_unit_codes: list[Annotated[str, Field(max_length=32)]] | None = Field(None, max_length=100)
     target_group: str | None = Field(None, max_length=300)
-    goals: str | None = None
-    content_method: str | None = None
+    goals: LongText | None = None
+    content_method: LongText | None = None
     start_date: dt.date | None = None
-    expected_results: str | None = None
-    achieved_results: str | None = None
+    expected_results: LongText | None = None
+    achieved_results: LongText | None = None
     money_mobilized: Decimal | None = Field(None, ge=0, max_digits=16, decimal_places=0)
     working_days: int | None = Field(None, ge=0)
     land_donated_m2: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=1)

@@ -94,6 +94,7 @@ _FIELD_MESSAGES: dict[str, StrOrPromise] = {
     "less_than_equal": gettext_lazy("Phải nhỏ hơn hoặc bằng {le}."),
     "less_than": gettext_lazy("Phải nhỏ hơn {lt}."),
     "string_too_long": gettext_lazy("Dài tối đa {max_length} ký tự."),
+    "too_long": gettext_lazy("Tối đa {max_length} mục (đã gửi {actual_length})."),
     "string_too_short": gettext_lazy("Cần ít nhất {min_length} ký tự."),
     "string_type": gettext_lazy("Phải là một chuỗi ký tự."),
     "json_invalid": gettext_lazy("Nội dung JSON không hợp lệ."),
@@ -147,17 +148,19 @@ def field_errors(request: HttpRequest, errors: list[dict[str, Any]]) -> list[dic
 
 
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    errors = None
-    if exc.field:
-        errors = [
-            {
-                "location": None,
-                "field": exc.field,
-                "loc": [exc.field],
-                "code": exc.code,
-                "message": exc.message,
-            }
-        ]
+    # Every problem of the refusal (a service's checks report them all at once); the
+    # detail is the first one's message, as before.
+    errors = [
+        {
+            "location": None,
+            "field": problem.field,
+            "loc": [problem.field] if problem.field else [],
+            "code": problem.code,
+            "message": problem.message,
+        }
+        for problem in exc.problems
+        if problem.field or len(exc.problems) > 1
+    ] or None
     return problem_response(
         status=exc.status_code, code=exc.code, detail=exc.message, errors=errors
     )

@@ -20,6 +20,7 @@ from ninja.responses import Status as Answer
 
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
+from danvan.api.text_limits import LongText
 from danvan.cases import selectors_reception as selectors
 from danvan.cases import services_dialogues, services_reception
 from danvan.cases.models import (
@@ -115,8 +116,8 @@ class SessionIn(Schema):
     held_on: dt.date = Field(description="Ngày đã tiếp (không ở tương lai).")
     place: str = Field(max_length=200)
     citizens_count: int = Field(0, ge=0)
-    citizens: str = ""
-    content: str = ""
+    citizens: LongText = ""
+    content: LongText = ""
     schedule_id: int | None = None
 
 
@@ -242,28 +243,28 @@ class AnnounceIn(Schema):
 
 class HoldIn(Schema):
     participants_count: int = Field(ge=0)
-    participants: str = ""
+    participants: LongText = ""
 
 
 class PublishIn(Schema):
-    results: str
+    results: LongText
     published_on: dt.date
 
 
 class QuestionIn(Schema):
-    question: str
+    question: LongText
     asked_by: str = Field("", max_length=200)
-    answer: str = ""
+    answer: LongText = ""
     answered_by: str = Field("", max_length=200)
 
 
 class AnswerIn(Schema):
-    answer: str
+    answer: LongText
     answered_by: str = Field("", max_length=200)
 
 
 class CommitmentIn(Schema):
-    text: str
+    text: LongText
     responsible: str = Field(max_length=200)
     due_date: dt.date
     question_id: int | None = None
@@ -275,7 +276,7 @@ class CommitmentFilters(UnitFilter):
 
 class DoneIn(Schema):
     done_on: dt.date
-    result: str
+    result: LongText
 
 
 # -- helpers -----------------------------------------------------------------------------

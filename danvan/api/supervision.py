@@ -19,6 +19,7 @@ from ninja.responses import Status as Answer
 
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
+from danvan.api.text_limits import LongText
 from danvan.core.errors import NotFound
 from danvan.supervision import selectors, services
 from danvan.supervision.models import (
@@ -133,14 +134,14 @@ class MemberIn(Schema):
 
 class PlanIn(Schema):
     title: str = Field(max_length=300)
-    scope: str = ""
+    scope: LongText = ""
     starts_on: dt.date
     sent_on: dt.date | None = None
 
 
 class ActivityIn(Schema):
     date: dt.date
-    description: str
+    description: LongText
 
 
 class ActivityOut(Schema):
@@ -150,7 +151,7 @@ class ActivityOut(Schema):
 
 
 class FindingIn(Schema):
-    text: str
+    text: LongText
 
 
 class FindingOut(Schema):
@@ -160,19 +161,19 @@ class FindingOut(Schema):
 
 
 class RecommendationIn(Schema):
-    text: str
+    text: LongText
     addressed_to: str = Field(max_length=300)
     due_date: dt.date
 
 
 class AnswerIn(Schema):
-    answer: str
+    answer: LongText
     answered_on: dt.date
 
 
 class CloseIn(Schema):
     closed_on: dt.date
-    closing_note: str = ""
+    closing_note: LongText = ""
 
 
 class ConferenceOut(Schema):
@@ -224,7 +225,7 @@ class ConferenceIn(Schema):
     held_on: dt.date
     participants_employer: int = Field(ge=0)
     participants_workers: int = Field(ge=0)
-    minutes: str = ""
+    minutes: LongText = ""
     plan_id: int | None = Field(None, description="Lịch hội nghị được ghi nhận (nếu có).")
 
 

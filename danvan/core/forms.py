@@ -20,12 +20,17 @@ from .dates import (
     parse_month,
 )
 from .errors import DomainError, NotFound, PermissionDenied
+from .validation import CheckedFormMixin, add_problems, word_field
 
 T = TypeVar("T")
 
 
-class BootstrapMixin:
-    """Give every widget the Bootstrap class includes/form.html expects (no inline styles: CSP)."""
+class BootstrapMixin(CheckedFormMixin):
+    """Give every widget the Bootstrap class includes/form.html expects (no inline styles: CSP).
+
+    Through CheckedFormMixin every form also gets the site's error messages, a limit on
+    every free text and its service's checks in the same pass (see core.validation).
+    """
 
     fields: dict[str, forms.Field]
 
@@ -41,6 +46,7 @@ class BootstrapMixin:
     def style_widgets(self) -> None:
         """Style the fields; call again after adding fields in a subclass's __init__."""
         for field in self.fields.values():
+            word_field(field)
             widget = field.widget
             if isinstance(widget, forms.RadioSelect):
                 # Lists of radio buttons and check boxes (CheckboxSelectMultiple is a
@@ -156,9 +162,9 @@ class MonthField(forms.Field):
 
 
 def add_domain_error(form: forms.BaseForm, error: DomainError) -> None:
-    """Show a service's refusal beside the field it names, or in the summary."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+    """Show a service's refusal beside the field it names, or in the summary (every
+    problem of a refusal that carries several)."""
+    add_problems(form, error)
 
 
 _PROPAGATE = object()

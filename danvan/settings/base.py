@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "danvan.accounts.middleware.TwoFactorRequiredMiddleware",
     "danvan.accounts.form_rescue.FormRescueMiddleware",
     "danvan.api.middleware.ApiProblemMiddleware",
+    # NUL characters in query strings and API bodies: 400 before PostgreSQL sees them.
+    "danvan.core.nul_guard.NulCharacterGuardMiddleware",
     # django-axes must be the last middleware.
     "axes.middleware.AxesMiddleware",
 ]

@@ -221,7 +221,7 @@ def test_sessions_and_shortfalls(
         post(client, "/reception/sessions", headers, body), 400, "case_bad_date"
     )
     assert problem["errors"][0]["field"] == "held_on"
-    assert "tương lai" in problem["detail"]
+    assert "chưa đến" in problem["detail"]
     # The leader of another commune, seen by a province officer: refused.
     other = Official.objects.create(unit=sibling_commune, full_name="Xã bên", position="Chủ tịch")
     province = bearer(make_user("api-tinh", Role.OFFICER, commune.parent))
