@@ -77,8 +77,12 @@ def test_transfer_to_a_unit_typed_without_diacritics(
 
     transfer = page.locator("#action-transfer")
     transfer.get_by_role("button", name="Chuyển cơ quan có thẩm quyền").click()
-    page.wait_for_load_state()
-    case.refresh_from_db()
+    # The form posts and the page reloads: wait for the server to have written it.
+    for _ in range(50):
+        case.refresh_from_db()
+        if case.status == Status.TRANSFERRED:
+            break
+        page.wait_for_timeout(200)
     assert case.status == Status.TRANSFERRED
     assert Case.objects.get(transferred_from=case).unit == target
     assert not errors, errors
