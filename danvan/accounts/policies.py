@@ -232,13 +232,17 @@ def scope_q(user: Any, perm: Perm, prefix: str = "") -> Q:
     Returns an always-false filter for nobody and an always-true one for a national grant.
     """
     q = Q(pk__in=[])
+    seen: set[str] = set()
     for grant in grants_of(user):
         if perm not in ROLE_PERMS[grant.role]:
             continue
         if grant.unit is None:
             return Q()
         for root in _roots(user, grant):
-            q |= subtree_q(root, prefix)
+            # Two roles on one unit (an officer who also leads) need its range once.
+            if root.path not in seen:
+                seen.add(root.path)
+                q |= subtree_q(root, prefix)
     return q
 
 

@@ -3,7 +3,7 @@ comments waiting for moderation before they appear on the portal."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +13,18 @@ from danvan.worklist.registry import Item, QuerySetSource, Scope, link, register
 
 from .models import Comment, Consultation
 
-_PENDING = Q(comments__status=Comment.Status.PENDING)
+
+def _pending() -> QuerySet[Comment]:
+    return Comment.objects.filter(
+        consultation=OuterRef("pk"), status=Comment.Status.PENDING
+    ).order_by()
+
+
+def _with_pending(qs: QuerySet[Consultation]) -> QuerySet[Consultation]:
+    """How many comments wait, and since when (subqueries: one row per consultation)."""
+    count = _pending().values("consultation").annotate(n=Count("pk")).values("n")
+    first = _pending().values("consultation").annotate(at=Min("created_at")).values("at")
+    return qs.annotate(pending=Subquery(count), first_pending=Subquery(first))
 
 
 def _item(consultation: Consultation, scope: Scope) -> Item:
@@ -36,13 +47,11 @@ register(
         label=gettext_lazy("Ý kiến chờ kiểm duyệt"),
         perm=Perm.DEMOCRACY_MANAGE,
         unit="unit__",
-        queryset=lambda s: Consultation.objects.annotate(
-            pending=Count("comments", filter=_PENDING),
-            first_pending=Min("comments__created_at", filter=_PENDING),
-        ).filter(pending__gt=0),
+        queryset=lambda s: Consultation.objects.filter(Exists(_pending())),
+        annotate=_with_pending,
         item=_item,
         due="closes_on",
-        since="first_pending",
+        since="created_at",
         related=("unit",),
         list_url=lambda: reverse("consultation:list"),
     )

@@ -140,6 +140,8 @@ class QuerySetSource:
     related: tuple[str, ...] = ()
     # A filter replacing the perm scope (e.g. rows strictly below the actor's grants).
     scope_q: Callable[[Scope], Q] | None = None
+    # Extra columns for ``item`` only (aggregates here would multiply the counted rows).
+    annotate: Callable[[QuerySet[Any]], QuerySet[Any]] | None = None
 
     def _rows(self, scope: Scope) -> QuerySet[Any]:
         qs = self.queryset(scope)
@@ -159,7 +161,10 @@ class QuerySetSource:
         if self.since:
             order.append(F(self.since).asc(nulls_last=True))
         order.append("pk")
-        first = rows.select_related(*self.related).order_by(*order)[: scope.limit]
+        listed = rows.select_related(*self.related)
+        if self.annotate is not None:
+            listed = self.annotate(listed)
+        first = listed.order_by(*order)[: scope.limit]
         items = [self.item(row, scope) for row in first]
         counts: dict[str, Any] = {"n": Count("pk")}
         if self.due:
