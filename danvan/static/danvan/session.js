@@ -69,11 +69,24 @@
       parts[i].hidden = parts[i].getAttribute("data-session-state") !== which;
     }
     if (errorLine) { errorLine.hidden = true; }
-    if (state === "hidden") { modal.show(); }
+    var wasHidden = state === "hidden";
     state = which;
-    var focus = dialog.querySelector("[data-session-state='" + which + "'].btn");
-    if (focus) { window.setTimeout(function () { focus.focus(); }, 0); }
+    if (wasHidden) { modal.show(); } else { focusButton(); }
   }
+
+  // The button the dialog's state offers first gets the focus, once Bootstrap has shown
+  // the dialog (its focus trap focuses the dialog itself on "shown").
+  function focusButton() {
+    var focus = dialog.querySelector("[data-session-state='" + state + "'].btn");
+    if (focus) { focus.focus(); }
+  }
+
+  dialog.addEventListener("shown.bs.modal", function () {
+    // Bootstrap sets role="dialog" when it shows a modal: this one is an alert dialog
+    // (it interrupts to ask for a decision), as screen readers should announce it.
+    dialog.setAttribute("role", "alertdialog");
+    focusButton();
+  });
 
   function hide() {
     if (state !== "hidden") { modal.hide(); }
