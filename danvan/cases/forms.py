@@ -19,13 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.models import User
 from danvan.accounts.policies import Perm
-from danvan.accounts.policies import Perm
 from danvan.core.forms import BootstrapMixin, DateField
-from danvan.units import picker
+from danvan.core.validation import TEXT_LIMIT
+from danvan.core.validators import PHONE_HELP, DateWindow, validate_phone
 from danvan.units import picker
 from danvan.units.models import Unit
 
 from . import selectors, services
+from .identity import Identity
 from .models import KIND_CHOICES, Alert, Case, Channel, ReceptionSession, Status, StepKind
 
 _ACCEPT_FILES = ".jpg,.jpeg,.png,.pdf,.docx,.xlsx"
@@ -230,6 +231,7 @@ class ReceiveForm(BootstrapMixin, forms.Form):
     )
     content = forms.CharField(
         label=_("Nội dung"),
+        max_length=TEXT_LIMIT,
         widget=forms.Textarea({"rows": 5}),
         error_messages={"required": _("Ghi nội dung vụ việc.")},
     )
@@ -267,12 +269,14 @@ class ReceiveForm(BootstrapMixin, forms.Form):
     full_name = forms.CharField(label=_("Họ và tên người gửi"), max_length=200, required=False)
     address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
     id_number = forms.CharField(label=_("Số định danh cá nhân"), max_length=20, required=False)
-    phone = forms.CharField(label=_("Điện thoại"), max_length=32, required=False)
-    email = forms.EmailField(
-        label=_("Thư điện tử"),
+    phone = forms.CharField(
+        label=_("Điện thoại"),
+        max_length=32,
         required=False,
-        error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
+        validators=[validate_phone],
+        help_text=PHONE_HELP,
     )
+    email = forms.EmailField(label=_("Thư điện tử"), max_length=254, required=False)
     scans = MultipleFileField(
         label=_("Bản quét đơn, giấy tờ"), required=False, help_text=_FILES_HINT
     )
@@ -329,6 +333,24 @@ class ReceiveForm(BootstrapMixin, forms.Form):
                 params={"code": text},
             )
         return found
+
+    def clean_received_on(self) -> Any:
+        # A letter received more than five years ago is a typo (the service refuses a
+        # date in the future itself).
+        value = self.cleaned_data.get("received_on")
+        DateWindow(past_years=5)(value)
+        return value
+
+    def service_checks(self, data: dict[str, Any]) -> None:
+        if all(name in data for name in ("full_name", "address", "id_number", "phone")):
+            data["sender"] = Identity(
+                full_name=data["full_name"].strip(),
+                address=data["address"].strip(),
+                id_number=data["id_number"].strip(),
+                phone=data["phone"].strip(),
+                email=(data.get("email") or "").strip(),
+            )
+        services.case_receive_checks(data)
 
     def sender_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.SENDER_FIELDS]
@@ -442,6 +464,9 @@ class ClassifyForm(ActionForm):
             )
         return found
 
+    def service_checks(self, data: dict[str, Any]) -> None:
+        services.case_classify_checks(data, case=self.case)
+
 
 class AssignForm(ActionForm):
     action = "assign"
@@ -532,6 +557,11 @@ class TransferForm(ActionForm):
         required=False,
         widget=forms.Textarea({"rows": 2}),
     )
+
+    def service_checks(self, data: dict[str, Any]) -> None:
+        if "to_unit_code" in data:
+            # The picker cleaned the field to a Unit; the service takes its code.
+            services.transfer_target(case=self.case, to_unit_code=data["to_unit_code"].code)
 
 
 class StepForm(ActionForm):

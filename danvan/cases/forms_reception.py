@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from danvan.core.forms import BootstrapMixin, DateField, MonthField
+from danvan.core.validation import TEXT_LIMIT
 from danvan.legal.models import Duty
 from danvan.units.models import Official, Unit
 
@@ -32,6 +33,7 @@ WEEKDAYS: list[tuple[str, StrOrPromise]] = [
 
 
 def _text(label: StrOrPromise, *, rows: int = 3, required: bool = True, **kw: Any) -> forms.Field:
+    kw.setdefault("max_length", TEXT_LIMIT)
     return forms.CharField(
         label=label, required=required, widget=forms.Textarea({"rows": rows}), **kw
     )
@@ -156,12 +158,16 @@ class SessionForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.unit = unit
         self.fields["leader"].queryset = unit_officials(unit)  # type: ignore[attr-defined]
         self.fields["schedule"].queryset = (  # type: ignore[attr-defined]
             ReceptionSchedule.objects.filter(unit=unit)
             .select_related("leader")
             .order_by("leader__full_name", "-valid_from")
         )
+
+    def service_checks(self, data: dict[str, Any]) -> None:
+        services_reception.session_checks(data, unit=self.unit)
 
 
 # --- dialogues ---------------------------------------------------------------------------

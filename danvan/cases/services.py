@@ -22,8 +22,9 @@ from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
 from danvan.core import docnumber
-from danvan.core.errors import DomainError, NotFound, PermissionDenied
+from danvan.core.errors import Checks, DomainError, NotFound, PermissionDenied
 from danvan.core.uploads import check_upload
+from danvan.core.validators import future_date_message
 from danvan.legal import deadlines
 from danvan.legal.models import Action, CaseKind
 from danvan.units.models import Unit
@@ -243,7 +244,7 @@ def _parse_decision(number: str, field: str = "decision_number") -> str:
 
 def _check_date(value: dt.date, field: str, *, not_before: dt.date | None = None) -> None:
     if value > today():
-        raise _error(CaseError.BAD_DATE, _("Ngày không được ở tương lai."), field)
+        raise _error(CaseError.BAD_DATE, future_date_message(value, today()), field)
     if not_before is not None and value < not_before:
         raise _error(
             CaseError.BAD_DATE,
@@ -253,6 +254,73 @@ def _check_date(value: dt.date, field: str, *, not_before: dt.date | None = None
 
 
 # --- intake -------------------------------------------------------------------------
+
+
+def case_receive_checks(data: dict[str, Any], *, public: bool = False) -> None:
+    """The rules on a received case that need no lock, for the keys present in *data*
+    (case_receive's keyword names; a form passes the fields that parsed). One
+    DomainError lists every problem. *public*: sent by a citizen through the portal.
+
+    case_receive runs it before it writes; ReceiveForm runs it in its own validation,
+    so the officer sees the form's errors and these in one answer.
+    """
+    checks = Checks()
+    kind, channel, unit = data.get("kind"), data.get("channel"), data.get("unit")
+    if "kind" in data:
+        with checks.collect():
+            _check_kind(kind or "")
+    if "channel" in data and channel not in Channel.values:
+        checks.refuse(
+            CaseError.BAD_CHANNEL,
+            _("Kênh tiếp nhận phải là một trong: %(channels)s.")
+            % {"channels": ", ".join(str(label) for label in Channel.labels)},
+            field="channel",
+        )
+    if public and (channel not in PUBLIC_CHANNELS or kind not in PUBLIC_KINDS):
+        checks.refuse(
+            CaseError.BAD_KIND,
+            _("Qua cổng thông tin chỉ gửi được phản ánh hoặc kiến nghị."),
+            field="kind",
+        )
+    if unit is not None and unit.is_historical:
+        checks.refuse(
+            CaseError.BAD_TRANSFER,
+            _("Đơn vị %(name)s đã ngừng hoạt động; chọn đơn vị đang hoạt động.")
+            % {"name": unit.name},
+            field="unit",
+        )
+    if "subject" in data and not (data["subject"] or "").strip():
+        checks.refuse(CaseError.EMPTY, _("Cần ghi tóm tắt nội dung vụ việc."), field="subject")
+    if "content" in data and not (data["content"] or "").strip():
+        checks.refuse(CaseError.EMPTY, _("Cần ghi nội dung vụ việc."), field="content")
+    sender = data.get("sender")
+    if kind == CaseKind.DENUNCIATION and sender is not None and sender.is_empty():
+        # Anonymous letters are not denunciations (Law on Denunciations 2018, art. 23).
+        checks.refuse(
+            CaseError.NO_IDENTITY,
+            _("Tố cáo phải ghi rõ họ tên, địa chỉ người tố cáo; đơn nặc danh không được thụ lý."),
+            field="full_name",
+        )
+    if data.get("received_on") is not None:
+        with checks.collect():
+            _check_date(data["received_on"], "received_on")
+    session = data.get("reception_session")
+    if session is not None and unit is not None and session.unit_id != unit.pk:
+        checks.refuse(
+            CaseError.BAD_SESSION,
+            _("Buổi tiếp công dân thuộc đơn vị khác; chọn một buổi tiếp của %(name)s.")
+            % {"name": unit.name},
+            field="reception_session",
+        )
+    if "kind" in data and "previous" in data and unit is not None:
+        with checks.collect():
+            _check_previous(
+                kind=kind or "",
+                round=_round_for(kind or "", data.get("round") or 0),
+                previous=data["previous"],
+                unit=unit,
+            )
+    checks.raise_if_any()
 
 
 @transaction.atomic
@@ -281,44 +349,26 @@ def case_receive(
 
     The sender's identity is encrypted into its own row; the case carries a pseudonym.
     """
-    _check_kind(kind)
-    if channel not in Channel.values:
-        raise _error(CaseError.BAD_CHANNEL, _("Kênh tiếp nhận không hợp lệ."), "channel")
-    if actor is None:
-        if channel not in PUBLIC_CHANNELS or kind not in PUBLIC_KINDS:
-            raise _error(
-                CaseError.BAD_KIND,
-                _("Qua cổng thông tin chỉ gửi được phản ánh hoặc kiến nghị."),
-                "kind",
-            )
-    else:
+    if actor is not None:
         policies.require(actor, Perm.CASE_INTAKE, unit)
-    if unit.is_historical:
-        raise _error(
-            CaseError.BAD_TRANSFER,
-            _("Đơn vị %(name)s đã ngừng hoạt động.") % {"name": unit.name},
-            "unit",
-        )
+    case_receive_checks(
+        {
+            "unit": unit,
+            "kind": kind,
+            "channel": channel,
+            "subject": subject,
+            "content": content,
+            "sender": sender,
+            "received_on": received_on or today(),
+            "round": round,
+            "previous": previous,
+            "reception_session": reception_session,
+        },
+        public=actor is None,
+    )
     subject, content = subject.strip(), content.strip()
-    if not subject or not content:
-        raise _error(CaseError.EMPTY, _("Cần ghi tóm tắt và nội dung vụ việc."), "content")
-    if kind == CaseKind.DENUNCIATION and sender.is_empty():
-        # Anonymous letters are not denunciations (Law on Denunciations 2018, art. 23).
-        raise _error(
-            CaseError.NO_IDENTITY,
-            _("Tố cáo phải ghi rõ họ tên, địa chỉ người tố cáo; đơn nặc danh không được thụ lý."),
-            "full_name",
-        )
     received_on = received_on or today()
-    _check_date(received_on, "received_on")
-    if reception_session is not None and reception_session.unit_id != unit.pk:
-        raise _error(
-            CaseError.BAD_SESSION,
-            _("Buổi tiếp công dân thuộc đơn vị khác."),
-            "reception_session",
-        )
     round = _round_for(kind, round)
-    _check_previous(kind=kind, round=round, previous=previous, unit=unit)
     checked_scans = [
         (s, check_upload(s, code=CaseError.BAD_FILE.value, field="scans")) for s in scans
     ]
@@ -365,6 +415,34 @@ def case_receive(
 # --- classification, assignment ---------------------------------------------------------
 
 
+def case_classify_checks(data: dict[str, Any], *, case: Case) -> None:
+    """The rules on classifying *case*, for the keys present in *data* (case_classify's
+    keyword names); one DomainError lists every problem. ClassifyForm runs it too."""
+    checks = Checks()
+    kind = data.get("kind") or ""
+    if "kind" in data:
+        with checks.collect():
+            _check_kind(kind)
+        if "previous" in data:
+            with checks.collect():
+                _check_previous(
+                    kind=kind,
+                    round=_round_for(kind, data.get("round") or 0),
+                    previous=data["previous"],
+                    unit=case.unit,
+                )
+        if kind == CaseKind.DENUNCIATION and crypto.decrypt(case.identity.token).is_empty():
+            checks.refuse(
+                CaseError.NO_IDENTITY,
+                _(
+                    "Đơn không ghi họ tên, địa chỉ người gửi không được xử lý như tố cáo; "
+                    "chọn phản ánh, kiến nghị hoặc khiếu nại."
+                ),
+                field="kind",
+            )
+    checks.raise_if_any()
+
+
 @transaction.atomic
 def case_classify(
     *,
@@ -380,17 +458,10 @@ def case_classify(
 ) -> Case:
     """Decide the kind and how complex a received case is; the intake clock follows."""
     policies.require(actor, Perm.CASE_HANDLE, case.unit)
-    _check_kind(kind)
     case = _locked(case, version)
     status = workflow.target("classify", case.status)
+    case_classify_checks({"kind": kind, "round": round, "previous": previous}, case=case)
     round = _round_for(kind, round)
-    _check_previous(kind=kind, round=round, previous=previous, unit=case.unit)
-    if kind == CaseKind.DENUNCIATION and crypto.decrypt(case.identity.token).is_empty():
-        raise _error(
-            CaseError.NO_IDENTITY,
-            _("Đơn không ghi họ tên, địa chỉ người gửi không được xử lý như tố cáo."),
-            "kind",
-        )
     before, before_status = audit.snapshot(case), case.status
     if kind != case.kind and (kind == CaseKind.DENUNCIATION or case.is_denunciation):
         case.alias = _new_alias(kind)
@@ -499,13 +570,9 @@ def case_refuse(
     return _save(case, actor=actor, action="refuse", before_status=before_status, before=before)
 
 
-@transaction.atomic
-def case_transfer(
-    *, actor: Any, case: Case, version: int | None, to_unit_code: str, note: str = ""
-) -> Case:
-    """Send the case to the competent unit: the case is closed here and opened there,
-    with the same sender (still encrypted) and a link both ways. Returns the new case."""
-    policies.require(actor, Perm.CASE_HANDLE, case.unit)
+def transfer_target(*, case: Case, to_unit_code: str) -> Unit:
+    """The active unit *case* may be transferred to, named by its code; DomainError with
+    what is allowed otherwise. TransferForm checks with it too (one pass)."""
     code = (to_unit_code or "").strip()
     target_unit = Unit.objects.filter(code=code).first() if code else None
     if target_unit is None or target_unit.is_historical:
@@ -518,13 +585,24 @@ def case_transfer(
             % {"code": code},
             "to_unit_code",
         )
-    case = _locked(case, version)
     if target_unit.pk == case.unit_id:
         raise _error(
             CaseError.BAD_TRANSFER,
-            _("Không thể chuyển vụ việc cho chính đơn vị mình."),
+            _("Không thể chuyển vụ việc cho chính đơn vị mình; chọn đơn vị có thẩm quyền khác."),
             "to_unit_code",
         )
+    return target_unit
+
+
+@transaction.atomic
+def case_transfer(
+    *, actor: Any, case: Case, version: int | None, to_unit_code: str, note: str = ""
+) -> Case:
+    """Send the case to the competent unit: the case is closed here and opened there,
+    with the same sender (still encrypted) and a link both ways. Returns the new case."""
+    policies.require(actor, Perm.CASE_HANDLE, case.unit)
+    case = _locked(case, version)
+    target_unit = transfer_target(case=case, to_unit_code=to_unit_code)
     status = workflow.target("transfer", case.status)
     before, before_status = audit.snapshot(case), case.status
     case.status, case.transferred_to, case.closed_on = status, target_unit, today()

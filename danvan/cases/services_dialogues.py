@@ -21,6 +21,7 @@ from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
 from danvan.core.errors import DomainError
+from danvan.core.validators import future_date_message
 from danvan.units.models import Unit
 
 from .errors import CaseError
@@ -77,7 +78,7 @@ def _text(value: str, field: str, message: str) -> str:
 
 def _not_future(value: dt.date, field: str) -> None:
     if value > today():
-        raise _error(CaseError.BAD_DATE, _("Ngày không được ở tương lai."), field)
+        raise _error(CaseError.BAD_DATE, future_date_message(value, today()), field)
 
 
 def _not_before_held(value: dt.date, dialogue: Dialogue, field: str) -> None:

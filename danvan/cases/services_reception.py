@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
-from danvan.core.errors import DomainError
+from danvan.core.errors import Checks, DomainError
 from danvan.legal.models import Duty
 from danvan.units.models import Official, Unit, UnitKind
 
@@ -197,30 +197,43 @@ def schedule_end(
 # --- sessions --------------------------------------------------------------------------
 
 
-def _check_session(
-    *,
-    unit: Unit,
-    leader: Official,
-    held_on: dt.date,
-    citizens_count: int,
-    schedule: ReceptionSchedule | None,
-) -> None:
-    if not leader.unit.path.startswith(unit.path):
-        raise _error(
+def session_checks(data: dict[str, Any], *, unit: Unit) -> None:
+    """The rules on a session of *unit*, for the keys present in *data* (session_record's
+    keyword names); one DomainError lists every problem. SessionForm runs it too, so
+    the officer sees its errors and these in one answer."""
+    checks = Checks()
+    leader, held_on = data.get("leader"), data.get("held_on")
+    if leader is not None and not leader.unit.path.startswith(unit.path):
+        checks.refuse(
             CaseError.BAD_SESSION,
             _("Người chủ trì tiếp phải là cán bộ của %(unit)s.") % {"unit": unit.name},
-            "leader",
+            field="leader",
         )
-    if held_on > today():
-        raise _error(
+    if held_on is not None and held_on > today():
+        checks.refuse(
             CaseError.BAD_DATE,
-            _("Ngày tiếp không được ở tương lai: chỉ ghi buổi tiếp đã diễn ra."),
-            "held_on",
+            _("Ngày tiếp %(d)s chưa đến: chỉ ghi buổi tiếp đã diễn ra, đến hôm nay (%(today)s).")
+            % {"d": f"{held_on:%d/%m/%Y}", "today": f"{today():%d/%m/%Y}"},
+            field="held_on",
         )
-    if citizens_count < 0:
-        raise _error(CaseError.BAD_SESSION, _("Số lượt công dân không được âm."), "citizens_count")
+    count = data.get("citizens_count")
+    if count is not None and count < 0:
+        checks.refuse(
+            CaseError.BAD_SESSION,
+            _("Số lượt công dân không được âm: nhập 0 hoặc số dương."),
+            field="citizens_count",
+        )
+    schedule = data.get("schedule")
     if schedule is not None and schedule.unit_id != unit.pk:
-        raise _error(CaseError.BAD_SESSION, _("Lịch tiếp công dân thuộc đơn vị khác."), "schedule")
+        checks.refuse(
+            CaseError.BAD_SESSION,
+            _("Lịch tiếp công dân thuộc đơn vị khác; chọn một lịch của %(unit)s.")
+            % {"unit": unit.name},
+            field="schedule",
+        )
+    if "place" in data and not (data["place"] or "").strip():
+        checks.refuse(CaseError.EMPTY, _("Cần ghi địa điểm tiếp công dân."), field="place")
+    checks.raise_if_any()
 
 
 @transaction.atomic
@@ -243,8 +256,15 @@ def session_record(
     """
     _require(actor, Perm.CASE_INTAKE, unit)
     _check_unit_open(unit, CaseError.BAD_SESSION)
-    _check_session(
-        unit=unit, leader=leader, held_on=held_on, citizens_count=citizens_count, schedule=schedule
+    session_checks(
+        {
+            "leader": leader,
+            "held_on": held_on,
+            "citizens_count": citizens_count,
+            "schedule": schedule,
+            "place": place,
+        },
+        unit=unit,
     )
     session = ReceptionSession.objects.create(
         unit=unit,
@@ -277,12 +297,15 @@ def session_update(
     """Correct a recorded session (every field as the form shows it)."""
     _require(actor, Perm.CASE_INTAKE, session.unit)
     session = ReceptionSession.objects.select_for_update().select_related("unit").get(pk=session.pk)
-    _check_session(
+    session_checks(
+        {
+            "leader": leader,
+            "held_on": held_on,
+            "citizens_count": citizens_count,
+            "schedule": schedule,
+            "place": place,
+        },
         unit=session.unit,
-        leader=leader,
-        held_on=held_on,
-        citizens_count=citizens_count,
-        schedule=schedule,
     )
     before = audit.snapshot(session)
     session.leader = leader

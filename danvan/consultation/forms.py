@@ -9,7 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from danvan.core.forms import BootstrapMixin, DateField
+from danvan.core.validators import DateWindow
 
+from . import services
 from .models import Comment, Consultation
 
 
@@ -40,10 +42,22 @@ class ConsultationForm(BootstrapMixin, forms.Form):
         ),
     )
 
+    def service_checks(self, data: dict[str, Any]) -> None:
+        services.consultation_checks(data)
+
 
 class OpenForm(BootstrapMixin, forms.Form):
     opens_on = DateField(label=_("Ngày bắt đầu lấy ý kiến"))
     closes_on = DateField(label=_("Ngày kết thúc lấy ý kiến"))
+
+    def clean_opens_on(self) -> Any:
+        # Opinions are asked for now or soon: not from a day years away.
+        value = self.cleaned_data.get("opens_on")
+        DateWindow(past_years=1, future_years=1)(value)
+        return value
+
+    def service_checks(self, data: dict[str, Any]) -> None:
+        services.consultation_open_checks(data)
 
 
 class CloseForm(BootstrapMixin, forms.Form):

@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
-from danvan.core.errors import DomainError
+from danvan.core.errors import Checks, DomainError
 from danvan.core.uploads import check_upload
 from danvan.units.models import Unit, UnitKind
 
@@ -117,6 +117,52 @@ def _save(consultation: Consultation, *, actor: Any, before: audit.Snapshot) -> 
 # --- the consultation ------------------------------------------------------------------------
 
 
+def consultation_checks(data: dict[str, Any]) -> None:
+    """The rules on a draft's fields, for the keys present in *data*
+    (consultation_create's keyword names); one DomainError lists every problem.
+    ConsultationForm runs it too (one pass)."""
+    checks = Checks()
+    if "subject" in data and data["subject"] not in Consultation.Subject.values:
+        checks.refuse(
+            ConsultationError.BAD_SUBJECT,
+            _("Loại nội dung phải là một trong: %(subjects)s.")
+            % {"subjects": ", ".join(str(label) for label in Consultation.Subject.labels)},
+            field="subject",
+        )
+    if "title" in data and not (data["title"] or "").strip():
+        checks.refuse(ConsultationError.EMPTY, _("Cần ghi tên dự thảo."), field="title")
+    has_draft = bool((data.get("draft") or "").strip()) or data.get("document") is not None
+    if "draft" in data and "document" in data and not has_draft:
+        checks.refuse(
+            ConsultationError.EMPTY,
+            _("Cần ghi nội dung dự thảo hoặc đính kèm tệp dự thảo."),
+            field="draft",
+        )
+    checks.raise_if_any()
+
+
+def consultation_open_checks(data: dict[str, Any]) -> None:
+    """The rules on the period of opinions, for the keys present in *data*
+    (consultation_open's keyword names); OpenForm runs it too (one pass)."""
+    checks = Checks()
+    opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
+    if opens_on is not None and closes_on is not None and closes_on < opens_on:
+        checks.refuse(
+            ConsultationError.BAD_PERIOD,
+            _("Ngày kết thúc lấy ý kiến phải từ ngày bắt đầu (%(d)s) trở đi.")
+            % {"d": f"{opens_on:%d/%m/%Y}"},
+            field="closes_on",
+        )
+    elif closes_on is not None and closes_on < today():
+        checks.refuse(
+            ConsultationError.BAD_PERIOD,
+            _("Ngày kết thúc lấy ý kiến đã qua: chọn từ hôm nay (%(d)s) trở đi.")
+            % {"d": f"{today():%d/%m/%Y}"},
+            field="closes_on",
+        )
+    checks.raise_if_any()
+
+
 @transaction.atomic
 def consultation_create(
     *,
@@ -138,16 +184,9 @@ def consultation_create(
             ),
             "unit",
         )
-    if subject not in Consultation.Subject.values:
-        raise _error(ConsultationError.BAD_SUBJECT, _("Loại nội dung không hợp lệ."), "subject")
+    consultation_checks({"subject": subject, "title": title, "draft": draft, "document": document})
     title = _text(title, "title", _("Cần ghi tên dự thảo."), limit=300)
     draft = (draft or "").strip()
-    if not draft and document is None:
-        raise _error(
-            ConsultationError.EMPTY,
-            _("Cần ghi nội dung dự thảo hoặc đính kèm tệp dự thảo."),
-            "draft",
-        )
     content_type = ""
     if document is not None:
         content_type = check_upload(
@@ -177,19 +216,7 @@ def consultation_open(
     _require(actor, Perm.DEMOCRACY_MANAGE, consultation.unit)
     consultation = _locked(consultation)
     _check_allowed("open", consultation)
-    if closes_on < opens_on:
-        raise _error(
-            ConsultationError.BAD_PERIOD,
-            _("Ngày kết thúc lấy ý kiến không được trước ngày bắt đầu (%(d)s).")
-            % {"d": f"{opens_on:%d/%m/%Y}"},
-            "closes_on",
-        )
-    if closes_on < today():
-        raise _error(
-            ConsultationError.BAD_PERIOD,
-            _("Ngày kết thúc lấy ý kiến đã qua."),
-            "closes_on",
-        )
+    consultation_open_checks({"opens_on": opens_on, "closes_on": closes_on})
     before = audit.snapshot(consultation)
     consultation.opens_on = opens_on
     consultation.closes_on = closes_on

@@ -9,9 +9,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from danvan.core.forms import BootstrapMixin, DateField
+from danvan.core.validators import DateWindow
 from danvan.units.models import Unit
 
-from . import selectors
+from . import selectors, services
 from .models import Matter, MatterKind, Method, Vote
 
 
@@ -39,6 +40,14 @@ class MatterForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = selectors.manageable_villages(user)  # type: ignore[attr-defined]
 
+    def clean_raised_on(self) -> Any:
+        value = self.cleaned_data.get("raised_on")
+        DateWindow(past_years=5)(value)
+        return value
+
+    def service_checks(self, data: dict[str, Any]) -> None:
+        services.matter_checks(data)
+
 
 class VoteOpenForm(BootstrapMixin, forms.Form):
     method = forms.ChoiceField(label=_("Hình thức biểu quyết"), choices=Method.choices)
@@ -61,11 +70,21 @@ class VoteOpenForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, matter: Matter, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.matter = matter
         field = self.fields["follows"]
         field.queryset = selectors.closed_votes(matter)  # type: ignore[attr-defined]
         field.label_from_instance = lambda v: (  # type: ignore[attr-defined]
             f"{v.get_method_display()} {v.opened_on:%d/%m/%Y} — {v.get_outcome_display()}"
         )
+
+    def clean_opened_on(self) -> Any:
+        # A meeting is called for the coming weeks, not for years ahead.
+        value = self.cleaned_data.get("opened_on")
+        DateWindow(future_years=1)(value)
+        return value
+
+    def service_checks(self, data: dict[str, Any]) -> None:
+        services.vote_checks(data, matter=self.matter)
 
 
 class TallyForm(BootstrapMixin, forms.Form):

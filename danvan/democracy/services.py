@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
-from danvan.core.errors import DomainError
+from danvan.core.errors import Checks, DomainError
+from danvan.core.validators import future_date_message
 from danvan.units.models import Unit, UnitKind
 
 from . import rules
@@ -40,6 +41,33 @@ def _hash(code: str) -> str:
     return hashlib.sha256(normalized.encode()).hexdigest()
 
 
+def matter_checks(data: dict[str, Any]) -> None:
+    """The rules on a matter, for the keys present in *data* (matter_raise's keyword
+    names); one DomainError lists every problem. MatterForm runs it too (one pass)."""
+    checks = Checks()
+    unit, kind, raised_on = data.get("unit"), data.get("kind"), data.get("raised_on")
+    if unit is not None and (unit.kind != UnitKind.VILLAGE or unit.is_historical):
+        checks.refuse(
+            DemocracyError.BAD_UNIT,
+            _("Việc dân quyết định được đưa ra ở thôn, tổ dân phố đang hoạt động."),
+            field="unit",
+        )
+    if "kind" in data and kind not in MatterKind.values:
+        checks.refuse(
+            DemocracyError.EMPTY,
+            _("Loại việc phải là một trong: %(kinds)s.")
+            % {"kinds": ", ".join(str(label) for label in MatterKind.labels)},
+            field="kind",
+        )
+    if "title" in data and not (data["title"] or "").strip():
+        checks.refuse(DemocracyError.EMPTY, _("Cần ghi nội dung cần quyết định."), field="title")
+    if raised_on is not None and raised_on > today():
+        checks.refuse(
+            DemocracyError.BAD_DATE, future_date_message(raised_on, today()), field="raised_on"
+        )
+    checks.raise_if_any()
+
+
 @transaction.atomic
 def matter_raise(
     *,
@@ -53,18 +81,7 @@ def matter_raise(
     """Put a matter to the households of a village (thôn, tổ dân phố)."""
     if actor is not None:
         policies.require(actor, Perm.DEMOCRACY_MANAGE, unit)
-    if unit.kind != UnitKind.VILLAGE or unit.is_historical:
-        raise _error(
-            DemocracyError.BAD_UNIT,
-            _("Việc dân quyết định được đưa ra ở thôn, tổ dân phố đang hoạt động."),
-            "unit",
-        )
-    if kind not in MatterKind.values:
-        raise _error(DemocracyError.EMPTY, _("Loại việc không hợp lệ."), "kind")
-    if not title.strip():
-        raise _error(DemocracyError.EMPTY, _("Cần ghi nội dung cần quyết định."), "title")
-    if raised_on > today():
-        raise _error(DemocracyError.BAD_DATE, _("Ngày không được ở tương lai."), "raised_on")
+    matter_checks({"unit": unit, "kind": kind, "title": title, "raised_on": raised_on})
     matter = Matter.objects.create(
         unit=unit,
         kind=kind,
@@ -75,6 +92,56 @@ def matter_raise(
     )
     audit.record_create(actor=actor, instance=matter)
     return matter
+
+
+def vote_checks(data: dict[str, Any], *, matter: Matter) -> None:
+    """The rules on opening a vote on *matter*, for the keys present in *data*
+    (vote_open's keyword names); one DomainError lists every problem. VoteOpenForm runs
+    it too (one pass)."""
+    checks = Checks()
+    method, opened_on = data.get("method"), data.get("opened_on")
+    closes_on, follows = data.get("closes_on"), data.get("follows")
+    if "method" in data and method not in Method.values:
+        checks.refuse(
+            DemocracyError.BAD_METHOD,
+            _("Hình thức biểu quyết phải là một trong: %(methods)s.")
+            % {"methods": ", ".join(str(label) for label in Method.labels)},
+            field="method",
+        )
+    if opened_on is not None and opened_on < matter.raised_on:
+        checks.refuse(
+            DemocracyError.BAD_DATE,
+            _("Ngày biểu quyết (%(d)s) không được trước ngày đưa ra việc (%(r)s).")
+            % {"d": f"{opened_on:%d/%m/%Y}", "r": f"{matter.raised_on:%d/%m/%Y}"},
+            field="opened_on",
+        )
+    if closes_on is not None and opened_on is not None and closes_on < opened_on:
+        checks.refuse(
+            DemocracyError.BAD_DATE,
+            _("Ngày kết thúc phải từ ngày bắt đầu (%(d)s) trở đi.")
+            % {"d": f"{opened_on:%d/%m/%Y}"},
+            field="closes_on",
+        )
+    if method == Method.ONLINE and "closes_on" in data and closes_on is None:
+        checks.refuse(
+            DemocracyError.BAD_DATE,
+            _("Biểu quyết trực tuyến cần ngày kết thúc."),
+            field="closes_on",
+        )
+    if (matter.unit.households or 0) <= 0:
+        checks.refuse(
+            DemocracyError.NO_HOUSEHOLDS,
+            _("Chưa có số hộ gia đình của %(unit)s: cập nhật số hộ trước khi biểu quyết.")
+            % {"unit": matter.unit.name},
+            field="method",
+        )
+    if follows is not None and (follows.matter_id != matter.pk or follows.is_open):
+        checks.refuse(
+            DemocracyError.BAD_METHOD,
+            _("Chỉ tổ chức lại sau một lần biểu quyết đã kết thúc của cùng việc này."),
+            field="follows",
+        )
+    checks.raise_if_any()
 
 
 @transaction.atomic
@@ -95,37 +162,11 @@ def vote_open(
     unit = matter.unit
     if actor is not None:
         policies.require(actor, Perm.DEMOCRACY_MANAGE, unit)
-    if method not in Method.values:
-        raise _error(DemocracyError.BAD_METHOD, _("Hình thức biểu quyết không hợp lệ."), "method")
-    if opened_on < matter.raised_on:
-        raise _error(
-            DemocracyError.BAD_DATE,
-            _("Ngày biểu quyết (%(d)s) không được trước ngày đưa ra việc (%(r)s).")
-            % {"d": f"{opened_on:%d/%m/%Y}", "r": f"{matter.raised_on:%d/%m/%Y}"},
-            "opened_on",
-        )
-    if closes_on is not None and closes_on < opened_on:
-        raise _error(
-            DemocracyError.BAD_DATE, _("Ngày kết thúc phải sau ngày bắt đầu."), "closes_on"
-        )
-    if method == Method.ONLINE and closes_on is None:
-        raise _error(
-            DemocracyError.BAD_DATE, _("Biểu quyết trực tuyến cần ngày kết thúc."), "closes_on"
-        )
+    vote_checks(
+        {"method": method, "opened_on": opened_on, "closes_on": closes_on, "follows": follows},
+        matter=matter,
+    )
     households = unit.households or 0
-    if households <= 0:
-        raise _error(
-            DemocracyError.NO_HOUSEHOLDS,
-            _("Chưa có số hộ gia đình của %(unit)s: cập nhật số hộ trước khi biểu quyết.")
-            % {"unit": unit.name},
-            "method",
-        )
-    if follows is not None and (follows.matter_id != matter.pk or follows.is_open):
-        raise _error(
-            DemocracyError.BAD_METHOD,
-            _("Chỉ tổ chức lại sau một lần biểu quyết đã kết thúc của cùng việc này."),
-            "follows",
-        )
     vote = Vote.objects.create(
         matter=matter,
         method=method,

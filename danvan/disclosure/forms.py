@@ -9,8 +9,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from danvan.core.forms import BootstrapMixin, DateField
+from danvan.core.validators import DateWindow
 from danvan.units.models import Unit
 
+from . import services
 from .models import DisclosureForm, DisclosureKind
 from .selectors import kinds_for_unit
 
@@ -56,6 +58,7 @@ class DisclosureEditForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, unit: Unit, with_forms: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.unit = unit
         self.fields["kind"].queryset = kinds_for_unit(unit)  # type: ignore[attr-defined]
         if with_forms:
             self.fields["forms"] = forms.MultipleChoiceField(
@@ -70,6 +73,15 @@ class DisclosureEditForm(BootstrapMixin, forms.Form):
                 ),
             )
             self.style_widgets()
+
+    def clean_start(self) -> Any:
+        # A record of what was disclosed: not years back, not more than a year ahead.
+        value = self.cleaned_data.get("start")
+        DateWindow(past_years=10, future_years=1)(value)
+        return value
+
+    def service_checks(self, data: dict[str, Any]) -> None:
+        services.disclosure_checks(data, unit=self.unit)
 
     def arguments(self) -> dict[str, Any]:
         data = self.cleaned_data

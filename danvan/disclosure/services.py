@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
-from danvan.core.errors import DomainError
+from danvan.core.errors import Checks, DomainError
 from danvan.core.uploads import check_upload
 from danvan.units.models import Unit, UnitKind
 
@@ -141,6 +141,25 @@ def _add_channel(actor: Any, disclosure: Disclosure, spec: ChannelSpec) -> Discl
     return channel
 
 
+def disclosure_checks(data: dict[str, Any], *, unit: Unit) -> None:
+    """The rules on a disclosure of *unit*, for the keys present in *data*
+    (disclosure_create's keyword names); one DomainError lists every problem.
+    DisclosureEditForm runs it too, so its errors and these show in one answer."""
+    checks = Checks()
+    if "title" in data and not (data["title"] or "").strip():
+        checks.refuse(
+            DisclosureError.EMPTY, _("Cần ghi tiêu đề nội dung công khai."), field="title"
+        )
+    start, end = data.get("start"), data.get("end")
+    if start is not None:
+        with checks.collect():
+            _check_period(start, end)
+        if data.get("kind") is not None:
+            with checks.collect():
+                _check_kind(unit, data["kind"], start)
+    checks.raise_if_any()
+
+
 @transaction.atomic
 def disclosure_create(
     *,
@@ -158,9 +177,8 @@ def disclosure_create(
     """Record that *unit* disclosed a content of *kind* from *start*, with its forms."""
     _require(actor, unit)
     _check_unit_open(unit)
-    title = _text(title, "title", _("Cần ghi tiêu đề nội dung công khai."))
-    _check_period(start, end)
-    _check_kind(unit, kind, start)
+    disclosure_checks({"kind": kind, "title": title, "start": start, "end": end}, unit=unit)
+    title = title.strip()
     for spec in channels:
         _check_channel(spec, start)
     disclosure = Disclosure.objects.create(
@@ -196,9 +214,10 @@ def disclosure_update(
     """Correct a disclosure (every field as the form shows it); its forms stay."""
     _require(actor, disclosure.unit)
     disclosure = Disclosure.objects.select_for_update().select_related("unit").get(pk=disclosure.pk)
-    title = _text(title, "title", _("Cần ghi tiêu đề nội dung công khai."))
-    _check_period(start, end)
-    _check_kind(disclosure.unit, kind, start)
+    disclosure_checks(
+        {"kind": kind, "title": title, "start": start, "end": end}, unit=disclosure.unit
+    )
+    title = title.strip()
     first = (
         DisclosureChannel.objects.filter(disclosure=disclosure)
         .order_by("start")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -11,12 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from danvan.accounts import policies
 from danvan.accounts.policies import Perm
-from danvan.core.errors import NotFound
 from danvan.core.forms import BootstrapMixin, DateField
-from danvan.units import selectors as unit_selectors
-from danvan.units.models import Unit
+from danvan.core.validators import PHONE_HELP, start_date_window, validate_phone
+from danvan.units import picker
 
 from . import services
 from .models import Decision, Entry, EntryKind, Field, Period, Status
@@ -57,12 +54,6 @@ UNIT_KIND_LABELS: dict[str, StrOrPromise] = {
     "enterprise": _("Doanh nghiệp"),
 }
 
-_CODE_SPLIT = re.compile(r"[\s,;]+")
-
-
-def split_codes(value: str) -> list[str]:
-    return [c for c in _CODE_SPLIT.split(value or "") if c]
-
 
 def _blank(label: StrOrPromise) -> list[tuple[str, Any]]:
     return [("", label)]
@@ -75,11 +66,13 @@ class EntryFilterForm(BootstrapMixin, forms.Form):
     """The list's filters; the statistics page links here with the same parameters."""
 
     q = forms.CharField(label=_("Tìm theo tên"), max_length=100, required=False)
-    unit = forms.CharField(
-        label=_("Mã đơn vị"),
-        max_length=32,
+    # Ended units too: the restated view counts a merged unit's entries under its successor.
+    unit = picker.UnitField(
+        purpose=Perm.UNIT_VIEW,
+        history=True,
+        label=_("Đơn vị"),
         required=False,
-        help_text=_("Gồm cả các đơn vị trực thuộc."),
+        help_text=_("Gồm cả các đơn vị trực thuộc. Gõ tên (không cần dấu) hoặc mã."),
     )
     restated = forms.BooleanField(
         label=_("Tính cả đơn vị cũ đã sáp nhập vào đơn vị này"), required=False
@@ -115,13 +108,7 @@ class EntryFilterForm(BootstrapMixin, forms.Form):
         self.fields["field"].choices = _blank(_("Tất cả")) + [  # type: ignore[attr-defined]
             (f.code, f.name) for f in Field.objects.all()
         ]
-
-    def clean_unit(self) -> Unit | None:
-        code = self.cleaned_data["unit"].strip()
-        if not code:
-            return None
-        # A unit out of sight answers like a missing one: the view turns this into 404.
-        return unit_selectors.unit_get(actor=self.actor, code=code)
+        picker.bind(self, actor)
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for selectors.entry_list."""
@@ -161,13 +148,16 @@ class EntryForm(BootstrapMixin, forms.Form):
     )
     registration_year = forms.IntegerField(
         label=_("Năm đăng ký"),
-        min_value=2000,
+        # The real bounds are the movement's periods (services.entry_checks says which);
+        # these only keep absurd numbers away from the database.
+        min_value=1900,
+        max_value=2100,
         error_messages={"required": _("Nhập năm đăng ký.")},
     )
-    co_units = forms.CharField(
-        label=_("Đơn vị phối hợp (mã)"),
+    co_units = picker.UnitMultipleField(
+        purpose=Perm.UNIT_VIEW,
+        label=_("Đơn vị phối hợp"),
         required=False,
-        help_text=_("Các mã đơn vị, cách nhau bởi dấu phẩy."),
     )
     target_group = forms.CharField(label=_("Đối tượng"), max_length=300, required=False)
     goals = forms.CharField(label=_("Mục tiêu"), required=False, widget=forms.Textarea({"rows": 3}))
@@ -189,30 +179,41 @@ class EntryForm(BootstrapMixin, forms.Form):
         label=_("Đất hiến (m²)"), required=False, min_value=0, decimal_places=1
     )
     contact_name = forms.CharField(label=_("Người liên hệ"), max_length=200, required=False)
-    contact_phone = forms.CharField(label=_("Điện thoại liên hệ"), max_length=32, required=False)
+    contact_phone = forms.CharField(
+        label=_("Điện thoại liên hệ"), max_length=32, required=False, help_text=PHONE_HELP
+    )
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
+        picker.bind(self, actor)  # the co-units, and the owning unit when creating
         # The duplicate check runs as the user types (htmx; see _entry_duplicates.html).
         self.fields["name"].widget.attrs.update(
             {
                 "hx-get": reverse("movement:duplicates"),
                 "hx-trigger": "keyup changed delay:600ms, change",
                 "hx-target": "#duplicate-warning",
-                "hx-include": "[name='unit'], [name='registration_year'], [name='entry']",
+                "hx-include": (
+                    "[name='unit'], [name='unit_pick'], [name='registration_year'], [name='entry']"
+                ),
                 "autocomplete": "off",
             }
         )
 
-    def clean_co_units(self) -> list[Unit]:
-        codes = split_codes(self.cleaned_data.get("co_units", ""))
-        if not codes:
-            return []
-        try:
-            return unit_selectors.units_by_codes(actor=self.actor, codes=codes)
-        except NotFound as exc:
-            raise forms.ValidationError(exc.message) from exc
+    def clean_start_date(self) -> Any:
+        value = self.cleaned_data.get("start_date")
+        start_date_window(value)
+        return value
+
+    def clean_contact_phone(self) -> str:
+        value: str = self.cleaned_data.get("contact_phone", "")
+        validate_phone(value)
+        return value
+
+    def service_checks(self, data: dict[str, Any]) -> None:
+        # The service's rules (the registration year's period, an expired unit …) in the
+        # same pass as the form's own errors.
+        services.entry_checks(data, unit=data.get("unit"))
 
     def details(self) -> dict[str, Any]:
         """Keyword arguments for services.entry_create / entry_update (the editable fields)."""
@@ -232,35 +233,25 @@ class EntryForm(BootstrapMixin, forms.Form):
 
 
 class EntryCreateForm(EntryForm):
-    unit = forms.CharField(
-        label=_("Đơn vị chủ trì (mã)"),
-        max_length=32,
-        help_text=_("Đơn vị bạn được đăng ký mô hình; mặc định là đơn vị đang làm việc."),
-        error_messages={"required": _("Nhập mã đơn vị chủ trì.")},
+    # Offered: the units the user may register entries for; another is refused like a
+    # missing one.
+    unit = picker.UnitField(
+        purpose=Perm.MOVEMENT_EDIT,
+        label=_("Đơn vị chủ trì"),
+        help_text=_(
+            "Đơn vị bạn được đăng ký mô hình (gõ tên không cần dấu hoặc mã); mặc định là đơn"
+            " vị đang làm việc."
+        ),
+        error_messages={"required": _("Chọn đơn vị chủ trì: gõ tên (không cần dấu) hoặc mã.")},
     )
 
     field_order = ["unit", "name", "kind", "field", "registration_year"]
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, actor=actor, **kwargs)
-        self.fields["unit"].widget.attrs["list"] = "unit-choices"
         if not self.is_bound:
             self.initial.setdefault("registration_year", timezone.localdate().year)
             self.initial.setdefault("kind", EntryKind.INITIATIVE)
-
-    def clean_unit(self) -> Unit:
-        code = self.cleaned_data["unit"].strip()
-        try:
-            unit = unit_selectors.unit_get(actor=self.actor, code=code)
-        except NotFound as exc:
-            raise forms.ValidationError(
-                _("Không tìm thấy đơn vị mã “%(code)s”."), params={"code": code}
-            ) from exc
-        if not policies.has_perm(self.actor, Perm.MOVEMENT_EDIT, unit):
-            raise forms.ValidationError(
-                _("Bạn không được đăng ký mô hình cho “%(name)s”."), params={"name": unit.name}
-            )
-        return unit
 
 
 # -- actions on one entry ------------------------------------------------------
@@ -374,5 +365,5 @@ def entry_initial(entry: Entry) -> dict[str, Any]:
     """The edit form's starting values."""
     initial: dict[str, Any] = {k: getattr(entry, k) for k in services.EDITABLE_FIELDS}
     initial["field"] = entry.field_id
-    initial["co_units"] = ", ".join(u.code for u in entry.co_units.all())
+    initial["co_units"] = list(entry.co_units.all())
     return initial

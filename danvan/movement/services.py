@@ -17,7 +17,7 @@ from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
 from danvan.core import docnumber
-from danvan.core.errors import DomainError, PermissionDenied
+from danvan.core.errors import Checks, DomainError, PermissionDenied
 from danvan.core.text import fold
 from danvan.core.uploads import check_upload
 from danvan.units.models import Unit, UnitKind
@@ -56,30 +56,61 @@ def _error(code: MovementError, message: str, *, field: str | None = None) -> Do
 def period_for_year(year: int) -> Period:
     period = Period.objects.filter(start_year__lte=year, end_year__gte=year).first()
     if period is None:
+        spans = [f"{a}–{b}" for a, b in Period.objects.values_list("start_year", "end_year")]
         raise _error(
             MovementError.BAD_YEAR,
-            _("Năm %(year)s không thuộc giai đoạn nào của phong trào.") % {"year": year},
+            _("Năm đăng ký phải trong giai đoạn %(periods)s của phong trào (bạn nhập %(year)s).")
+            % {"periods": _(" hoặc ").join(spans) or "—", "year": year},
             field="registration_year",
         )
     return period
 
 
-def _validate(data: dict[str, Any]) -> None:
+def entry_checks(data: dict[str, Any], *, unit: Unit | None = None) -> None:
+    """Every rule on an entry's fields that needs no lock, for the keys present in *data*
+    (a form passes the fields that parsed); one DomainError lists every problem.
+
+    entry_create and entry_update run it before they write; the entry forms run it in
+    their own validation, so the user sees the form's and these errors in one answer.
+    """
+    checks = Checks()
+    if unit is not None and unit.valid_to is not None:
+        checks.refuse(
+            MovementError.BAD_UNIT,
+            _("“%(unit)s” đã hết hiệu lực, không thể đăng ký mới.") % {"unit": unit.name},
+            field="unit",
+        )
     if "name" in data and not (data["name"] or "").strip():
-        raise _error(MovementError.BAD_VALUE, _("Nhập tên mô hình, điển hình."), field="name")
+        checks.refuse(MovementError.BAD_VALUE, _("Nhập tên mô hình, điển hình."), field="name")
     if "kind" in data and data["kind"] not in EntryKind.values:
-        raise _error(MovementError.BAD_VALUE, _("Loại không hợp lệ."), field="kind")
+        checks.refuse(
+            MovementError.BAD_VALUE,
+            _("Loại phải là một trong: %(kinds)s.")
+            % {"kinds": ", ".join(str(label) for label in EntryKind.labels)},
+            field="kind",
+        )
     if "field" in data and not isinstance(data["field"], Field):
-        raise _error(MovementError.BAD_VALUE, _("Chọn lĩnh vực."), field="field")
+        checks.refuse(MovementError.BAD_VALUE, _("Chọn lĩnh vực."), field="field")
     for name in ("money_mobilized", "land_donated_m2", "working_days"):
         value = data.get(name)
         if value is not None and Decimal(value) < 0:
-            raise _error(MovementError.BAD_VALUE, _("Giá trị không được âm."), field=name)
+            checks.refuse(
+                MovementError.BAD_VALUE, _("Không được âm: nhập 0 hoặc số dương."), field=name
+            )
     year = data.get("registration_year")
-    if year is not None and not (2000 <= int(year) <= timezone.localdate().year + 1):
-        raise _error(
-            MovementError.BAD_YEAR, _("Năm đăng ký không hợp lệ."), field="registration_year"
-        )
+    if year is not None:
+        last = timezone.localdate().year + 1
+        if int(year) > last:
+            checks.refuse(
+                MovementError.BAD_YEAR,
+                _("Năm đăng ký chỉ được đến năm sau (%(last)s); bạn nhập %(year)s.")
+                % {"last": last, "year": year},
+                field="registration_year",
+            )
+        else:
+            with checks.collect():
+                period_for_year(int(year))
+    checks.raise_if_any()
 
 
 def duplicates_of(
@@ -107,17 +138,11 @@ def entry_create(
 ) -> Entry:
     if actor is not None:
         policies.require(actor, Perm.MOVEMENT_EDIT, unit)
-    if unit.valid_to is not None:
-        raise _error(
-            MovementError.BAD_UNIT,
-            _("“%(unit)s” đã hết hiệu lực, không thể đăng ký mới.") % {"unit": unit.name},
-            field="unit",
-        )
     unknown = set(details) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"entry_create() got unexpected fields {sorted(unknown)}")
     data = {"kind": kind, "name": name, "field": field, "registration_year": registration_year}
-    _validate({**data, **details})
+    entry_checks({**data, **details}, unit=unit)
     entry = Entry(
         unit=unit,
         kind=kind,
@@ -153,7 +178,7 @@ def entry_update(
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"entry_update() got unexpected fields {sorted(unknown)}")
-    _validate(changes)
+    entry_checks(changes)
     before = audit.snapshot(entry)
     for key, value in changes.items():
         setattr(entry, key, value.strip() if isinstance(value, str) else value)

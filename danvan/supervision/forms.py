@@ -8,8 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from danvan.core.forms import BootstrapMixin, DateField
+from danvan.core.validators import DateWindow
 from danvan.units.models import Unit, UnitKind
 
+from . import services
 from .models import Activity, Board, BoardMember, Conference, Finding, Plan
 from .selectors import today
 
@@ -28,6 +30,14 @@ class BoardForm(BootstrapMixin, forms.Form):
     )
     term_start = DateField(label=_("Bắt đầu nhiệm kỳ"))
     term_end = DateField(label=_("Kết thúc nhiệm kỳ"), required=False)
+
+    def clean_term_start(self) -> Any:
+        value = self.cleaned_data.get("term_start")
+        DateWindow(past_years=10, future_years=1)(value)
+        return value
+
+    def service_checks(self, data: dict[str, Any]) -> None:
+        services.board_checks(data)
 
 
 class MemberForm(BootstrapMixin, forms.Form):
@@ -63,6 +73,15 @@ class PlanForm(BootstrapMixin, forms.Form):
         required=False,
         help_text=_("Ngày gửi kế hoạch cho cơ quan, đơn vị được kiểm tra, giám sát."),
     )
+
+    def clean_starts_on(self) -> Any:
+        # A plan is made for the coming months: not more than a year ahead.
+        value = self.cleaned_data.get("starts_on")
+        DateWindow(past_years=10, future_years=1)(value)
+        return value
+
+    def service_checks(self, data: dict[str, Any]) -> None:
+        services.plan_checks(data)
 
 
 class ActivityForm(BootstrapMixin, forms.Form):

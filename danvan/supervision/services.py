@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
-from danvan.core.errors import DomainError
+from danvan.core.errors import Checks, DomainError
+from danvan.core.validators import future_date_message
 from danvan.units.models import Unit, UnitKind
 
 from .errors import SupervisionError
@@ -85,7 +86,7 @@ def _text(value: str, field: str, message: str) -> str:
 
 def _not_future(value: dt.date, field: str) -> None:
     if value > today():
-        raise _error(SupervisionError.BAD_DATE, _("Ngày không được ở tương lai."), field)
+        raise _error(SupervisionError.BAD_DATE, future_date_message(value, today()), field)
 
 
 def _not_before(value: dt.date, earliest: dt.date, field: str, message: str) -> None:
@@ -98,6 +99,63 @@ def allowed(action: str, recommendation: Recommendation) -> bool:
 
 
 # --- boards and members ------------------------------------------------------------------
+
+
+def board_checks(data: dict[str, Any]) -> None:
+    """The rules on a board's own fields, for the keys present in *data* (board_create's
+    keyword names); one DomainError lists every problem. BoardForm runs it too."""
+    checks = Checks()
+    kind = data.get("kind")
+    if "kind" in data and kind not in Board.Kind.values:
+        checks.refuse(
+            SupervisionError.BAD_UNIT,
+            _("Loại ban phải là một trong: %(kinds)s.")
+            % {"kinds": ", ".join(str(label) for label in Board.Kind.labels)},
+            field="kind",
+        )
+    if "project" in data:
+        project = (data["project"] or "").strip()
+        if kind == Board.Kind.INVESTMENT and not project:
+            checks.refuse(
+                SupervisionError.EMPTY,
+                _("Ban Giám sát đầu tư của cộng đồng cần ghi tên dự án, công trình."),
+                field="project",
+            )
+        elif kind == Board.Kind.INSPECTION and project:
+            checks.refuse(
+                SupervisionError.BAD_UNIT,
+                _("Ban Thanh tra nhân dân không gắn với một dự án: để trống ô này."),
+                field="project",
+            )
+    start, end = data.get("term_start"), data.get("term_end")
+    if start is not None and end is not None and end < start:
+        checks.refuse(
+            SupervisionError.BAD_DATE,
+            _("Ngày kết thúc nhiệm kỳ phải từ ngày bắt đầu (%(d)s) trở đi.")
+            % {"d": f"{start:%d/%m/%Y}"},
+            field="term_end",
+        )
+    checks.raise_if_any()
+
+
+def plan_checks(data: dict[str, Any]) -> None:
+    """The rules on a plan's fields, for the keys present in *data* (plan_create's
+    keyword names); one DomainError lists every problem. PlanForm runs it too."""
+    checks = Checks()
+    if "title" in data and not (data["title"] or "").strip():
+        checks.refuse(SupervisionError.EMPTY, _("Cần ghi tên kế hoạch."), field="title")
+    sent_on, starts_on = data.get("sent_on"), data.get("starts_on")
+    if sent_on is not None:
+        with checks.collect():
+            _not_future(sent_on, "sent_on")
+        if starts_on is not None and sent_on > starts_on:
+            checks.refuse(
+                SupervisionError.BAD_DATE,
+                _("Ngày gửi kế hoạch phải trước hoặc đúng ngày bắt đầu (%(d)s).")
+                % {"d": f"{starts_on:%d/%m/%Y}"},
+                field="sent_on",
+            )
+    checks.raise_if_any()
 
 
 @transaction.atomic
@@ -119,25 +177,8 @@ def board_create(
             _("Ban chỉ được thành lập ở xã, phường, đặc khu đang hoạt động."),
             "unit",
         )
-    if kind not in Board.Kind.values:
-        raise _error(SupervisionError.BAD_UNIT, _("Loại ban không hợp lệ."), "kind")
+    board_checks({"kind": kind, "project": project, "term_start": term_start, "term_end": term_end})
     project = (project or "").strip()
-    if kind == Board.Kind.INVESTMENT:
-        project = _text(
-            project, "project", _("Ban Giám sát đầu tư của cộng đồng cần ghi tên dự án.")
-        )
-    elif project:
-        raise _error(
-            SupervisionError.BAD_UNIT,
-            _("Ban Thanh tra nhân dân không gắn với một dự án."),
-            "project",
-        )
-    if term_end is not None and term_end < term_start:
-        raise _error(
-            SupervisionError.BAD_DATE,
-            _("Ngày kết thúc nhiệm kỳ không được trước ngày bắt đầu."),
-            "term_end",
-        )
     board = Board.objects.create(
         unit=unit,
         kind=kind,
@@ -253,18 +294,13 @@ def plan_create(
     """Record a plan of *board*. A plan sent fewer working days ahead than the law asks
     is recorded as it happened and flagged by the selectors (plan_row), not refused."""
     _require(actor, board.unit)
-    title = _text(title, "title", _("Cần ghi tên kế hoạch."))
-    if sent_on is not None:
-        _not_future(sent_on, "sent_on")
-        if sent_on > starts_on:
-            raise _error(
-                SupervisionError.BAD_DATE,
-                _("Ngày gửi kế hoạch không được sau ngày bắt đầu (%(d)s).")
-                % {"d": f"{starts_on:%d/%m/%Y}"},
-                "sent_on",
-            )
+    plan_checks({"title": title, "starts_on": starts_on, "sent_on": sent_on})
     plan = Plan.objects.create(
-        board=board, title=title, scope=(scope or "").strip(), starts_on=starts_on, sent_on=sent_on
+        board=board,
+        title=title.strip(),
+        scope=(scope or "").strip(),
+        starts_on=starts_on,
+        sent_on=sent_on,
     )
     audit.record_create(actor=actor, instance=plan)
     return plan

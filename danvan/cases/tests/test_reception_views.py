@@ -189,7 +189,7 @@ def test_record_a_session_and_see_its_cases(
     }
     response = client.post(url, data)
     assert response.status_code == 400
-    assert "Ngày tiếp không được ở tương lai" in page(response)
+    assert "Ngày tiếp 01/04/2026 chưa đến: chỉ ghi buổi tiếp đã diễn ra" in page(response)
     other = make_official(sibling_commune, "Cán bộ xã bên")
     response = client.post(url, {**data, "held_on": "30/03/2026", "leader": str(other.pk)})
     assert response.status_code == 400  # not one of the unit's officials

@@ -108,7 +108,7 @@ def test_a_first_complaint_left_past_its_deadline_opens_the_second(
         ({"kind": "letter"}, "case_bad_kind", "kind"),
         ({"kind": "complaint", "round": 2}, "case_no_first_complaint", "previous"),
         ({"kind": "denunciation", "sender": Identity()}, "case_no_identity", "full_name"),
-        ({"subject": "  "}, "case_empty", "content"),
+        ({"subject": "  "}, "case_empty", "subject"),
         ({"channel": "pigeon"}, "case_bad_channel", "channel"),
         ({"received_on": dt.date(2026, 7, 1)}, "case_bad_date", "received_on"),
         (

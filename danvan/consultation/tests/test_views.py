@@ -82,7 +82,7 @@ def test_a_consultation_through_the_forms(cast: Cast) -> None:
         url("open", consultation), {"opens_on": "20/05/2026", "closes_on": "12/05/2026"}
     )
     assert response.status_code == 400
-    assert "không được trước ngày bắt đầu" in text(response)
+    assert "phải từ ngày bắt đầu (20/05/2026) trở đi" in text(response)
     consultation.refresh_from_db()
     assert consultation.state == "draft"
     response = client.post(
