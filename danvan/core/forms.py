@@ -105,7 +105,7 @@ class DateField(forms.DateField):
         "invalid": _("Ngày phải viết theo dạng ngày/tháng/năm (dd/mm/yyyy), ví dụ 07/12/2026."),
     }
 
-    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> dt.date | None:
         if isinstance(value, str):
             value = value.strip()
         if value in self.empty_values:

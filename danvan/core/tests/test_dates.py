@@ -42,7 +42,7 @@ class DayForm(forms.Form):
 def errors(data: dict[str, str]) -> dict[str, list[str]]:
     form = DayForm(data)
     assert not form.is_valid()
-    return {name: list(messages) for name, messages in form.errors.items()}
+    return {name: [str(m) for m in messages] for name, messages in form.errors.items()}
 
 
 # --- parsing ------------------------------------------------------------------------------
@@ -288,7 +288,8 @@ def test_every_form_uses_the_one_date_field() -> None:
         for obj in vars(module).values():
             if not (isinstance(obj, type) and issubclass(obj, forms.BaseForm)):
                 continue
-            for name, field in obj.base_fields.items():
+            declared: dict[str, forms.Field] = getattr(obj, "base_fields", {})
+            for name, field in declared.items():
                 if isinstance(field, forms.DateField | forms.DateTimeField):
                     checked += 1
                     if not isinstance(field, DateField):
