@@ -16,6 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .selectors import TIMING_KEYS
+
 if TYPE_CHECKING:
     from .views import StatsTables
 
@@ -43,7 +45,8 @@ def stats_workbook(tables: StatsTables) -> bytes:
     ws.title = _("Thống kê vụ việc")[:31]
     ws.append([_("Thống kê vụ việc khiếu nại, tố cáo, phản ánh, kiến nghị")])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([_("Đơn vị (gồm các đơn vị trực thuộc)"), f"{tables.unit.name} ({tables.unit.code})"])
+    scope = f"{tables.unit.name} ({tables.unit.code})" if tables.unit else tables.scope_label
+    ws.append([_("Đơn vị (gồm các đơn vị trực thuộc)"), scope])
     ws.append(
         [
             _("Vụ việc nhận trong thời gian"),
@@ -56,6 +59,16 @@ def stats_workbook(tables: StatsTables) -> bytes:
     _table(ws, _("Theo loại vụ việc"), [_("Loại"), count], tables.by_kind)
     _table(ws, _("Theo trạng thái"), [_("Trạng thái"), count], tables.by_status)
     _table(ws, _("Theo thời hạn giải quyết"), [_("Tình trạng"), count], tables.timing)
+    ws.append([_("Tỷ lệ kết thúc đúng hạn (trên số vụ việc đã kết thúc)"), tables.on_time_rate])
+    _table(
+        ws,
+        _("Theo thời gian nhận"),
+        [_("Thời gian nhận"), count, *(label for label, _n in tables.timing), _("Tỷ lệ đúng hạn")],
+        [
+            [row.label, row.counts["total"], *(row.counts[k] for k in TIMING_KEYS), row.rate_text]
+            for row in tables.trend
+        ],
+    )
     _table(
         ws,
         _("Theo đơn vị xử lý"),

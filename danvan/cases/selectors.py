@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import CharField, Count, F, Func, Q, QuerySet
 
 from danvan.accounts import policies
 from danvan.accounts.models import Role, User
@@ -15,6 +15,9 @@ from danvan.core.errors import NotFound
 from danvan.units.models import Unit
 
 from .models import Alert, Case, Status
+
+# The statistics' table of units with most cases shows this many.
+BY_UNIT_LIMIT = 50
 
 
 def cases_visible(user: Any) -> QuerySet[Case]:
@@ -98,31 +101,84 @@ def alert_counts(user: Any, unit: Unit | None) -> dict[str, int]:
     return {k: int(v or 0) for k, v in row.items()}
 
 
-def statistics(
-    user: Any, unit: Unit, *, start: dt.date, end: dt.date, today: dt.date
-) -> dict[str, Any]:
-    """Cases received in [start, end] under *unit*: by kind and status, and how many were
-    settled on time, late, or are still open past their due date. Counts only: no names."""
-    rows = cases_under(user, unit).filter(received_on__gte=start, received_on__lte=end)
-    by_kind = {r["kind"]: r["n"] for r in rows.values("kind").annotate(n=Count("id")).order_by()}
-    by_status = {
-        r["status"]: r["n"] for r in rows.values("status").annotate(n=Count("id")).order_by()
+class MonthOf(Func):
+    """The month of a date as ``YYYY-MM`` text, computed in the database.
+
+    SQLite stores dates as ISO text, so the month is its first seven characters (Django's
+    TruncMonth calls a Python function there, once per row: seconds over 10^6 cases);
+    PostgreSQL formats it with ``to_char``.
+    """
+
+    output_field = CharField()
+    template = "substr(%(expressions)s, 1, 7)"
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="to_char(%(expressions)s, 'YYYY-MM')")
+
+
+# How a case received in the window stands against its due date (the page's "timing"
+# table and the on-time charts). A closed case without a due date, or an open one without
+# one, is in none of them.
+TIMING_KEYS = ("on_time", "late", "open_in_time", "open_overdue")
+
+
+def _timing_counts(today: dt.date) -> dict[str, Count]:
+    return {
+        "total": Count("id"),
+        "on_time": Count("id", filter=Q(is_open=False, closed_on__lte=F("due_date"))),
+        "late": Count("id", filter=Q(is_open=False, closed_on__gt=F("due_date"))),
+        "open_in_time": Count("id", filter=Q(is_open=True, due_date__gte=today)),
+        "open_overdue": Count("id", filter=Q(is_open=True, due_date__lt=today)),
     }
-    timing = rows.aggregate(
-        total=Count("id"),
-        on_time=Count("id", filter=Q(is_open=False, closed_on__lte=F("due_date"))),
-        late=Count("id", filter=Q(is_open=False, closed_on__gt=F("due_date"))),
-        open_overdue=Count("id", filter=Q(is_open=True, due_date__lt=today)),
-        open_in_time=Count("id", filter=Q(is_open=True, due_date__gte=today)),
+
+
+def statistics(
+    user: Any, unit: Unit | None, *, start: dt.date, end: dt.date, today: dt.date
+) -> dict[str, Any]:
+    """Cases received in [start, end] under *unit* (None: the whole country, for a national
+    grant): by kind, by status, by month, how many were settled on time or late or are
+    still open in time or past their due date, and the 50 units with most cases.
+    Counts only: no names.
+
+    Two passes over the cases, whatever their number: ONE grouped query by kind, status
+    and month received with a conditional count per timing (every figure but the units
+    is a sum of its rows), and one grouped by unit (its top 50; their names in a third,
+    tiny query). bench/cases_stats.py times it against hand-written SQL at 10^6 cases.
+    """
+    rows = cases_under(user, unit).filter(received_on__gte=start, received_on__lte=end).order_by()
+    timing = _timing_counts(today)
+    by_kind: dict[str, int] = {}
+    by_status: dict[str, int] = {}
+    by_month: dict[str, dict[str, int]] = {}
+    totals = dict.fromkeys(timing, 0)
+    grouped = (
+        rows.annotate(month=MonthOf("received_on"))
+        .values("kind", "status", "month")
+        .annotate(**timing)
+        .order_by()
     )
+    for row in grouped:
+        n = int(row["total"])
+        by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + n
+        by_status[row["status"]] = by_status.get(row["status"], 0) + n
+        month = by_month.setdefault(row["month"], dict.fromkeys(timing, 0))
+        for key in timing:
+            month[key] += int(row[key])
+            totals[key] += int(row[key])
+    top = list(
+        rows.values("unit_id").annotate(n=Count("id")).order_by("-n", "unit_id")[:BY_UNIT_LIMIT]
+    )
+    names = Unit.objects.in_bulk([r["unit_id"] for r in top])
     by_unit = [
-        {"unit": r["unit__name"], "code": r["unit__code"], "n": r["n"]}
-        for r in rows.values("unit__name", "unit__code").annotate(n=Count("id")).order_by("-n")[:50]
+        {"unit": names[r["unit_id"]].name, "code": names[r["unit_id"]].code, "n": int(r["n"])}
+        for r in top
+        if r["unit_id"] in names
     ]
     return {
         "by_kind": by_kind,
         "by_status": by_status,
-        "timing": {k: int(v or 0) for k, v in timing.items()},
+        "timing": totals,
+        "by_month": dict(sorted(by_month.items())),
         "by_unit": by_unit,
     }
 

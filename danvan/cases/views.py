@@ -29,7 +29,7 @@ from danvan.units import tree
 from danvan.units.models import Unit
 from danvan.units.pages import page_unit
 
-from . import paging, selectors, services
+from . import paging, selectors, services, stats_charts
 from .export import stats_workbook
 from .forms import CaseFilterForm, StatsFilterForm, UnitFilterForm
 from .models import KINDS, Alert, Case, Status
@@ -261,7 +261,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 class StatsTables:
     """The statistics as labelled rows, for the page and the Excel export alike."""
 
-    unit: Unit
+    unit: Unit | None  # None: the whole country
     start: dt.date
     end: dt.date
     by_kind: list[tuple[str, int]]
@@ -269,26 +269,36 @@ class StatsTables:
     timing: list[tuple[str, int]]
     by_unit: list[tuple[str, str, int]]
     total: int
+    trend: list[stats_charts.TrendRow]
+    on_time_rate: str
+    timing_counts: dict[str, int]  # "total" and selectors.TIMING_KEYS
+
+    @property
+    def scope_label(self) -> str:
+        return self.unit.name if self.unit is not None else _("Toàn quốc")
+
+    @property
+    def scope_code(self) -> str:
+        return self.unit.code if self.unit is not None else "toan-quoc"
 
 
-def stats_tables(user: Any, unit: Unit, start: dt.date, end: dt.date) -> StatsTables:
+def stats_tables(user: Any, unit: Unit | None, start: dt.date, end: dt.date) -> StatsTables:
     today = timezone.localdate()
     raw = selectors.statistics(user, unit, start=start, end=end, today=today)
     timing = raw["timing"]
+    labels = stats_charts.timing_labels()
     return StatsTables(
         unit=unit,
         start=start,
         end=end,
         by_kind=[(str(k.label), int(raw["by_kind"].get(k.value, 0))) for k in KINDS],
         by_status=[(str(s.label), int(raw["by_status"].get(s.value, 0))) for s in Status],
-        timing=[
-            (_("Đã kết thúc đúng hạn"), timing["on_time"]),
-            (_("Đã kết thúc quá hạn"), timing["late"]),
-            (_("Đang xử lý, còn hạn"), timing["open_in_time"]),
-            (_("Đang xử lý, đã quá hạn"), timing["open_overdue"]),
-        ],
+        timing=[(labels[k], timing[k]) for k in selectors.TIMING_KEYS],
         by_unit=[(r["unit"], r["code"], int(r["n"])) for r in raw["by_unit"]],
         total=timing["total"],
+        trend=stats_charts.trend(raw["by_month"], start, end),
+        on_time_rate=stats_charts.percent(stats_charts.on_time_rate(timing)),
+        timing_counts=dict(timing),
     )
 
 
@@ -301,8 +311,9 @@ def _stats_input(request: HttpRequest) -> tuple[StatsFilterForm, StatsTables | N
     else:
         data = {"unit": None, **form.initial}
     unit = data.get("unit") or page_unit(request, "")
-    if unit is None:
+    if unit is None and not policies.has_perm(request.user, Perm.CASE_VIEW, None):
         return form, None
+    # No unit for a national grant: the whole country's figures.
     return form, stats_tables(request.user, unit, data["from"], data["to"])
 
 
@@ -311,12 +322,11 @@ def _stats_input(request: HttpRequest) -> tuple[StatsFilterForm, StatsTables | N
 @require_GET
 def stats(request: HttpRequest) -> HttpResponse:
     form, tables = _stats_input(request)
-    return render(
-        request,
-        "cases/stats.html",
-        {"form": form, "tables": tables, "query": request.GET.urlencode()},
-        status=400 if form.errors else 200,
-    )
+    context: dict[str, Any] = {"form": form, "tables": tables, "query": request.GET.urlencode()}
+    if tables is not None:
+        context["labels"] = stats_charts.timing_labels()
+        context["charts"] = stats_charts.charts(tables.trend, tables.timing_counts)
+    return render(request, "cases/stats.html", context, status=400 if form.errors else 200)
 
 
 @login_required
@@ -333,7 +343,7 @@ def stats_excel(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     response = HttpResponse(stats_workbook(tables), content_type=XLSX)
-    name = f"thong-ke-vu-viec-{tables.unit.code}-{tables.start:%Y%m%d}-{tables.end:%Y%m%d}.xlsx"
+    name = f"thong-ke-vu-viec-{tables.scope_code}-{tables.start:%Y%m%d}-{tables.end:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
