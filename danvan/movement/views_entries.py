@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from danvan.accounts import policies
 from danvan.accounts.policies import ROLE_PERMS, Perm
-from danvan.accounts.selectors import current_unit, switchable_units
+from danvan.accounts.selectors import current_unit
 from danvan.core.errors import DomainError, NotFound, PermissionDenied
 from danvan.core.forms import add_domain_error, apply_service
 from danvan.core.http import domain_http, paginate
@@ -192,11 +192,6 @@ def entry_create(request: HttpRequest) -> HttpResponse:
         {
             "title": _("Đăng ký mô hình, điển hình"),
             "duplicates": duplicates,
-            "unit_choices": [
-                u
-                for u in switchable_units(actor)
-                if policies.has_perm(actor, Perm.MOVEMENT_EDIT, u)
-            ],
             "creating": True,
         },
         form,
@@ -269,7 +264,8 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     of sight looks the same as a missing one.
     """
     found: list[Entry] = []
-    code = request.GET.get("unit", "").strip()
+    # The unit picker's code when the user picked a unit, else what the field holds.
+    code = (request.GET.get("unit_pick") or request.GET.get("unit", "")).strip()
     name = request.GET.get("name", "").strip()
     year = request.GET.get("registration_year", "").strip()
     if code and name and year.isdigit():

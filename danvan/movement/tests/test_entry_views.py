@@ -101,8 +101,10 @@ def test_pages_of_an_entry_are_scoped(cast: Cast, make_entry: Callable[..., Entr
     )
     item = entry.attachments.get()
     code = cast.unit.code
-    walk(cast, f"{LIST}?unit={code}", expect=READ_SCOPED)
-    walk(cast, f"{EXPORT}?unit={code}", expect=READ_SCOPED)
+    # The list's unit filter (the unit picker) refuses a unit out of sight like a missing
+    # one: the form comes back with the message (400).
+    walk(cast, f"{LIST}?unit={code}", expect={**READ_SCOPED, "sibling": 400})
+    walk(cast, f"{EXPORT}?unit={code}", expect={**READ_SCOPED, "sibling": 400})
     walk(cast, f"{CREATE}?unit={code}", expect=READ_SCOPED)
     walk(cast, url("detail", entry), expect=READ_SCOPED)
     walk(cast, url("edit", entry), expect=READ_SCOPED)
@@ -180,7 +182,10 @@ def test_list_filters_like_the_statistics_links(
 
 def test_list_bad_filters(province_officer: User) -> None:
     client = logged_in(province_officer)
-    assert client.get(LIST, {"unit": "khong-co"}).status_code == 404
+    # A unit that is missing (or out of sight) comes back on the form, like any bad filter.
+    response = client.get(LIST, {"unit": "khong-co"})
+    assert response.status_code == 400
+    assert "Không tìm thấy đơn vị “khong-co”" in response.context["form"].errors["unit"][0]
     response = client.get(LIST, {"year": "hai nghìn", "milestone": "sao"})
     assert response.status_code == 400
     assert set(response.context["form"].errors) == {"year", "milestone"}
@@ -340,17 +345,36 @@ def test_save_keeps_a_draft_and_refuses_units_out_of_reach(
     thai_nguyen: Unit,
 ) -> None:
     client = logged_in(commune_officer)
-    for code, message in (
-        (sibling_commune.code, f"Không tìm thấy đơn vị mã “{sibling_commune.code}”."),
-        (thai_nguyen.code, f"Bạn không được đăng ký mô hình cho “{thai_nguyen.name}”."),
-    ):
+    # A sibling, or the province above: not the officer's to register for, refused like
+    # a missing unit (the unit picker never offers them).
+    for code in (sibling_commune.code, thai_nguyen.code):
         response = client.post(CREATE, form_data(commune, field_economy, unit=code))
         assert response.status_code == 400
-        assert response.context["form"].errors["unit"] == [message]
+        assert response.context["form"].errors["unit"] == [
+            f"Không tìm thấy đơn vị “{code}” trong phạm vi bạn được thao tác."
+        ]
     assert not Entry.objects.exists()
     response = client.post(CREATE, {**form_data(commune, field_economy), "action": "save"})
     assert response.status_code == 302
     assert Entry.objects.get().status == Status.DRAFT
+
+
+def test_units_typed_by_name_without_diacritics(
+    commune: Unit, province_officer: User, field_economy: Field
+) -> None:
+    """The owning unit and the co-units are picked by name (units.picker)."""
+    target = Unit.objects.get(name="Phường Phan Đình Phùng", parent__code="19")
+    client = logged_in(province_officer)
+    typed_commune = commune.name_folded.split(" ", 1)[1]  # "duc xuan"
+    data = form_data(commune, field_economy, unit="phan dinh phung", co_units=typed_commune)
+    response = client.post(CREATE, {**data, "action": "save"})
+    assert response.status_code == 302, response.context["form"].errors
+    entry = Entry.objects.get()
+    assert entry.unit == target
+    assert list(entry.co_units.all()) == [commune]
+    # The edit form shows the co-unit as a chosen (checked) unit.
+    page = client.get(reverse("movement:edit", args=[entry.public_id])).content.decode()
+    assert f'name="co_units_pick" value="{commune.code}"' in page
 
 
 def test_bad_year_and_unknown_co_unit_are_shown_beside_their_fields(
@@ -363,7 +387,7 @@ def test_bad_year_and_unknown_co_unit_are_shown_beside_their_fields(
     assert response.status_code == 400
     errors = response.context["form"].errors
     # One pass: the form's error (co_units) and the service's (the year's period) together.
-    assert "Không tìm thấy đơn vị mã" in errors["co_units"][0]
+    assert "Không tìm thấy đơn vị “00000”" in errors["co_units"][0]
     assert errors["registration_year"] == [
         "Năm đăng ký phải trong giai đoạn 2016–2020 hoặc 2021–2025 hoặc 2026–2030 "
         "của phong trào (bạn nhập 2015)."
