@@ -2,6 +2,7 @@ import re
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 
 def short_name(user: Any) -> str:
@@ -67,13 +68,12 @@ def unit_switcher(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    nav = navigation(request)
+    # Lazy: partials (htmx) rendered with this context never ask for the menus, and pay
+    # nothing for them.
+    nav = SimpleLazyObject(lambda: navigation(request))
     return {
         "switchable_units": switchable_units(user),
         "current_unit": current_unit(request),
         "nav": nav,
         "nav_user_short": short_name(user),
-        # Kept for templates that ask these directly.
-        "can_view_audit": nav["audit"],
-        "can_view_cases": nav["cases"],
     }
