@@ -3,8 +3,11 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+# make run PORT=8080 HOST=0.0.0.0 serves on another port, or to the local network.
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Where the SQLite database, uploads and the worker's queue live (settings: DANVAN_VAR_DIR).
+VAR_DIR := $(or $(DANVAN_VAR_DIR),var)
 
 .PHONY: install run test lint typecheck test-pg e2e bench clean
 
@@ -20,15 +23,19 @@ $(VENV)/.installed: pyproject.toml
 
 # Set up and serve with demo data on SQLite, with a Celery worker beside it; the worker
 # also runs beat (-B), which starts the nightly deadline sweep of citizens' cases.
+# Ctrl+C stops both: the server, then the worker (the shell waits for its warm shutdown,
+# a few seconds, so that no worker is left running after the prompt comes back).
 run: install
-	mkdir -p var
+	mkdir -p $(VAR_DIR)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_units
 	$(PY) manage.py seed_demo
 	$(PY) manage.py collectstatic --noinput -v0
-	@echo "Máy chủ: http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
-	$(BIN)/celery -A danvan worker -B --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=1 --pool=solo & \
-	  worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	@echo "Máy chủ: http://$(HOST):$(PORT)/  (Ctrl+C để dừng máy chủ và tiến trình nền)"
+	$(BIN)/celery -A danvan worker -B --schedule $(VAR_DIR)/celerybeat-schedule --loglevel=INFO --concurrency=1 --pool=solo & \
+	  worker=$$!; \
+	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null; exit 0' INT TERM; \
+	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
@@ -55,6 +62,7 @@ e2e: install
 bench: install
 	$(PY) bench/subtree.py
 	$(PY) bench/movement_stats.py
+	$(PY) bench/cases_stats.py
 	$(PY) bench/movement_import.py
 	$(PY) bench/cases_sweep.py
 	$(PY) bench/cases_queue.py
