@@ -67,6 +67,7 @@ bench: install
 	$(PY) bench/cases_sweep.py
 	$(PY) bench/cases_queue.py
 	$(PY) bench/democracy_board.py
+	$(PY) bench/province_pages.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
@@ -31,8 +31,11 @@ def domain_http(view: View) -> View:
     return wrapper
 
 
-def paginate(request: HttpRequest, rows: QuerySet[Any], per_page: int) -> tuple[Page[Any], str]:
-    """The requested page of *rows* and the query string without `page`, for the pager links."""
+def paginate(
+    request: HttpRequest, rows: QuerySet[Any] | Sequence[Any], per_page: int
+) -> tuple[Page[Any], str]:
+    """The requested page of *rows* (a query set, or a list already computed) and the query
+    string without `page`, for the pager links."""
     page = Paginator(rows, per_page).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

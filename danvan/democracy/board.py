@@ -30,6 +30,7 @@ from danvan.legal.duties import DutyBook
 from danvan.legal.models import Duty
 from danvan.supervision.models import Board, Conference, RuleCode
 from danvan.supervision.rules import RuleBook
+from danvan.units import rollup
 from danvan.units.models import Unit, UnitKind
 
 from . import board_sql
@@ -49,6 +50,9 @@ class Status:
         NOT_APPLICABLE: _("Không áp dụng"),
     }
     ORDER = (DONE, LATE, MISSING, NOT_APPLICABLE)
+
+
+PROBLEM_STATUSES = frozenset({Status.LATE, Status.MISSING})
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,11 @@ class Row:
         """The cells in the order of the obligations (for templates)."""
         return [self.cells[o.code] for o in OBLIGATIONS]
 
+    @property
+    def has_problems(self) -> bool:
+        """Some obligation late or missing (what "problems only" keeps)."""
+        return any(c.status in PROBLEM_STATUSES for c in self.cells.values())
+
 
 @dataclass
 class ComplianceBoard:
@@ -173,6 +182,43 @@ class ComplianceBoard:
     def total_rows(self) -> list[tuple[Obligation, dict[str, int]]]:
         totals = self.totals()
         return [(o, totals[o.code]) for o in self.obligations]
+
+    @property
+    def rows_with_problems(self) -> int:
+        return sum(1 for row in self.rows if row.has_problems)
+
+    def by_child(self) -> list[ChildSummary]:
+        """One summary per child unit of the board's unit (tree order): how many of its
+        units the board has, how many with a problem, and per obligation how many are
+        late or missing. One query (the child units)."""
+        children = rollup.children_by_id(self.unit, (row.unit.path for row in self.rows))
+        out: dict[int | None, ChildSummary] = {}
+        for row in self.rows:
+            key = rollup.child_id(self.unit, row.unit.path)
+            summary = out.get(key)
+            if summary is None:
+                unit = self.unit if key is None else children[key]
+                summary = out[key] = ChildSummary(unit, problems=dict.fromkeys(OBLIGATION_CODES, 0))
+            summary.units += 1
+            summary.with_problems += row.has_problems
+            for code, cell in row.cells.items():
+                summary.problems[code] += cell.status in PROBLEM_STATUSES
+        return sorted(out.values(), key=lambda s: (s.unit.pk != self.unit.pk, s.unit.path))
+
+
+@dataclass
+class ChildSummary:
+    """The board's rows under one child unit, counted (the per-unit summary)."""
+
+    unit: Unit
+    units: int = 0
+    with_problems: int = 0
+    problems: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def problem_list(self) -> list[int]:
+        """Late or missing units per obligation, in the order of the obligations."""
+        return [self.problems[o.code] for o in OBLIGATIONS]
 
 
 # --- one function per obligation: (units, period) → {unit id: (status, count)} ------------

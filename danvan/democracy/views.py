@@ -25,7 +25,7 @@ from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
 from danvan.units.pages import page_unit
 
-from . import selectors, services
+from . import charts, selectors, services
 from .forms import CodesForm, MatterForm, TallyForm, VoteOpenForm
 from .minutes import minutes_docx, minutes_filename
 from .models import Matter, Method, Outcome, Vote
@@ -173,6 +173,7 @@ def _vote_page(
             )
         if online and codes_form is None:
             codes_form = CodesForm()
+    tally = selectors.vote_tally(vote)
     return render(
         request,
         "democracy/vote_detail.html",
@@ -180,7 +181,8 @@ def _vote_page(
             "vote": vote,
             "matter": vote.matter,
             "unit": vote.matter.unit,
-            "tally": selectors.vote_tally(vote),
+            "tally": tally,
+            "turnout": charts.turnout(tally),
             "can_manage": can_manage,
             "tally_form": tally_form,
             "codes_form": codes_form,
@@ -205,10 +207,11 @@ def vote_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 def vote_tally(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The tally alone, polled by htmx every 10 seconds while an online vote is open."""
     vote = selectors.vote_get(user=request.user, public_id=public_id)
+    tally = selectors.vote_tally(vote)
     response = render(
         request,
         "democracy/_tally.html",
-        {"vote": vote, "tally": selectors.vote_tally(vote)},
+        {"vote": vote, "tally": tally, "turnout": charts.turnout(tally)},
     )
     add_never_cache_headers(response)
     return response

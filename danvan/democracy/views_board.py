@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,12 +17,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from danvan.accounts.selectors import switchable_units
-from danvan.core.http import domain_http
+from danvan.core.http import domain_http, paginate
 from danvan.disclosure.views import period
-from danvan.units.pages import page_unit
+from danvan.units.pages import page_unit, with_unit
 
+from . import charts
 from .board import ComplianceBoard, Status, compliance_board
 
+# Units per page of the board: the heat map and the table of 25 units stay well under
+# the ~100 KB a province page may weigh.
+ROWS_PER_PAGE = 25
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FILLS = {
     Status.DONE: PatternFill("solid", fgColor="C6EFCE"),
@@ -56,9 +61,33 @@ def _board(request: HttpRequest) -> tuple[dict[str, Any], ComplianceBoard | None
 @domain_http
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
+    """The board on the web: totals first, then one row per child unit when the board's
+    units lie deeper than the unit's children, then the units (only those late or
+    missing something, unless asked for all) as a heat map and a table, a page at a time
+    (issue 10: a province page stays under ~100 KB). The Excel export keeps every row."""
     context, found, status = _board(request)
     if found is not None:
-        context["excel_query"] = request.GET.urlencode()
+        problems_only = request.GET.get("problems", "1") != "0"
+        rows = [r for r in found.rows if r.has_problems] if problems_only else found.rows
+        page, query = paginate(request, rows, ROWS_PER_PAGE)
+        children = found.by_child()
+        dates = {"from": context["form"].data["from"], "to": context["form"].data["to"]}
+        unit = found.unit
+        context.update(
+            {
+                "excel_query": urlencode({"unit": unit.code, **dates}),
+                "problems_only": problems_only,
+                "page": page,
+                "query": query,
+                "heatmap": charts.board_heatmap(list(page.object_list)),
+                # Only worth a table when it folds the units at least in half (a
+                # nation's communes by province), not for a province's own communes.
+                "children": children if 2 * len(children) <= len(found.rows) else [],
+                "period_query": urlencode(dates),
+                "problems_url": with_unit("democracy:board", unit, problems="1", **dates),
+                "all_url": with_unit("democracy:board", unit, problems="0", **dates),
+            }
+        )
     return render(request, "democracy/board.html", context, status=status)
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm, subtree_q
 from danvan.core.errors import NotFound
+from danvan.units import rollup
 from danvan.units.models import Unit
 
 from .models import (
@@ -287,6 +288,20 @@ def compliance(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> list[F
     period is checked for its loudspeaker and posting days. Four queries, whatever the
     number of units and disclosures.
     """
+    return compliance_check(user=user, unit=unit, start=start, end=end).findings
+
+
+@dataclass(frozen=True)
+class ComplianceCheck:
+    """The units checked (tree order) and what was found (unit by unit, in that order)."""
+
+    unit: Unit
+    units: list[Unit]
+    findings: list[Finding]
+
+
+def compliance_check(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> ComplianceCheck:
+    """compliance(), with the list of the units checked (for the totals and summaries)."""
     policies.require(user, Perm.DEMOCRACY_VIEW, unit)
     now = today()
     units = list(
@@ -297,7 +312,7 @@ def compliance(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> list[F
         .order_by("path")
     )
     if not units:
-        return []
+        return ComplianceCheck(unit, [], [])
     kinds = list(
         kinds_in_force(DisclosureKind.objects.filter(mandatory=True), start, end).order_by(
             "unit_kind", "number", "-valid_from"
@@ -328,4 +343,61 @@ def compliance(*, user: Any, unit: Unit, start: dt.date, end: dt.date) -> list[F
         for disclosure in own:
             disclosure.unit = u
             found.extend(channel_findings(u, disclosure, now))
-    return found
+    return ComplianceCheck(unit, units, found)
+
+
+# The columns of the per-unit summary: which problems each one counts.
+SUMMARY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "missing": (Problem.MISSING,),
+    "late": (Problem.LATE,),
+    "loudspeaker": (Problem.LOUDSPEAKER_MISSING, Problem.LOUDSPEAKER_SHORT),
+    "posting": (Problem.POSTING_SHORT,),
+}
+_COLUMN_OF = {p: col for col, problems in SUMMARY_COLUMNS.items() for p in problems}
+
+
+@dataclass
+class ComplianceSummary:
+    """Counts over a set of checked units: how many, how many with a finding, and the
+    findings per summary column."""
+
+    unit: Unit
+    units: int = 0
+    with_problems: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SUMMARY_COLUMNS, 0))
+
+    @property
+    def findings(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def has_problems(self) -> bool:
+        return self.with_problems > 0
+
+
+def compliance_summary(
+    check: ComplianceCheck,
+) -> tuple[ComplianceSummary, list[ComplianceSummary]]:
+    """The totals of *check*, and one summary per child unit of the checked unit that
+    holds checked units (the unit's own row first when it is checked itself), in tree
+    order. One query (the child units)."""
+    unit = check.unit
+    children = rollup.children_by_id(unit, (u.path for u in check.units))
+    total = ComplianceSummary(unit)
+    rows: dict[int | None, ComplianceSummary] = {}
+    problem_units: set[int] = {f.unit.pk for f in check.findings}
+    for u in check.units:
+        key = rollup.child_id(unit, u.path)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = ComplianceSummary(unit if key is None else children[key])
+        for summary in (total, row):
+            summary.units += 1
+            summary.with_problems += u.pk in problem_units
+    by_path = {u.pk: u.path for u in check.units}
+    for f in check.findings:
+        column = _COLUMN_OF[f.problem]
+        total.counts[column] += 1
+        rows[rollup.child_id(unit, by_path[f.unit.pk])].counts[column] += 1
+    ordered = sorted(rows.values(), key=lambda r: (r.unit.pk != unit.pk, r.unit.path))
+    return total, ordered

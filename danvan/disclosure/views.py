@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -308,10 +309,43 @@ def compliance(request: HttpRequest) -> HttpResponse:
         "unit_choices": switchable_units(request.user),
     }
     if unit is not None and form.is_valid():
-        context["findings"] = selectors.compliance(
-            user=request.user, unit=unit, start=start, end=end
+        check = selectors.compliance_check(user=request.user, unit=unit, start=start, end=end)
+        total, rows = selectors.compliance_summary(check)
+        # A page about many units opens on one row per child unit; a unit without
+        # checked units under it opens on its findings. Both are paged (issue 10: at
+        # most ~100 KB of HTML for a province).
+        by_unit = len(rows) > 1 or (len(rows) == 1 and rows[0].unit.pk != unit.pk)
+        view = request.GET.get("view") or ("units" if by_unit else "findings")
+        if view not in ("units", "findings"):
+            view = "units" if by_unit else "findings"
+        problems_only = request.GET.get("problems", "1") != "0"
+        if view == "units":
+            shown = [r for r in rows if r.has_problems] if problems_only else rows
+            page, query = paginate(request, shown, PER_PAGE)
+        else:
+            page, query = paginate(request, check.findings, PER_PAGE)
+        params = {"from": form.data["from"], "to": form.data["to"]}
+        context.update(
+            {
+                "total": total,
+                "view": view,
+                "by_unit": by_unit,
+                "problems_only": problems_only,
+                "page": page,
+                "query": query,
+                "findings": check.findings,
+                "list_url": with_unit("disclosure:list", unit),
+                "units_url": with_unit("disclosure:compliance", unit, view="units", **params),
+                "findings_url": with_unit("disclosure:compliance", unit, view="findings", **params),
+                "all_url": with_unit(
+                    "disclosure:compliance", unit, view="units", problems="0", **params
+                ),
+                "problems_url": with_unit(
+                    "disclosure:compliance", unit, view="units", problems="1", **params
+                ),
+                "period_query": urlencode(params),
+            }
         )
-        context["list_url"] = with_unit("disclosure:list", unit)
     return _render(request, "disclosure/compliance.html", context, form)
 
 
