@@ -127,7 +127,7 @@ def _post_actions(matter: Matter, vote: Vote) -> list[tuple[str, dict[str, str]]
     return [
         (
             reverse("democracy:matter", args=[matter.public_id]),
-            {"method": Method.MEETING, "opened_on": f"{_today():%Y-%m-%d}"},
+            {"method": Method.MEETING, "opened_on": f"{_today():%d/%m/%Y}"},
         ),
         (
             reverse("democracy:vote_record", args=[vote.public_id]),
@@ -171,7 +171,7 @@ def test_raising_a_matter_in_a_village_out_of_reach_is_refused(
             "unit": far.pk,
             "kind": "other",
             "title": "Không được",
-            "raised_on": f"{_today():%Y-%m-%d}",
+            "raised_on": f"{_today():%d/%m/%Y}",
         },
     )
     assert response.status_code == 400
@@ -207,7 +207,7 @@ def test_meeting_path_through_http(
             "kind": "contribution",
             "title": "Góp tiền làm đường bê tông liên xóm",
             "description": "Mỗi hộ góp 500.000 đồng.",
-            "raised_on": f"{raised:%Y-%m-%d}",
+            "raised_on": f"{raised:%d/%m/%Y}",
         },
     )
     matter = Matter.objects.get()
@@ -220,7 +220,7 @@ def test_meeting_path_through_http(
         reverse("democracy:matter", args=[matter.public_id]),
         {
             "method": Method.MEETING,
-            "opened_on": f"{_today():%Y-%m-%d}",
+            "opened_on": f"{_today():%d/%m/%Y}",
             "place": "Nhà văn hóa thôn",
             "chair": "Nguyễn Văn Trưởng",
             "secretary": "Lê Thị Thư",
@@ -294,7 +294,7 @@ def test_an_invalid_meeting_is_followed_by_a_household_ballot(
         reverse("democracy:matter", args=[meeting.matter.public_id]),
         {
             "method": Method.BALLOT,
-            "opened_on": f"{_today():%Y-%m-%d}",
+            "opened_on": f"{_today():%d/%m/%Y}",
             "follows": meeting.pk,
         },
     )
@@ -320,8 +320,8 @@ def test_online_vote_codes_through_http(
         reverse("democracy:matter", args=[matter.public_id]),
         {
             "method": Method.ONLINE,
-            "opened_on": f"{_today():%Y-%m-%d}",
-            "closes_on": f"{_today() + dt.timedelta(days=2):%Y-%m-%d}",
+            "opened_on": f"{_today():%d/%m/%Y}",
+            "closes_on": f"{_today() + dt.timedelta(days=2):%d/%m/%Y}",
         },
     )
     assert response.status_code == 302
@@ -387,7 +387,7 @@ def test_meeting_before_the_matter_was_raised_is_refused(
     early = matter.raised_on - dt.timedelta(days=1)
     response = client_for(officer).post(
         reverse("democracy:matter", args=[matter.public_id]),
-        {"method": Method.MEETING, "opened_on": f"{early:%Y-%m-%d}"},
+        {"method": Method.MEETING, "opened_on": f"{early:%d/%m/%Y}"},
     )
     assert response.status_code == 400
     assert "không được trước ngày đưa ra việc" in response.content.decode()

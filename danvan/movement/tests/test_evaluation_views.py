@@ -485,7 +485,7 @@ def test_decision_date_in_the_future_is_refused_on_the_page(
         {
             f"outcome_{candidate.pk}": "recognized",
             "number": "15/QĐ-UBND",
-            "issued_on": (dt.date.today() + dt.timedelta(days=30)).isoformat(),  # noqa: DTZ011
+            "issued_on": f"{dt.date.today() + dt.timedelta(days=30):%d/%m/%Y}",  # noqa: DTZ011
             "issuer": "UBND tỉnh",
             "form": "decision",
         },
