@@ -25,11 +25,17 @@ with 2019, it times, best of several alternated runs after a warm-up:
   subtree, through the materialized path) against
   ``SELECT substr(path, 1, n), registration_year, COUNT(*) FILTER (…) … GROUP BY 1, 2``;
 - ``whole page``: ``stats.movement_statistics`` (every breakdown, about ten queries)
-  against the four hand-written GROUP BYs it replaces, for information.
+  against the four hand-written GROUP BYs it replaces, for information;
+- ``page (view)``, for the nation only (issue 10): ``GET /.../thong-ke/?year=2020``
+  through Django's test client as a national administrator, the whole response
+  (middleware, view, selectors, template with about 300 linked numbers, charts),
+  against the same four hand-written GROUP BYs, which compute every figure the page
+  shows; judged against 1.5x. The page's six summary cards must equal six plain
+  ``COUNT(*)`` queries.
 
 Each selector's numbers must equal its reference's, and the totals must equal six
 plain ``COUNT(*)`` queries (one per milestone) exactly. Prints the times, the ratios
-and PASS/FAIL against 2x; the exit status is 1 when a backend fails.
+and PASS/FAIL against 2x (1.5x for the page); the exit status is 1 when a backend fails.
 
 Options: ``--rows N`` (default 1,000,000), ``--province-share N`` (every N-th entry is
 in the province, default 10), ``--repeat N`` (default 5), ``--only sqlite|postgresql``.
@@ -40,6 +46,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -49,10 +56,22 @@ from typing import Any
 import harness
 
 GOAL = 2.0
+# Issue 10: the whole page for the nation, fetched through the view (middleware, view,
+# selectors, template, charts), against the hand-written SQL of every figure it shows.
+PAGE_GOAL = 1.5
+PAGE = "page (view)"
 PROVINCE_CODE = "19"  # Thái Nguyên
 YEAR = 2020
 # The measures judged against the goal; "whole page" is printed for information.
-JUDGED = ("fields+totals", "sub-units")
+JUDGED = ("fields+totals", "sub-units", PAGE)
+
+
+_CARD_NUMBER = r'class="stat-number stat-link[^"]*"[^>]*>([\d.,]+)<'
+
+
+def goal_of(measure: str) -> float:
+    return PAGE_GOAL if measure == PAGE else GOAL
+
 
 # --------------------------------------------------------------------------- parent
 
@@ -72,7 +91,10 @@ def main_parent(args: argparse.Namespace) -> int:
         only=args.only,
         db_prefix="danvan_bench_stats",
     )
-    print(f"\n=== Kết quả / Summary (goal: selector ≤ {GOAL}× one hand-written GROUP BY) ===")
+    print(
+        f"\n=== Kết quả / Summary (goal: selector ≤ {GOAL}× one hand-written GROUP BY;"
+        f" the nation's {PAGE} ≤ {PAGE_GOAL}× the hand-written SQL of all its figures) ==="
+    )
     header = (
         f"{'database':<11} {'scope':<10} {'rows':>9} {'measure':<14} {'reference ms':>13}"
         f" {'selector ms':>12} {'ratio':>6}  result"
@@ -84,7 +106,8 @@ def main_parent(args: argparse.Namespace) -> int:
         if r["status"] == "done":
             for m in r["measures"]:
                 judged = m["measure"] in JUDGED
-                verdict = ("PASS" if m["ratio"] <= GOAL else "FAIL") if judged else "(info)"
+                ok = m["ratio"] <= goal_of(m["measure"])
+                verdict = ("PASS" if ok else "FAIL") if judged else "(info)"
                 failed |= verdict == "FAIL"
                 print(
                     f"{r['backend']:<11} {m['scope']:<10} {m['rows']:>9,} {m['measure']:<14}"
@@ -256,9 +279,12 @@ def _race(
 def main_child(backend: str, args: argparse.Namespace) -> int:
     step = harness.start_child()
     from django.db import connection, transaction
+    from django.test import Client
+    from django.urls import reverse
 
     from danvan.accounts.models import Role
     from danvan.accounts.services import grant_create, user_create
+    from danvan.accounts.testing import login_verified, make_user
     from danvan.movement import selectors, stats
     from danvan.movement.models import Field
     from danvan.units import tree
@@ -299,6 +325,18 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
     step(f"{total:,} entries loaded and analyzed")
     actor = user_create(actor=None, username="bench", password=None, full_name="bench")
     grant_create(actor=None, user=actor, role=Role.SYSTEM_ADMIN, unit=None)
+
+    # The page through the view, as a national administrator (second factor passed).
+    page_user = make_user("bench-page", Role.SYSTEM_ADMIN, None, with_device=True)
+    client = Client(HTTP_HOST="localhost")
+    login_verified(client, page_user)
+    stats_url = reverse("movement:stats")
+
+    def view_page() -> Any:
+        response = client.get(stats_url, {"year": YEAR})
+        if response.status_code != 200:
+            raise AssertionError(f"the page answered {response.status_code}")
+        return response
 
     window = stats.window_for(year=YEAR)
     field_pks = dict(Field.objects.values_list("code", "pk"))
@@ -380,13 +418,16 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
             scope_params,
         )[0][0]
         step(f"{scope_name}: {in_scope:,} entries in scope; timing")
-        for measure, selector, reference in (
+        races: list[tuple[str, Callable[[], Any], Callable[[], Any]]] = [
             ("fields+totals", sel_fields, ref_fields),
             ("sub-units", sel_sub, ref_sub),
             ("whole page", sel_page, ref_page),
-        ):
-            # The whole page takes seconds on the nation: fewer rounds, it is not judged.
-            rounds = (args.repeat, 2) if measure in JUDGED else (min(args.repeat, 2), 1)
+        ]
+        if unit is None:
+            races.append((PAGE, view_page, ref_page))
+        for measure, selector, reference in races:
+            # The whole page takes seconds on the nation: fewer rounds.
+            rounds = (args.repeat, 2) if measure in JUDGED[:2] else (min(args.repeat, 3), 1)
             best, values = _race({"reference": reference, "selector": selector}, *rounds)
             ratio = best["selector"] / best["reference"]
             measures.append(
@@ -425,6 +466,26 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
                     )[0][0]
                     assert totals.counts[key] == plain, (key, totals.counts[key], plain)
                 print(f"  {scope_name:<9} totals = raw COUNT(*): {totals.counts}", flush=True)
+            elif measure == PAGE:
+                # The page shows the totals a raw COUNT(*) gives, milestone by milestone.
+                html = values["selector"].content.decode()
+                cards = html.split('id="stats-cards"', 1)[1].split("</section>", 1)[0]
+                shown = [
+                    int(re.sub(r"[.,]", "", n))
+                    for n in re.findall(
+                        r'class="stat-number stat-link[^"]*"[^>]*>([\d.,]+)<', cards
+                    )
+                ]
+                plain = [
+                    raw(
+                        f"SELECT COUNT(*) FROM movement_entry e{scope_join}"
+                        f" WHERE e.registration_year = %s{scope_where} AND {cond}",
+                        [YEAR, *scope_params],
+                    )[0][0]
+                    for cond in _MILESTONE_SQL.values()
+                ]
+                assert shown == plain, ("the page's cards", shown, plain)
+                print(f"  {scope_name:<9} page cards = raw COUNT(*): {shown}", flush=True)
             elif measure == "sub-units":
                 ref = as_counts(values["reference"])
                 want = {path: c for (path, y), c in ref.items() if y == YEAR}
@@ -447,9 +508,10 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
             print("query plan:")
             for row in cur.fetchall():
                 print("  " + " | ".join(str(c) for c in row))
-    failed = [m for m in measures if m["measure"] in JUDGED and m["ratio"] > GOAL]
+    failed = [m for m in measures if m["measure"] in JUDGED and m["ratio"] > goal_of(m["measure"])]
     print(
-        f"{vendor}: {'PASS' if not failed else 'FAIL'} (goal ≤ {GOAL}× on {', '.join(JUDGED)})",
+        f"{vendor}: {'PASS' if not failed else 'FAIL'} (goal ≤ {GOAL}× on fields+totals and"
+        f" sub-units, ≤ {PAGE_GOAL}× on the nation's {PAGE})",
         flush=True,
     )
     print(
