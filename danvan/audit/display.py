@@ -191,6 +191,8 @@ def field_title(model: type[models.Model] | None, name: str) -> str:
     if field is not None:
         if not field.concrete and not field.many_to_many:
             label = model_title(field.related_model._meta.label_lower)
+        elif field.primary_key and name == "id":
+            label = _FIELD_NAMES["id"]  # Django's own label is the English "ID"
         elif not _is_default_name(getattr(field, "verbose_name", name), field.name):
             label = field.verbose_name
         elif field.is_relation and field.related_model is not None:

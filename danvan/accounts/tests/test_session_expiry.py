@@ -291,3 +291,18 @@ def test_a_csrf_failure_from_elsewhere_is_not_kept(officer: User, commune: Unit)
     )
     assert response.status_code == 403
     assert SESSION_RESCUE_KEY not in client.session
+
+
+def test_an_administrators_kept_form_waits_for_the_second_factor(commune: Unit) -> None:
+    admin = make_user("xa-quantri", "unit_admin", commune)
+    client = signed_in(admin)
+    page = f"{CREATE}?unit={commune.code}"
+    expire(client)
+    client.post(CREATE, entry_form(commune), HTTP_REFERER=f"http://testserver{page}")
+    client.force_login(admin)  # the password only: the second factor is still to pass
+    first = client.get(page)
+    assert first.status_code == 302
+    assert reverse("accounts:two_factor") in first["Location"]
+    assert SESSION_RESCUE_KEY in client.session
+    login_verified(client, admin)
+    assert client.get(page).context["form"].initial["content_method"] == LONG_TEXT
