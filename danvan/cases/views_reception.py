@@ -34,6 +34,7 @@ from .forms_reception import MonthForm, ScheduleEndForm, ScheduleForm, SessionFo
 from .models import ReceptionSession
 
 PER_PAGE = 50
+SHORTFALLS_PER_PAGE = 20
 
 
 # -- the unit and month a page is about ---------------------------------------------------
@@ -94,14 +95,21 @@ def index(request: HttpRequest) -> HttpResponse:
         schedules = selectors.schedules_under(user=request.user, unit=unit)
         page, query = paginate(request, schedules, PER_PAGE)
         first, last = selectors.month_bounds(year, month)
+        # A province's leaders are many: the shortfalls are paged too (own page number).
+        shortfalls = selectors.reception_shortfalls(
+            user=request.user, unit=unit, year=year, month=month
+        )
+        short_page, short_query = paginate(
+            request, shortfalls, SHORTFALLS_PER_PAGE, param="shortfalls_page"
+        )
         context.update(
             {
                 "page": page,
                 "query": query,
                 "schedules": list(page.object_list),
-                "shortfalls": selectors.reception_shortfalls(
-                    user=request.user, unit=unit, year=year, month=month
-                ),
+                "shortfalls": list(short_page.object_list),
+                "short_page": short_page,
+                "short_query": short_query,
                 "month_start": first,
                 "month_end": last,
                 "can_manage": policies.has_perm(request.user, Perm.RECEPTION_MANAGE, unit),

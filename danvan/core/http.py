@@ -32,11 +32,16 @@ def domain_http(view: View) -> View:
 
 
 def paginate(
-    request: HttpRequest, rows: QuerySet[Any] | Sequence[Any], per_page: int
+    request: HttpRequest,
+    rows: QuerySet[Any] | Sequence[Any],
+    per_page: int,
+    *,
+    param: str = "page",
 ) -> tuple[Page[Any], str]:
     """The requested page of *rows* (a query set, or a list already computed) and the query
-    string without `page`, for the pager links."""
-    page = Paginator(rows, per_page).get_page(request.GET.get("page"))
+    string without the page number, for the pager links. A page with two paged lists
+    names the second one's number *param* (``units/_pagination.html`` takes it too)."""
+    page = Paginator(rows, per_page).get_page(request.GET.get(param))
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop(param, None)
     return page, query.urlencode()

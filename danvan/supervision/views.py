@@ -49,6 +49,7 @@ from .forms import (
 from .models import Board, Conference, ConferencePlan, Plan, Recommendation
 
 PER_PAGE = 50
+GAPS_PER_PAGE = 25
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -448,13 +449,25 @@ def conference_list(request: HttpRequest) -> HttpResponse:
     if unit is not None:
         rows = selectors.conferences_under(user=request.user, unit=unit, year=year)
         page, query = paginate(request, rows, PER_PAGE)
+        # A province has hundreds of agencies and enterprises: the gaps and the schedule
+        # are paged too, each with its own page number, their totals above them.
+        gaps = selectors.conference_gaps(user=request.user, unit=unit, year=year)
+        plans = selectors.conference_plans(user=request.user, unit=unit, year=year)
+        gaps_page, gaps_query = paginate(request, gaps, GAPS_PER_PAGE, param="gaps_page")
+        plans_page, plans_query = paginate(request, plans, GAPS_PER_PAGE, param="plans_page")
         context.update(
             {
                 "page": page,
                 "query": query,
                 "conferences": list(page.object_list),
-                "gaps": selectors.conference_gaps(user=request.user, unit=unit, year=year),
-                "plans": selectors.conference_plans(user=request.user, unit=unit, year=year),
+                "gaps": list(gaps_page.object_list),
+                "gaps_page": gaps_page,
+                "gaps_query": gaps_query,
+                "gaps_units": len({g.unit.pk for g in gaps}),
+                "plans": list(plans_page.object_list),
+                "plans_page": plans_page,
+                "plans_query": plans_query,
+                "plans_overdue": sum(1 for p in plans if p.overdue),
                 "plan_url": with_unit("supervision:conference_plan_create", unit),
                 "can_create": _can_manage(request, unit),
                 "create_url": with_unit("supervision:conference_create", unit),
