@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from danvan.accounts.policies import Perm
 from danvan.core.forms import BootstrapMixin, DateField, MonthField
 from danvan.core.validation import TEXT_LIMIT
 from danvan.legal.models import Duty
+from danvan.units import picker
 from danvan.units.models import Official, Unit
 
 from . import services_reception
@@ -42,14 +44,17 @@ def _text(label: StrOrPromise, *, rows: int = 3, required: bool = True, **kw: An
 class MonthForm(BootstrapMixin, forms.Form):
     """Which unit and month a page shows (GET); the month defaults to the current one."""
 
-    unit = forms.CharField(
-        label=_("Mã đơn vị"),
-        max_length=32,
+    unit = picker.UnitField(
+        purpose=Perm.UNIT_VIEW,
+        label=_("Đơn vị"),
         required=False,
-        help_text=_("Gồm cả các đơn vị trực thuộc."),
-        widget=forms.TextInput({"list": "unit-choices"}),
+        help_text=_("Gồm cả các đơn vị trực thuộc. Gõ tên (không cần dấu) hoặc mã."),
     )
     month = MonthField(label=_("Tháng"), required=False, help_text=_("Ví dụ 03/2026."))
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        picker.bind(self, actor)
 
 
 # --- schedules and sessions --------------------------------------------------------------

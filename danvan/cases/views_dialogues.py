@@ -26,6 +26,7 @@ from danvan.accounts.policies import Perm
 from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
 from danvan.units.pages import page_unit, required_unit, with_unit
+from danvan.units.picker import unit_filter
 
 from . import selectors_reception as selectors
 from . import services_dialogues as services
@@ -60,12 +61,13 @@ def _can_manage(request: HttpRequest, dialogue: Dialogue) -> bool:
 @domain_http
 @require_GET
 def dialogue_list(request: HttpRequest) -> HttpResponse:
-    unit = page_unit(request)
+    unit_form, unit = unit_filter(request)
     state = request.GET.get("state", "")
     if state not in Dialogue.State.values:
         state = ""
     context: dict[str, Any] = {
         "unit": unit,
+        "unit_form": unit_form,
         "state": state,
         "states": Dialogue.State.choices,
     }
@@ -82,7 +84,7 @@ def dialogue_list(request: HttpRequest) -> HttpResponse:
                 "create_url": with_unit("dialogues:create", unit),
             }
         )
-    return render(request, "cases/dialogues/list.html", context)
+    return render(request, "cases/dialogues/list.html", context, status=form_status(unit_form))
 
 
 @login_required

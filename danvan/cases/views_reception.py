@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
-from danvan.accounts.selectors import switchable_units
 from danvan.core.dates import format_month
 from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
@@ -40,20 +39,24 @@ SHORTFALLS_PER_PAGE = 20
 # -- the unit and month a page is about ---------------------------------------------------
 
 
-def month_form(request: HttpRequest, unit: Unit | None) -> tuple[MonthForm, int, int]:
-    """The unit-and-month form of a list page and the month it selects (default: now)."""
+def month_form(request: HttpRequest) -> tuple[MonthForm, Unit | None, int, int]:
+    """The unit-and-month form of a list page, the unit picked (units.picker; default: the
+    working unit; None when the typed unit is refused) and the month (default: now)."""
     now = selectors.today()
     data = request.GET.copy()
     # The form always shows what the page shows: the unit and the month chosen or implied.
-    if not data.get("unit") and unit is not None:
-        data["unit"] = unit.code
+    if not data.get("unit") and not data.get("unit_pick"):
+        current = page_unit(request, "")
+        if current is not None:
+            data["unit"] = current.code
     if not data.get("month"):
         data["month"] = format_month(now.year, now.month)
-    form = MonthForm(data)
+    form = MonthForm(data, actor=request.user)
     year, month = now.year, now.month
-    if form.is_valid() and form.cleaned_data["month"]:
+    form.is_valid()
+    if form.cleaned_data.get("month"):
         year, month = form.cleaned_data["month"]
-    return form, year, month
+    return form, form.cleaned_data.get("unit"), year, month
 
 
 def optional_url(name: str, *args: Any) -> str | None:
@@ -70,10 +73,6 @@ def _render(
     return render(request, template, context, status=form_status(*forms))
 
 
-def _unit_choices(request: HttpRequest) -> list[Unit]:
-    return switchable_units(request.user)
-
-
 # -- the reception page: schedules and the minimum warning ---------------------------------
 
 
@@ -81,14 +80,12 @@ def _unit_choices(request: HttpRequest) -> list[Unit]:
 @domain_http
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    unit = page_unit(request)
-    form, year, month = month_form(request, unit)
+    form, unit, year, month = month_form(request)
     context: dict[str, Any] = {
         "unit": unit,
         "form": form,
         "year": year,
         "month": month,
-        "unit_choices": _unit_choices(request),
         "today": selectors.today(),
     }
     if unit is not None:
@@ -193,14 +190,12 @@ def schedule_end(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_http
 @require_GET
 def sessions(request: HttpRequest) -> HttpResponse:
-    unit = page_unit(request)
-    form, year, month = month_form(request, unit)
+    form, unit, year, month = month_form(request)
     context: dict[str, Any] = {
         "unit": unit,
         "form": form,
         "year": year,
         "month": month,
-        "unit_choices": _unit_choices(request),
     }
     if unit is not None:
         rows = selectors.sessions_under(user=request.user, unit=unit, year=year, month=month)

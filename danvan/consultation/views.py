@@ -28,6 +28,7 @@ from danvan.core.errors import NotFound
 from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
 from danvan.units.pages import page_unit, with_unit
+from danvan.units.picker import unit_filter
 
 from . import selectors, services
 from .forms import AnswerForm, CloseForm, ConsultationForm, ModerateForm, OpenForm, ReportForm
@@ -47,12 +48,13 @@ def detail_url(consultation: Consultation) -> str:
 @domain_http
 @require_GET
 def consultation_list(request: HttpRequest) -> HttpResponse:
-    unit = page_unit(request)
+    unit_form, unit = unit_filter(request)
     state = request.GET.get("state", "")
     if state not in Consultation.State.values:
         state = ""
     context: dict[str, Any] = {
         "unit": unit,
+        "unit_form": unit_form,
         "state": state,
         "states": Consultation.State.choices,
     }
@@ -68,7 +70,7 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
                 "create_url": with_unit("consultation:create", unit),
             }
         )
-    return render(request, "consultation/list.html", context)
+    return render(request, "consultation/list.html", context, status=form_status(unit_form))
 
 
 @login_required

@@ -23,7 +23,7 @@ from danvan.accounts.policies import Perm
 from danvan.core.errors import DomainError, PermissionDenied
 from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
-from danvan.units.pages import page_unit
+from danvan.units.picker import unit_filter
 
 from . import charts, selectors, services
 from .forms import CodesForm, MatterForm, TallyForm, VoteOpenForm
@@ -50,8 +50,12 @@ def matters(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not policies.has_perm_anywhere(user, Perm.DEMOCRACY_VIEW):
         raise PermissionDenied()
-    unit = page_unit(request)
-    page, query = paginate(request, selectors.matters_under(user=user, unit=unit), PER_PAGE)
+    # The picked unit, else the working one; none for a national user: the whole country.
+    unit_form, unit = unit_filter(request)
+    matters = selectors.matters_under(user=user, unit=unit)
+    if unit_form.errors:
+        matters = matters.none()
+    page, query = paginate(request, matters, PER_PAGE)
     rows = [
         {
             "matter": m,
@@ -66,11 +70,13 @@ def matters(request: HttpRequest) -> HttpResponse:
         "democracy/matters.html",
         {
             "unit": unit,
+            "unit_form": unit_form,
             "page": page,
             "query": query,
             "rows": rows,
             "can_create": policies.has_perm_anywhere(user, Perm.DEMOCRACY_MANAGE),
         },
+        status=form_status(unit_form),
     )
 
 

@@ -16,10 +16,9 @@ from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from danvan.accounts.selectors import switchable_units
 from danvan.core.http import domain_http, paginate
 from danvan.disclosure.views import period
-from danvan.units.pages import page_unit, with_unit
+from danvan.units.pages import with_unit
 
 from . import charts
 from .board import ComplianceBoard, Status, compliance_board
@@ -36,18 +35,17 @@ _FILLS = {
 
 
 def _board(request: HttpRequest) -> tuple[dict[str, Any], ComplianceBoard | None, int]:
-    unit = page_unit(request)
-    form, start, end = period(request, unit)
+    form, unit, start, end = period(request)
     context: dict[str, Any] = {
         "unit": unit,
         "form": form,
         "start": start,
         "end": end,
-        "unit_choices": switchable_units(request.user),
         "board": None,
     }
     if unit is None:
-        return context, None, 200
+        # No unit: nothing to show yet, or the typed unit was refused (the form says why).
+        return context, None, 400 if form.errors else 200
     if not form.is_valid():
         return context, None, 400
     board = compliance_board(

@@ -8,8 +8,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from danvan.accounts.policies import Perm
 from danvan.core.forms import BootstrapMixin, DateField
 from danvan.core.validators import DateWindow
+from danvan.units import picker
 from danvan.units.models import Unit
 
 from . import services
@@ -123,16 +125,16 @@ class EvidenceForm(BootstrapMixin, forms.Form):
 class PeriodForm(BootstrapMixin, forms.Form):
     """Which unit and period the compliance page checks (GET)."""
 
-    unit = forms.CharField(
-        label=_("Mã đơn vị"),
-        max_length=32,
+    unit = picker.UnitField(
+        purpose=Perm.UNIT_VIEW,
+        label=_("Đơn vị"),
         required=False,
-        help_text=_("Gồm cả các đơn vị trực thuộc."),
-        widget=forms.TextInput({"list": "unit-choices"}),
+        help_text=_("Gồm cả các đơn vị trực thuộc. Gõ tên (không cần dấu) hoặc mã."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        picker.bind(self, actor)
         # The query string says ?from=&to= (names Python keeps for itself).
         self.fields["from"] = DateField(label=_("Từ ngày"), required=False)
         self.fields["to"] = DateField(label=_("Đến ngày"), required=False)

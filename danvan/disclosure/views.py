@@ -21,11 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
-from danvan.accounts.selectors import switchable_units
 from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
 from danvan.units.models import Unit
 from danvan.units.pages import page_unit, required_unit, with_unit
+from danvan.units.picker import unit_filter
 
 from . import selectors, services
 from .forms import ChannelForm, DisclosureEditForm, EvidenceForm, PeriodForm
@@ -47,8 +47,8 @@ def _render(
 @domain_http
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    unit = page_unit(request)
-    context: dict[str, Any] = {"unit": unit, "unit_choices": switchable_units(request.user)}
+    unit_form, unit = unit_filter(request)
+    context: dict[str, Any] = {"unit": unit, "unit_form": unit_form}
     if unit is not None:
         rows = selectors.disclosures_under(user=request.user, unit=unit)
         page, query = paginate(request, rows, PER_PAGE)
@@ -61,7 +61,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 "compliance_url": with_unit("disclosure:compliance", unit),
             }
         )
-    return render(request, "disclosure/index.html", context)
+    return render(request, "disclosure/index.html", context, status=form_status(unit_form))
 
 
 # -- create, edit ---------------------------------------------------------------------------
@@ -277,36 +277,37 @@ def evidence_file(request: HttpRequest, public_id: uuid.UUID, pk: int) -> HttpRe
 # -- compliance and the catalogue -----------------------------------------------------------
 
 
-def period(request: HttpRequest, unit: Unit | None) -> tuple[PeriodForm, dt.date, dt.date]:
-    """The unit-and-period form and the period it selects (default: this year to date)."""
+def period(request: HttpRequest) -> tuple[PeriodForm, Unit | None, dt.date, dt.date]:
+    """The unit-and-period form, the unit picked (units.picker; default: the working unit;
+    None when the typed unit is refused) and the period (default: this year to date)."""
     now = selectors.today()
     data = request.GET.copy()
-    if not data.get("unit") and unit is not None:
-        data["unit"] = unit.code
+    if not data.get("unit") and not data.get("unit_pick"):
+        current = page_unit(request, "")
+        if current is not None:
+            data["unit"] = current.code
     if not data.get("from"):
         data["from"] = f"{dt.date(now.year, 1, 1):%d/%m/%Y}"
     if not data.get("to"):
         data["to"] = f"{now:%d/%m/%Y}"
-    form = PeriodForm(data)
+    form = PeriodForm(data, actor=request.user)
     start, end = dt.date(now.year, 1, 1), now
     if form.is_valid():
         start = form.cleaned_data["from"] or start
         end = form.cleaned_data["to"] or end
-    return form, start, end
+    return form, form.cleaned_data.get("unit"), start, end
 
 
 @login_required
 @domain_http
 @require_GET
 def compliance(request: HttpRequest) -> HttpResponse:
-    unit = page_unit(request)
-    form, start, end = period(request, unit)
+    form, unit, start, end = period(request)
     context: dict[str, Any] = {
         "unit": unit,
         "form": form,
         "start": start,
         "end": end,
-        "unit_choices": switchable_units(request.user),
     }
     if unit is not None and form.is_valid():
         check = selectors.compliance_check(user=request.user, unit=unit, start=start, end=end)

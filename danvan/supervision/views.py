@@ -30,6 +30,7 @@ from danvan.core.http import domain_http, paginate
 from danvan.units import selectors as unit_selectors
 from danvan.units.models import Unit
 from danvan.units.pages import page_unit, required_unit, with_unit
+from danvan.units.picker import unit_filter
 
 from . import selectors, services
 from .forms import (
@@ -90,11 +91,16 @@ def plan_url(plan: Plan) -> str:
 @domain_http
 @require_GET
 def board_list(request: HttpRequest) -> HttpResponse:
-    unit = page_unit(request)
+    unit_form, unit = unit_filter(request)
     kind = request.GET.get("kind", "")
     if kind not in Board.Kind.values:
         kind = ""
-    context: dict[str, Any] = {"unit": unit, "kind": kind, "kinds": Board.Kind.choices}
+    context: dict[str, Any] = {
+        "unit": unit,
+        "unit_form": unit_form,
+        "kind": kind,
+        "kinds": Board.Kind.choices,
+    }
     if unit is not None:
         rows = selectors.boards_under(user=request.user, unit=unit, kind=kind or None)
         page, query = paginate(request, rows, PER_PAGE)
@@ -109,7 +115,7 @@ def board_list(request: HttpRequest) -> HttpResponse:
                 "conferences_url": with_unit("supervision:conferences", unit),
             }
         )
-    return render(request, "supervision/board_list.html", context)
+    return render(request, "supervision/board_list.html", context, status=form_status(unit_form))
 
 
 @login_required
@@ -440,12 +446,12 @@ def recommendation_close(request: HttpRequest, pk: int) -> HttpResponse:
 @domain_http
 @require_GET
 def conference_list(request: HttpRequest) -> HttpResponse:
-    unit = page_unit(request)
+    unit_form, unit = unit_filter(request)
     year_form = YearForm(request.GET)
     year = selectors.today().year
     if year_form.is_valid() and year_form.cleaned_data["year"]:
         year = year_form.cleaned_data["year"]
-    context: dict[str, Any] = {"unit": unit, "year": year}
+    context: dict[str, Any] = {"unit": unit, "unit_form": unit_form, "year": year}
     if unit is not None:
         rows = selectors.conferences_under(user=request.user, unit=unit, year=year)
         page, query = paginate(request, rows, PER_PAGE)
@@ -474,7 +480,7 @@ def conference_list(request: HttpRequest) -> HttpResponse:
                 "list_url": with_unit("supervision:boards", unit),
             }
         )
-    return render(request, "supervision/conferences.html", context)
+    return render(request, "supervision/conferences.html", context, status=form_status(unit_form))
 
 
 @login_required
