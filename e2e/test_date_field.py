@@ -17,6 +17,7 @@ from danvan.accounts.models import Role
 from danvan.accounts.services import grant_create, user_create
 from danvan.legal.models import CalendarException
 
+from .conftest import screenshot
 from .test_movement_flow import PASSWORD, login
 
 pytestmark = [
@@ -89,6 +90,7 @@ def test_a_date_typed_day_first_is_stored_as_typed(foreign_page: Any, admin: str
     # own window, which a script cannot click: its "change" is dispatched instead).
     page.goto(DAY_ADD)
     page.locator("#id_date").fill("8/12/2026")
+    screenshot(page, f"date-field-{page.evaluate('navigator.language')}")
     button = page.get_by_role("button", name="Chọn ngày trên lịch")
     button.click()
     hidden = page.locator(".datefield-native")
