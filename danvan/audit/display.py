@@ -12,9 +12,11 @@ shown as the trail wrote them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import decimal
 import posixpath
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -128,6 +130,15 @@ _FIELD_NAMES = {
 
 # What record_view writes in "viewed" (cases.services): which protected part was read.
 _VIEWED = {"identity": gettext_lazy("danh tính người gửi")}
+
+# Keys that are not fields and hold other records' public ids (an evaluation round's
+# candidates, and its outcomes keyed by entry): shown as those records' names.
+_PUBLIC_ID_KEYS = {
+    ("movement.evaluationround", "candidates"): "movement.entry",
+    ("movement.evaluationround", "outcomes"): "movement.entry",
+}
+# Keys that are not fields and hold a field's choices: shown as the choices' labels.
+_CHOICE_KEYS = {("movement.evaluationround", "outcomes"): ("movement.roundcandidate", "outcome")}
 
 # A long value (a staged import, a list of errors) is cut: the page stays small.
 MAX_VALUE_CHARS = 300
@@ -258,10 +269,36 @@ def _scalar(field: Any, value: Any, names: dict[tuple[str, Any], str]) -> str:
     return str(value)
 
 
+def _hinted(label: str, name: str, value: Any, names: dict[tuple[str, Any], str]) -> str | None:
+    """A value of a key listed in _PUBLIC_ID_KEYS / _CHOICE_KEYS, or None for other keys."""
+    target = _PUBLIC_ID_KEYS.get((label, name))
+    if target is None:
+        return None
+    choice = _CHOICE_KEYS.get((label, name))
+    choice_field = _field(model_for(choice[0]), choice[1]) if choice else None
+
+    def record(public_id: Any) -> str:
+        return names.get((target, f"public:{_uuid_or_none(public_id)}"), str(public_id))
+
+    if isinstance(value, dict):
+        text = "; ".join(
+            f"{record(k)}: {_scalar(choice_field, v, names)}" for k, v in value.items()
+        )
+    elif isinstance(value, list | tuple):
+        text = " | ".join(record(v) for v in value)
+    else:
+        return None
+    return _cut(text) or EMPTY
+
+
 def _value(
     model: type[models.Model] | None, name: str, value: Any, names: dict[tuple[str, Any], str]
 ) -> str:
     field = _field(model, name)
+    if model is not None:
+        hinted = _hinted(model._meta.label_lower, name, value, names)
+        if hinted is not None:
+            return hinted
     if name in SECRET_FIELDS and value not in (None, "", MASK, "••••••"):
         return MASK  # a password hash written before services masked it
     if name == "viewed" and isinstance(value, str):
@@ -317,22 +354,54 @@ def _key(value: Any) -> Any:
     return str(value)
 
 
-def _foreign_keys(events: Iterable[Any]) -> dict[type[models.Model], set[Any]]:
-    """Per model pointed to by a changed foreign key: the ids to name."""
-    wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
+@dataclass
+class _Wanted:
+    """What a page of events needs named: primary keys and public ids, per model."""
+
+    pks: dict[type[models.Model], set[Any]] = dataclasses.field(
+        default_factory=lambda: defaultdict(set)
+    )
+    public_ids: dict[type[models.Model], set[uuid.UUID]] = dataclasses.field(
+        default_factory=lambda: defaultdict(set)
+    )
+
+
+def _members(value: Any) -> list[Any]:
+    """The public ids in a hinted value: a list of them, or a map keyed by them."""
+    if isinstance(value, dict):
+        return list(value)
+    return list(value) if isinstance(value, list) else []
+
+
+def _wanted(events: Iterable[Any]) -> _Wanted:
+    wanted = _Wanted()
     for event in events:
         model = model_for(event.model_label)
         for name, pair in (event.changes or {}).items():
-            field = _field(model, name)
-            if field is None or not field.concrete or not field.is_relation:
+            values = pair if isinstance(pair, list) else [pair]
+            target = model_for(_PUBLIC_ID_KEYS.get((event.model_label, name), ""))
+            if target is not None:
+                for value in values:
+                    ids = (_uuid_or_none(m) for m in _members(value))
+                    wanted.public_ids[target].update(i for i in ids if i is not None)
                 continue
-            if field.related_model is None:
+            rel = _field(model, name)
+            if rel is None or not rel.concrete or not rel.is_relation or not rel.related_model:
                 continue
-            for value in pair if isinstance(pair, list) else [pair]:
-                if value is None or value == "" or value == MASK or isinstance(value, dict | list):
+            for value in values:
+                if value in (None, "", MASK) or isinstance(value, dict | list):
                     continue
-                wanted[field.related_model].add(_key(value))
+                key = _pk_or_none(rel.related_model._meta.pk, value)
+                if key is not None:
+                    wanted.pks[rel.related_model].add(key)
     return wanted
+
+
+def _uuid_or_none(text: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(text))
+    except ValueError:
+        return None
 
 
 def _pk_or_none(pk_field: Any, raw: Any) -> Any:
@@ -344,26 +413,30 @@ def _pk_or_none(pk_field: Any, raw: Any) -> Any:
         return None
 
 
-def _load_names(wanted: dict[type[models.Model], set[Any]]) -> dict[tuple[str, Any], str]:
+def _load_names(wanted: _Wanted) -> dict[tuple[str, Any], str]:
     """One query per model: each record's str(), as object_repr shows it elsewhere on the
-    page. Its forward foreign keys come in the same query (several __str__ read one)."""
+    page (its forward foreign keys in the same query: several __str__ read one); records
+    named by public id (entries) by their name."""
     names: dict[tuple[str, Any], str] = {}
-    for model, ids in wanted.items():
+    for model, keys in wanted.pks.items():
         label = model._meta.label_lower
-        pk_field = model._meta.pk
-        keys = [key for key in (_pk_or_none(pk_field, raw) for raw in ids) if key is not None]
-        if not keys:
-            continue
         related = [f.name for f in model._meta.concrete_fields if f.many_to_one]
         for obj in model._default_manager.select_related(*related).filter(pk__in=keys):
             names[(label, _key(obj.pk))] = _cut(str(obj))
+    for model, public_ids in wanted.public_ids.items():
+        label = model._meta.label_lower
+        rows = model._default_manager.filter(public_id__in=public_ids).values_list(
+            "public_id", "name"
+        )
+        for public_id, text in rows:
+            names[(label, f"public:{public_id}")] = _cut(str(text))
     return names
 
 
 def change_lines(events: Sequence[Any]) -> dict[int, list[ChangeLine]]:
     """{event id: its changes as lines}, for a page of events, in a constant number of
     queries (one per kind of record that a changed foreign key points to)."""
-    names = _load_names(_foreign_keys(events))
+    names = _load_names(_wanted(events))
     out: dict[int, list[ChangeLine]] = {}
     for event in events:
         model = model_for(event.model_label)

@@ -110,14 +110,24 @@ def test_booleans_dates_datetimes_numbers_and_unknown_ids(commune: Unit) -> None
 def test_reverse_relations_and_extra_keys_never_crash(commune: Unit, system_admin: User) -> None:
     """The page answered 500 once a unit had an evaluation round: its audit row names the
     round's candidates and reviewers, reverse relations that have no verbose_name."""
-    entry_id = str(uuid.uuid4())
+    officer = make_user("xa-canbo", "officer", commune)
+    entry = movement.entry_create(
+        actor=officer,
+        unit=commune,
+        name="Dân vận khéo ở thôn Đồng Tâm",
+        kind="initiative",
+        field=Field.objects.get(code="kinh-te"),
+        registration_year=2025,
+    )
+    entry_id = str(entry.public_id)
+    gone = str(uuid.uuid4())
     event(
         commune,
         "movement.evaluationround",
         {
-            "candidates": [None, [entry_id]],
+            "candidates": [None, [entry_id, gone]],
             "reviewers": [None, ["tinh-giamkhao"]],
-            "outcomes": [{entry_id: "passed"}, {entry_id: "exemplary"}],
+            "outcomes": [{entry_id: "recognized"}, {entry_id: "exemplary"}],
             "state": ["open", "confirmed"],
         },
         action="create",
@@ -137,9 +147,13 @@ def test_reverse_relations_and_extra_keys_never_crash(commune: Unit, system_admi
     event(commune, "democracy.vote", {"codes_issued": [0, 40]})
     event(commune, "no_such.model", {"something": [1, 2]})
     text = page_text(system_admin)
-    assert "Mô hình, điển hình được đánh giá:" in text  # candidates
+    # Entries named, not their public ids; one that no longer exists keeps its id.
+    assert f"Mô hình, điển hình được đánh giá: — → Dân vận khéo ở thôn Đồng Tâm | {gone}" in text
     assert "Người chấm điểm: — → tinh-giamkhao" in text  # reviewers
-    assert "Kết quả đánh giá:" in text
+    assert (
+        "Kết quả đánh giá: Dân vận khéo ở thôn Đồng Tâm: Công nhận →"
+        " Dân vận khéo ở thôn Đồng Tâm: Công nhận và chọn tiêu biểu" in text
+    )
     # A criterion's own fields by their labels (PostgreSQL's jsonb reorders the keys).
     for part in ("Tiêu chí: — →", "Thứ tự: 1", "Tiêu chí: Huy động nhiều lực lượng", "Trọng số: 2"):
         assert part in text
