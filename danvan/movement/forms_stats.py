@@ -7,17 +7,24 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from danvan.accounts.policies import Perm
 from danvan.core.forms import BootstrapMixin
+from danvan.units import picker
 
 from .models import Period
 
 
 class StatsFilterForm(BootstrapMixin, forms.Form):
-    unit = forms.CharField(
-        label=_("Mã đơn vị"),
-        max_length=32,
+    # Ended units too: a merged unit's history stays readable (restated or not).
+    unit = picker.UnitField(
+        purpose=Perm.MOVEMENT_VIEW,
+        history=True,
+        label=_("Đơn vị"),
         required=False,
-        help_text=_("Gồm cả các đơn vị trực thuộc. Để trống: đơn vị cao nhất bạn được xem."),
+        help_text=_(
+            "Gồm cả các đơn vị trực thuộc. Gõ tên (không cần dấu) hoặc mã; để trống: đơn vị"
+            " cao nhất bạn được xem."
+        ),
     )
     year = forms.IntegerField(
         label=_("Năm đăng ký"),
@@ -37,6 +44,10 @@ class StatsFilterForm(BootstrapMixin, forms.Form):
         required=False,
     )
 
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        picker.bind(self, actor)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("year") and data.get("period"):
@@ -47,7 +58,7 @@ class StatsFilterForm(BootstrapMixin, forms.Form):
         """unit code, year, period and restated, from valid data (defaults when unbound)."""
         data = self.cleaned_data if self.is_bound else {}
         return {
-            "code": (data.get("unit") or "").strip(),
+            "code": data["unit"].code if data.get("unit") else "",
             "year": data.get("year"),
             "period": data.get("period"),
             "restated": bool(data.get("restated")),

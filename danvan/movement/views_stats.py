@@ -57,7 +57,7 @@ class ListLinks:
 
 def _resolve(request: HttpRequest) -> tuple[StatsFilterForm, Statistics | None]:
     """The filter form and the statistics it asks for (None while the form has errors)."""
-    form = StatsFilterForm(request.GET or None)
+    form = StatsFilterForm(request.GET or None, actor=request.user)
     if form.is_bound and not form.is_valid():
         return form, None
     values = form.values()
@@ -70,7 +70,9 @@ def _resolve(request: HttpRequest) -> tuple[StatsFilterForm, Statistics | None]:
         actor=actor, unit=unit, year=year, period=period, restated=restated
     )
     if not form.is_bound:
-        form = StatsFilterForm(initial={"unit": unit.code if unit else "", "year": year})
+        form = StatsFilterForm(
+            actor=actor, initial={"unit": unit.code if unit else "", "year": year}
+        )
     return form, result
 
 
