@@ -260,7 +260,10 @@ def vertical(
             )
         groups.append(group)
         x += group_w + pad
-    width = max(int(x + left), 360)
+    keys = legend(series)
+    # Wide enough for the legend too (its last label ends 7.2 px a character after its x).
+    legend_end = float(keys[-1].text_x) + 7.2 * len(keys[-1].label) + 8 if keys else 0.0
+    width = max(int(x + left), 360, int(legend_end))
     guides = []
     if guide is not None:
         level, label = guide
@@ -284,7 +287,7 @@ def vertical(
         height=int(base + label_h),
         horizontal=False,
         groups=groups,
-        legend=legend(series),
+        legend=keys,
         axis_x1=num(left),
         axis_y1=num(base),
         axis_x2=num(width - left),
