@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from danvan.audit import services as audit
 from danvan.core.errors import DomainError
+from danvan.core.validators import one_of
 from danvan.units.models import Unit
 
 from . import policies
@@ -50,7 +51,7 @@ def user_create(
 @transaction.atomic
 def grant_create(*, actor: Any, user: User, role: str, unit: Unit | None) -> RoleGrant:
     if role not in Role.values:
-        raise DomainError("grant_bad_role", _("Vai trò không hợp lệ."), field="role")
+        raise DomainError("grant_bad_role", one_of(_("Vai trò"), Role.labels), field="role")
     if role == Role.SYSTEM_ADMIN:
         if unit is not None:
             raise DomainError(

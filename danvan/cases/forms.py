@@ -148,13 +148,11 @@ class CaseFilterForm(UnitFilterForm):
         label=_("Trạng thái"),
         required=False,
         choices=_blank(_("Tất cả")) + Status.choices,
-        error_messages={"invalid_choice": _("Trạng thái không hợp lệ.")},
     )
     alert = forms.ChoiceField(
         label=_("Cảnh báo hạn"),
         required=False,
         choices=ALERT_FILTER_CHOICES,
-        error_messages={"invalid_choice": _("Cảnh báo không hợp lệ.")},
     )
     q = forms.CharField(
         label=_("Tìm theo số hồ sơ, mã tra cứu, nội dung tóm tắt"),
@@ -217,7 +215,6 @@ class ReceiveForm(BootstrapMixin, forms.Form):
         choices=Channel.choices,
         error_messages={
             "required": _("Chọn kênh tiếp nhận."),
-            "invalid_choice": _("Kênh tiếp nhận không hợp lệ."),
         },
     )
     received_on = DateField(
@@ -478,7 +475,6 @@ class AssignForm(ActionForm):
         error_messages={
             "required": _("Chọn ít nhất một cán bộ."),
             "invalid_choice": _("Cán bộ được chọn không có quyền xử lý vụ việc của đơn vị."),
-            "invalid_pk_value": _("Cán bộ được chọn không hợp lệ."),
         },
     )
     lead = UserChoiceField(
@@ -574,7 +570,6 @@ class StepForm(ActionForm):
             (k.value, k.label)
             for k in (StepKind.VERIFY, StepKind.MEETING, StepKind.DOCUMENT, StepKind.NOTE)
         ],
-        error_messages={"invalid_choice": _("Loại bước xử lý không hợp lệ.")},
     )
     on = _date_field(_("Ngày"))
     text = _text_field(_("Nội dung"), _("Cần ghi nội dung bước xử lý."))

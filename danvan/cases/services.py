@@ -24,7 +24,7 @@ from danvan.audit import services as audit
 from danvan.core import docnumber
 from danvan.core.errors import Checks, DomainError, NotFound, PermissionDenied
 from danvan.core.uploads import check_upload
-from danvan.core.validators import future_date_message
+from danvan.core.validators import future_date_message, one_of
 from danvan.legal import deadlines
 from danvan.legal.models import Action, CaseKind
 from danvan.units.models import Unit
@@ -272,8 +272,7 @@ def case_receive_checks(data: dict[str, Any], *, public: bool = False) -> None:
     if "channel" in data and channel not in Channel.values:
         checks.refuse(
             CaseError.BAD_CHANNEL,
-            _("Kênh tiếp nhận phải là một trong: %(channels)s.")
-            % {"channels": ", ".join(str(label) for label in Channel.labels)},
+            one_of(_("Kênh tiếp nhận"), Channel.labels),
             field="channel",
         )
     if public and (channel not in PUBLIC_CHANNELS or kind not in PUBLIC_KINDS):
@@ -669,7 +668,17 @@ def case_add_step(
     if version is not None:
         case = _locked(case, version)
     if kind not in (StepKind.VERIFY, StepKind.MEETING, StepKind.DOCUMENT, StepKind.NOTE):
-        raise _error(CaseError.BAD_TRANSITION, _("Loại bước xử lý không hợp lệ."), "kind")
+        raise _error(
+            CaseError.BAD_TRANSITION,
+            one_of(
+                _("Loại bước xử lý"),
+                [
+                    k.label
+                    for k in (StepKind.VERIFY, StepKind.MEETING, StepKind.DOCUMENT, StepKind.NOTE)
+                ],
+            ),
+            "kind",
+        )
     if not case.is_open:
         raise _error(CaseError.BAD_TRANSITION, _("Vụ việc đã kết thúc."), "kind")
     if not text.strip():

@@ -20,6 +20,7 @@ from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
 from danvan.core.errors import Checks, DomainError
+from danvan.core.validators import one_of
 from danvan.legal.models import Duty
 from danvan.units.models import Official, Unit, UnitKind
 
@@ -88,7 +89,11 @@ def _check_schedule(
         )
     if duty:
         if duty not in DUTY_UNIT_KIND:
-            raise _error(CaseError.BAD_SCHEDULE, _("Nghĩa vụ không hợp lệ."), "duty")
+            raise _error(
+                CaseError.BAD_SCHEDULE,
+                one_of(_("Nghĩa vụ"), [Duty(d).label for d in DUTY_UNIT_KIND]),
+                "duty",
+            )
         if unit.kind != DUTY_UNIT_KIND[duty]:
             raise _error(
                 CaseError.BAD_SCHEDULE,

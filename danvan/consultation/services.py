@@ -23,6 +23,7 @@ from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
 from danvan.core.errors import Checks, DomainError
 from danvan.core.uploads import check_upload
+from danvan.core.validators import one_of
 from danvan.units.models import Unit, UnitKind
 
 from .errors import ConsultationError
@@ -125,8 +126,7 @@ def consultation_checks(data: dict[str, Any]) -> None:
     if "subject" in data and data["subject"] not in Consultation.Subject.values:
         checks.refuse(
             ConsultationError.BAD_SUBJECT,
-            _("Loại nội dung phải là một trong: %(subjects)s.")
-            % {"subjects": ", ".join(str(label) for label in Consultation.Subject.labels)},
+            one_of(_("Loại nội dung"), Consultation.Subject.labels),
             field="subject",
         )
     if "title" in data and not (data["title"] or "").strip():

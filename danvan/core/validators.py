@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,19 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+
+# -- a value outside a list ---------------------------------------------------------------
+
+
+def one_of(what: Any, labels: Iterable[Any]) -> str:
+    """The message for a value outside a closed list, naming what is allowed:
+    "Vai trò phải là một trong: Trưởng ban, Phó trưởng ban, Thành viên." (*what*: the
+    thing, capitalized, e.g. ``_("Vai trò")``; *labels*: the list's labels)."""
+    return _("%(what)s phải là một trong: %(choices)s.") % {
+        "what": what,
+        "choices": ", ".join(str(label) for label in labels),
+    }
+
 
 # -- phone numbers ----------------------------------------------------------------------
 

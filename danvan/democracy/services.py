@@ -16,7 +16,7 @@ from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
 from danvan.core.errors import Checks, DomainError
-from danvan.core.validators import future_date_message
+from danvan.core.validators import future_date_message, one_of
 from danvan.units.models import Unit, UnitKind
 
 from . import rules
@@ -55,8 +55,7 @@ def matter_checks(data: dict[str, Any]) -> None:
     if "kind" in data and kind not in MatterKind.values:
         checks.refuse(
             DemocracyError.EMPTY,
-            _("Loại việc phải là một trong: %(kinds)s.")
-            % {"kinds": ", ".join(str(label) for label in MatterKind.labels)},
+            one_of(_("Loại việc"), MatterKind.labels),
             field="kind",
         )
     if "title" in data and not (data["title"] or "").strip():
@@ -104,8 +103,7 @@ def vote_checks(data: dict[str, Any], *, matter: Matter) -> None:
     if "method" in data and method not in Method.values:
         checks.refuse(
             DemocracyError.BAD_METHOD,
-            _("Hình thức biểu quyết phải là một trong: %(methods)s.")
-            % {"methods": ", ".join(str(label) for label in Method.labels)},
+            one_of(_("Hình thức biểu quyết"), Method.labels),
             field="method",
         )
     if opened_on is not None and opened_on < matter.raised_on:

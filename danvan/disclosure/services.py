@@ -21,6 +21,7 @@ from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
 from danvan.core.errors import Checks, DomainError
 from danvan.core.uploads import check_upload
+from danvan.core.validators import one_of
 from danvan.units.models import Unit, UnitKind
 
 from .errors import DisclosureError
@@ -112,7 +113,11 @@ def _check_unit_open(unit: Unit) -> None:
 
 def _check_channel(spec: ChannelSpec, start: dt.date) -> None:
     if spec.form not in DisclosureForm.values:
-        raise _error(DisclosureError.BAD_CHANNEL, _("Hình thức công khai không hợp lệ."), "form")
+        raise _error(
+            DisclosureError.BAD_CHANNEL,
+            one_of(_("Hình thức công khai"), DisclosureForm.labels),
+            "form",
+        )
     if spec.end is not None and spec.end < spec.start:
         raise _error(
             DisclosureError.BAD_DATE,

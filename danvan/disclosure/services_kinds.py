@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from danvan.audit import services as audit
 from danvan.core.errors import DomainError
+from danvan.core.validators import one_of
 from danvan.legal.services import mark_verified, require_manage, version_make_room
 
 from .models import DisclosureKind, RuleUnitKind
@@ -71,7 +72,11 @@ def kind_version_add(
     version of a new item); the version in force before it ends the day before."""
     require_manage(actor)
     if unit_kind not in RuleUnitKind.values:
-        raise _error(KindVersionError.BAD_UNIT_KIND, _("Loại đơn vị không hợp lệ."), "unit_kind")
+        raise _error(
+            KindVersionError.BAD_UNIT_KIND,
+            one_of(_("Loại đơn vị"), RuleUnitKind.labels),
+            "unit_kind",
+        )
     if number < 1 or number > MAX_NUMBER:
         raise _error(
             KindVersionError.BAD_NUMBER,

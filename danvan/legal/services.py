@@ -13,6 +13,7 @@ from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
 from danvan.core.errors import DomainError, PermissionDenied
+from danvan.core.validators import one_of
 
 from .models import CalendarException, DeadlineRule, Duty, DutyRule, Measure
 
@@ -105,7 +106,11 @@ def calendar_exception_add(
 ) -> CalendarException:
     require_manage(actor)
     if kind not in CalendarException.Kind.values:
-        raise DomainError("calendar_bad_kind", _("Loại ngày không hợp lệ."), field="kind")
+        raise DomainError(
+            "calendar_bad_kind",
+            one_of(_("Loại ngày"), CalendarException.Kind.labels),
+            field="kind",
+        )
     if not reason.strip():
         raise DomainError("calendar_no_reason", _("Cần ghi lý do, căn cứ."), field="reason")
     if CalendarException.objects.filter(date=date).exists():
@@ -186,9 +191,11 @@ def duty_version_add(
     before it ends the day before (pages that check a past day keep the old figure)."""
     require_manage(actor)
     if duty not in Duty.values:
-        raise DomainError("duty_unknown", _("Nghĩa vụ không hợp lệ."), field="duty")
+        raise DomainError("duty_unknown", one_of(_("Nghĩa vụ"), Duty.labels), field="duty")
     if measure not in Measure.values:
-        raise DomainError("duty_bad_measure", _("Cách tính không hợp lệ."), field="measure")
+        raise DomainError(
+            "duty_bad_measure", one_of(_("Cách tính"), Measure.labels), field="measure"
+        )
     # A day a week, a month, or a number of days before or after a meeting: more than a
     # year is a typing error, never a legal figure.
     if amount < 1 or amount > 365:

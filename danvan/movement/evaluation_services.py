@@ -452,8 +452,14 @@ def round_open(
     name = (name or "").strip()
     if not name:
         raise _error(EvaluationError.BAD_VALUE, _("Nhập tên đợt đánh giá."), field="name")
-    if not (2000 <= int(year) <= timezone.localdate().year + 1):
-        raise _error(EvaluationError.BAD_VALUE, _("Năm không hợp lệ."), field="year")
+    last = timezone.localdate().year + 1
+    if not (2000 <= int(year) <= last):
+        raise _error(
+            EvaluationError.BAD_VALUE,
+            _("Năm phải từ 2000 đến năm sau (%(last)s); bạn nhập %(year)s.")
+            % {"last": last, "year": year},
+            field="year",
+        )
     if period is None:
         period = movement.period_for_year(int(year))
     elif not period.contains(int(year)):
@@ -842,7 +848,8 @@ def _decided_outcomes(
         if outcome not in Outcome.values:
             raise _error(
                 EvaluationError.BAD_OUTCOME,
-                _("Kết quả “%(value)s” không hợp lệ.") % {"value": outcome},
+                _("Kết quả “%(value)s” không có; chọn một trong: %(choices)s.")
+                % {"value": outcome, "choices": ", ".join(str(x) for x in Outcome.labels)},
                 field="outcomes",
             )
         decided[pk] = outcome

@@ -390,7 +390,7 @@ def parse_date(value: Any) -> dt.date | None:
     except ValueError as exc:
         raise BadValue(_("Ngày “%(v)s” không có thật.") % {"v": text}) from exc
     if day.year < 1945:
-        raise BadValue(_("Ngày “%(v)s” không hợp lệ.") % {"v": text})
+        raise BadValue(_("Ngày “%(v)s” quá xa: chỉ nhận ngày từ năm 1945 trở đi.") % {"v": text})
     return day
 
 
@@ -662,7 +662,11 @@ class RowChecker:
             fail("registration_year", str(exc))
         if year is not None:
             if not 2000 <= year <= self.lookups.today.year + 1:
-                fail("registration_year", _("Năm đăng ký %(y)s không hợp lệ.") % {"y": year})
+                fail(
+                    "registration_year",
+                    _("Năm đăng ký phải từ 2000 đến năm sau (%(last)s); bạn ghi %(y)s.")
+                    % {"last": self.lookups.today.year + 1, "y": year},
+                )
             else:
                 period_id = self._period(year)
                 if period_id is None:

@@ -20,6 +20,7 @@ from danvan.core import docnumber
 from danvan.core.errors import Checks, DomainError, PermissionDenied
 from danvan.core.text import fold
 from danvan.core.uploads import check_upload
+from danvan.core.validators import one_of
 from danvan.units.models import Unit, UnitKind
 
 from . import workflow
@@ -85,8 +86,7 @@ def entry_checks(data: dict[str, Any], *, unit: Unit | None = None) -> None:
     if "kind" in data and data["kind"] not in EntryKind.values:
         checks.refuse(
             MovementError.BAD_VALUE,
-            _("Loại phải là một trong: %(kinds)s.")
-            % {"kinds": ", ".join(str(label) for label in EntryKind.labels)},
+            one_of(_("Loại"), EntryKind.labels),
             field="kind",
         )
     if "field" in data and not isinstance(data["field"], Field):
@@ -231,7 +231,11 @@ def _decision(*, actor: Any, entry: Entry, kind: str, data: DecisionInput) -> De
             field="issued_on",
         )
     if data.form not in Decision.Form.values:
-        raise _error(MovementError.BAD_VALUE, _("Hình thức không hợp lệ."), field="form")
+        raise _error(
+            MovementError.BAD_VALUE,
+            one_of(_("Hình thức"), Decision.Form.labels),
+            field="form",
+        )
     decision = Decision.objects.create(
         entry=entry,
         kind=kind,

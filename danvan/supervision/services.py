@@ -24,7 +24,7 @@ from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
 from danvan.core.errors import Checks, DomainError
-from danvan.core.validators import future_date_message
+from danvan.core.validators import future_date_message, one_of
 from danvan.units.models import Unit, UnitKind
 
 from .errors import SupervisionError
@@ -109,8 +109,7 @@ def board_checks(data: dict[str, Any]) -> None:
     if "kind" in data and kind not in Board.Kind.values:
         checks.refuse(
             SupervisionError.BAD_UNIT,
-            _("Loại ban phải là một trong: %(kinds)s.")
-            % {"kinds": ", ".join(str(label) for label in Board.Kind.labels)},
+            one_of(_("Loại ban"), Board.Kind.labels),
             field="kind",
         )
     if "project" in data:
@@ -243,7 +242,9 @@ def member_add(
     board = Board.objects.select_for_update().select_related("unit").get(pk=board.pk)
     full_name = _text(full_name, "full_name", _("Cần ghi họ và tên thành viên."))
     if role not in BoardMember.Role.values:
-        raise _error(SupervisionError.BAD_MEMBER, _("Vai trò không hợp lệ."), "role")
+        raise _error(
+            SupervisionError.BAD_MEMBER, one_of(_("Vai trò"), BoardMember.Role.labels), "role"
+        )
     if role == BoardMember.Role.REPRESENTATIVE and board.kind != Board.Kind.INVESTMENT:
         raise _error(
             SupervisionError.BAD_MEMBER,
@@ -494,7 +495,11 @@ def conference_record(
 
 def _check_conference_unit(unit: Unit, kind: str) -> None:
     if kind not in CONFERENCE_UNIT_KINDS:
-        raise _error(SupervisionError.BAD_UNIT, _("Loại hội nghị không hợp lệ."), "kind")
+        raise _error(
+            SupervisionError.BAD_UNIT,
+            one_of(_("Loại hội nghị"), [Conference.Kind(k).label for k in CONFERENCE_UNIT_KINDS]),
+            "kind",
+        )
     if unit.kind not in CONFERENCE_UNIT_KINDS[kind] or unit.is_historical:
         raise _error(
             SupervisionError.BAD_UNIT,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from danvan.audit import services as audit
 from danvan.core.errors import DomainError
+from danvan.core.validators import one_of
 from danvan.legal.services import mark_verified, require_manage, version_make_room
 
 from .models import RuleCode, SupervisionRule
@@ -48,7 +49,9 @@ def rule_version_add(
     require_manage(actor)
     if code not in RuleCode.values:
         raise DomainError(
-            RuleVersionError.BAD_CODE.value, _("Quy định không hợp lệ."), field="code"
+            RuleVersionError.BAD_CODE.value,
+            one_of(_("Quy định"), RuleCode.labels),
+            field="code",
         )
     if amount < 0 or amount > MAX_AMOUNT:
         raise DomainError(

@@ -22,6 +22,7 @@ from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
 from danvan.core.text import fold
+from danvan.core.validators import one_of
 
 from . import tree
 from .errors import UnitError, unit_error
@@ -46,7 +47,11 @@ def _check(actor: Any, perm: Perm, unit: Unit | None) -> None:
 def _validate_placement(kind: str, parent: Unit | None) -> None:
     allowed = ALLOWED_PARENT_KINDS.get(kind)
     if allowed is None:
-        raise unit_error(UnitError.BAD_PARENT_KIND, _("Loại đơn vị không hợp lệ."), field="kind")
+        raise unit_error(
+            UnitError.BAD_PARENT_KIND,
+            one_of(_("Loại đơn vị"), [UnitKind(k).label for k in ALLOWED_PARENT_KINDS]),
+            field="kind",
+        )
     if not allowed:
         if parent is not None:
             raise unit_error(
@@ -297,7 +302,11 @@ def succession_record(
             _("Chia tách cần một đơn vị trước và ít nhất hai đơn vị sau."),
         )
     if kind not in Succession.Kind.values:
-        raise unit_error(UnitError.SUCCESSION_SHAPE, _("Hình thức không hợp lệ."), field="kind")
+        raise unit_error(
+            UnitError.SUCCESSION_SHAPE,
+            one_of(_("Hình thức"), Succession.Kind.labels),
+            field="kind",
+        )
     for pred in predecessors:
         for succ in successors:
             if succ.pk != pred.pk and succ.path.startswith(pred.path):
