@@ -7,8 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from danvan.accounts.policies import Perm
 from danvan.core.forms import BootstrapMixin, DateField
 from danvan.core.validators import DateWindow
+from danvan.units import picker
 from danvan.units.models import Unit, UnitKind
 
 from . import services
@@ -125,12 +127,22 @@ class CloseForm(BootstrapMixin, forms.Form):
     )
 
 
-class ConferenceForm(BootstrapMixin, forms.Form):
-    unit_code = forms.CharField(
-        label=_("Mã cơ quan, doanh nghiệp"),
-        max_length=32,
-        help_text=_("Cơ quan (hội nghị cán bộ) hoặc doanh nghiệp (hội nghị, đối thoại)."),
+def _conference_unit_field() -> picker.UnitField:
+    # The agencies and enterprises the user manages; the view narrows to the page's unit.
+    return picker.UnitField(
+        purpose=Perm.DEMOCRACY_MANAGE,
+        kinds=(UnitKind.AGENCY, UnitKind.ENTERPRISE),
+        label=_("Cơ quan, doanh nghiệp"),
+        help_text=_(
+            "Cơ quan (hội nghị cán bộ) hoặc doanh nghiệp (hội nghị, đối thoại): gõ tên (không"
+            " cần dấu) hoặc mã."
+        ),
+        error_messages={"required": _("Chọn cơ quan, doanh nghiệp: gõ tên hoặc mã.")},
     )
+
+
+class ConferenceForm(BootstrapMixin, forms.Form):
+    unit_code = _conference_unit_field()
     kind = forms.ChoiceField(label=_("Loại hội nghị"), choices=Conference.Kind.choices)
     held_on = DateField(label=_("Ngày tổ chức"))
     participants_employer = forms.IntegerField(
@@ -142,17 +154,21 @@ class ConferenceForm(BootstrapMixin, forms.Form):
     # The schedule entry this record fulfils (from "Ghi nhận" on the schedule).
     plan = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        picker.bind(self, actor)
+
 
 class ConferencePlanForm(BootstrapMixin, forms.Form):
-    unit_code = forms.CharField(
-        label=_("Mã cơ quan, doanh nghiệp"),
-        max_length=32,
-        help_text=_("Cơ quan (hội nghị cán bộ) hoặc doanh nghiệp (hội nghị, đối thoại)."),
-    )
+    unit_code = _conference_unit_field()
     kind = forms.ChoiceField(label=_("Loại hội nghị"), choices=Conference.Kind.choices)
     planned_on = DateField(label=_("Ngày dự kiến"))
     place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)
     note = forms.CharField(label=_("Nội dung dự kiến"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        picker.bind(self, actor)
 
 
 class YearForm(forms.Form):

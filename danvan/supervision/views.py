@@ -31,6 +31,7 @@ from danvan.units import selectors as unit_selectors
 from danvan.units.models import Unit
 from danvan.units.pages import page_unit, required_unit, with_unit
 from danvan.units.picker import unit_filter
+from danvan.units.picker import unit_filter
 
 from . import selectors, services
 from .forms import (
@@ -500,10 +501,10 @@ def conference_create(request: HttpRequest) -> HttpResponse:
             "held_on": min(planned.planned_on, selectors.today()),
             "plan": planned.pk,
         }
-    form = ConferenceForm(request.POST or None, request.FILES or None, initial=initial)
+    form = ConferenceForm(request.POST or None, request.FILES or None, initial=initial, actor=actor)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        code = data.pop("unit_code")
+        code = data.pop("unit_code").code  # the unit picked (units.picker)
         plan_id = data.pop("plan")
 
         def call() -> Conference:
@@ -537,10 +538,12 @@ def conference_plan_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
     unit = required_unit(request)
     policies.require(actor, Perm.DEMOCRACY_MANAGE, unit)
-    form = ConferencePlanForm(request.POST or None, initial={"kind": Conference.Kind.WORKERS})
+    form = ConferencePlanForm(
+        request.POST or None, initial={"kind": Conference.Kind.WORKERS}, actor=actor
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        code = data.pop("unit_code")
+        code = data.pop("unit_code").code  # the unit picked (units.picker)
 
         def call() -> ConferencePlan:
             target = _unit_under(actor, unit, code)

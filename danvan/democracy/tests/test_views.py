@@ -99,7 +99,8 @@ def test_access_walk_on_every_read(cast: Cast, commune: Unit, closed_meeting: Vo
     matter = closed_meeting.matter
     # A unit typed in a list filter (the unit picker) out of sight is refused like a
     # missing one: the filter form comes back with the message (400).
-    walk(cast, f"{reverse('democracy:matters')}?unit={commune.code}", expect={**READ_SCOPED, "sibling": 400})
+    filtered = {**READ_SCOPED, "sibling": 400}
+    walk(cast, f"{reverse('democracy:matters')}?unit={commune.code}", expect=filtered)
     walk(cast, reverse("democracy:matter", args=[matter.public_id]), expect=READ_SCOPED)
     walk(cast, reverse("democracy:vote", args=[closed_meeting.public_id]), expect=READ_SCOPED)
     walk(cast, reverse("democracy:vote_tally", args=[closed_meeting.public_id]), expect=READ_SCOPED)

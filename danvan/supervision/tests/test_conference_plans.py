@@ -14,7 +14,8 @@ from danvan.audit.models import AuditEvent
 from danvan.core.errors import DomainError, NotFound, PermissionDenied
 from danvan.supervision import selectors, services
 from danvan.supervision.models import Conference, ConferencePlan
-from danvan.units.models import Unit
+from danvan.units.models import Unit, UnitKind
+from danvan.units.services import unit_create
 
 from .conftest import TODAY, travel
 from .test_views import client_of, text
@@ -127,3 +128,23 @@ def test_schedule_and_record_through_the_pages(
         plan.refresh_from_db()
         assert plan.conference is not None
         assert "Đã tổ chức ngày 02/04/2026" in text(client.get(listing))
+
+
+def test_the_enterprise_is_picked_by_name_without_diacritics(
+    officer: User, commune: Unit, enterprise: Unit, sibling_commune: Unit
+) -> None:
+    """The unit picker: "cong ty may thai nguyen" names Công ty May Thái Nguyên; an
+    enterprise out of the officer's reach is refused like a missing one."""
+    client = client_of(officer)
+    plan_url = f"{reverse('supervision:conference_plan_create')}?unit={commune.code}"
+    data = {"kind": "dialogue", "planned_on": "02/04/2026"}
+    response = client.post(plan_url, {**data, "unit_code": "cong ty may thai nguyen"})
+    assert response.status_code == 302, text(response)
+    assert ConferencePlan.objects.get().unit == enterprise
+    other = unit_create(
+        actor=None, parent=sibling_commune, kind=UnitKind.ENTERPRISE, name="Công ty Bên"
+    )
+    response = client.post(plan_url, {**data, "unit_code": other.code})
+    assert response.status_code == 400
+    assert f"Không tìm thấy đơn vị “{other.code}” trong phạm vi" in text(response)
+    assert ConferencePlan.objects.count() == 1
