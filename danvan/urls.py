@@ -8,7 +8,7 @@ urlpatterns = [
     path("tai-khoan/", include("danvan.accounts.urls")),
     path("don-vi/", include("danvan.units.urls")),
     path("nhat-ky/", include("danvan.audit.urls")),
-    path("thong-bao/", include("danvan.worklist.urls")),
+    path("viec-can-lam/", include("danvan.worklist.urls")),
     path("dan-van-kheo/", include("danvan.movement.urls")),
     path("quy-dinh/", include("danvan.legal.urls")),
     path("vu-viec/", include("danvan.cases.urls")),

@@ -101,6 +101,7 @@ register(
         queryset=lambda s: Case.objects.filter(is_open__in=[True], handler__isnull=True),
         item=_case_item("cases.unassigned", gettext_lazy("Chưa giao người xử lý")),
         due="due_date",
+        counts_overdue=False,
         since="received_on",
         related=("unit",),
         list_url=lambda: reverse("cases:list"),

@@ -5,13 +5,16 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from danvan.accounts import policies
 from danvan.accounts.selectors import current_unit
 from danvan.units.models import Unit, UnitKind
+from danvan.units.pages import with_unit
 from danvan.worklist.selectors import worklist_for
 from danvan.worklist.trends import trends
+from danvan.worklist.views import HOME_CHILDREN, HOME_ITEMS
 
 from .selectors import dashboard_stats
 
@@ -23,6 +26,11 @@ def _always_shown(unit: Unit | None) -> set[str]:
     if unit.kind == UnitKind.COMMUNE:
         return {UnitKind.VILLAGE}
     return set()
+
+
+def with_unit_or_national(unit: Unit | None) -> str:
+    url = reverse("worklist:overview")
+    return with_unit("worklist:overview", unit) if unit is not None else url
 
 
 @login_required
@@ -44,7 +52,11 @@ def home(request: HttpRequest) -> HttpResponse:
         # and the trends of the last 12 months.
         leader = unit is None or unit.kind == UnitKind.PROVINCE
         worklist = worklist_for(
-            actor=request.user, root=unit, today=timezone.localdate(), with_children=leader
+            actor=request.user,
+            root=unit,
+            today=timezone.localdate(),
+            limit=HOME_ITEMS,
+            with_children=leader,
         )
         if leader:
             charts = [(t, *t.chart(worklist.scope)) for t in trends()]
@@ -57,6 +69,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "stats": stats,
             "cards": cards,
             "worklist": worklist,
+            # The page stays bounded: the child units with most overdue, the rest a link away.
+            "children": worklist.children[:HOME_CHILDREN] if worklist else [],
+            "more_children": max(len(worklist.children) - HOME_CHILDREN, 0) if worklist else 0,
+            "overview_url": with_unit_or_national(unit),
             "charts": charts,
             "today": timezone.localdate(),
         },

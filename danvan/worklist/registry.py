@@ -142,6 +142,9 @@ class QuerySetSource:
     scope_q: Callable[[Scope], Q] | None = None
     # Extra columns for ``item`` only (aggregates here would multiply the counted rows).
     annotate: Callable[[QuerySet[Any]], QuerySet[Any]] | None = None
+    # False for a source whose overdue rows another source already counts (a case
+    # without a handler is also an overdue case): the totals count each late thing once.
+    counts_overdue: bool = True
 
     def _rows(self, scope: Scope) -> QuerySet[Any]:
         qs = self.queryset(scope)
@@ -154,6 +157,8 @@ class QuerySetSource:
         return qs
 
     def find(self, scope: Scope) -> Found:
+        if self.perm is not None and not policies.has_perm_anywhere(scope.actor, self.perm):
+            return Found()  # nothing to build a query for: the actor has no such role
         rows = self._rows(scope)
         order: list[Any] = []
         if self.due:
@@ -167,7 +172,7 @@ class QuerySetSource:
         first = listed.order_by(*order)[: scope.limit]
         items = [self.item(row, scope) for row in first]
         counts: dict[str, Any] = {"n": Count("pk")}
-        if self.due:
+        if self.due and self.counts_overdue:
             counts["late"] = Count("pk", filter=Q(**{f"{self.due}__lt": scope.today}))
         grouped = (
             rows.order_by()
@@ -233,6 +238,13 @@ def unregister(code: str) -> None:
 
 
 def sorted_items(found: Iterable[Found], limit: int) -> list[Item]:
-    merged = [item for f in found for item in f.items]
-    merged.sort(key=Item.sort_key)
-    return merged[:limit]
+    """The most urgent *limit* items; a record two sources hold (a case overdue and
+    without a handler) is listed once, where it is most urgent."""
+    merged = sorted((item for f in found for item in f.items), key=Item.sort_key)
+    seen: set[str] = set()
+    unique = []
+    for item in merged:
+        if item.url not in seen:
+            seen.add(item.url)
+            unique.append(item)
+    return unique[:limit]

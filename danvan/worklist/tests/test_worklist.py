@@ -297,3 +297,45 @@ def test_the_leader_sees_twelve_months_of_trends(
     assert re.findall(r">([^<]+)</td>", april) == ["1", "1", "50%"]
     # A commune officer gets the list, not the leader's trends.
     assert 'id="trends"' not in _home(make_user("wl-xa-trend", Role.OFFICER, commune))
+
+
+def test_the_home_page_stays_bounded_and_the_rest_is_a_page_away(
+    thai_nguyen: Unit, case_in: Callable[..., Case]
+) -> None:
+    from danvan.worklist.views import HOME_CHILDREN, HOME_ITEMS
+
+    communes = list(Unit.objects.filter(parent=thai_nguyen, kind="commune").order_by("code"))
+    for unit in communes[: HOME_CHILDREN + 5]:
+        case_in(unit, TODAY - dt.timedelta(days=2))
+    leader = make_user("wl-tinh-bounded", Role.LEADER, thai_nguyen)
+    html = _home(leader)
+    assert len(_items(html)) == HOME_ITEMS
+    table = html.split('id="worklist-children"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr>") - 1 == HOME_CHILDREN  # the header row aside
+    assert 'id="worklist-all-children"' in html
+    # The full summary, paged, with the unit picked by name like every list.
+    client = Client()
+    login_verified(client, leader)
+    page = client.get(reverse("worklist:overview"), {"unit": "thai nguyen"})
+    assert page.status_code == 200
+    body = page.content.decode()
+    rows = body.split('id="worklist-children"', 1)[1].split("</table>", 1)[0]
+    for unit in communes[: HOME_CHILDREN + 5]:
+        assert unit.name in rows
+    # A unit out of the user's sight is refused like a missing one, with the reason.
+    other = client.get(reverse("worklist:overview"), {"unit": "Hà Giang"})
+    assert other.status_code == 400
+    assert "worklist-children" not in other.content.decode()
+
+
+def test_a_case_overdue_and_unassigned_is_listed_and_counted_overdue_once(
+    commune: Unit, case_in: Callable[..., Case]
+) -> None:
+    case = case_in(commune, TODAY - dt.timedelta(days=2))
+    admin = make_user("wl-xa-admin", Role.UNIT_ADMIN, commune)
+    found = worklist_for(actor=admin, root=commune, today=TODAY)
+    listed = [i for i in found.items if i.url == case.get_absolute_url()]
+    assert [i.source for i in listed] == ["cases.overdue"]
+    totals = {s.source.code: (s.total, s.overdue) for s in found.summaries}
+    assert totals["cases.overdue"] == (1, 1)
+    assert totals["cases.unassigned"] == (1, 0)
