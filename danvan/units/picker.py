@@ -336,7 +336,6 @@ class UnitField(forms.Field):
     in the form's ``__init__``. The initial value may be a Unit or a code.
     """
 
-    widget = UnitPickerWidget
     default_error_messages = {"required": _("Chọn một đơn vị: gõ tên (không cần dấu) hoặc mã.")}
 
     def __init__(
@@ -362,12 +361,17 @@ class UnitField(forms.Field):
         typed = value if isinstance(value, Typed) else Typed(text=str(value or ""), picks=[])
         result = resolve(self.actor, self.purpose, typed.text, typed.picks)
         if result.error:
-            self.widget.choices = result.choices  # type: ignore[attr-defined]
+            self._picker_widget().choices = result.choices
             raise forms.ValidationError(result.error, code="unit")
         if result.unit is None and self.required:
             raise forms.ValidationError(self.error_messages["required"], code="required")
         self._resolved = result.unit
         return result.unit
+
+    def _picker_widget(self) -> UnitPickerWidget:
+        widget = self.widget
+        assert isinstance(widget, UnitPickerWidget)
+        return widget
 
     def bound_data(self, data: Any, initial: Any) -> Any:
         # Once resolved, show the unit (its name, with the code in the hidden input),
@@ -391,7 +395,6 @@ class UnitMultipleField(forms.Field):
     Cleans to a list of Units in the order chosen, without repeats.
     """
 
-    widget = UnitPickerWidget
     default_error_messages = {"required": _("Chọn ít nhất một đơn vị.")}
 
     def __init__(
@@ -414,7 +417,7 @@ class UnitMultipleField(forms.Field):
         self._shown: list[Any] | None = None
 
     def _entries(self, text: str) -> list[str]:
-        entries = []
+        entries: list[str] = []
         for part in _ENTRY_SPLIT.split(text):
             part = part.strip()
             tokens = part.split()
@@ -459,13 +462,18 @@ class UnitMultipleField(forms.Field):
                 left.append(entry)
         unique = list({u.pk: u for u in chosen}.values())
         if errors:
-            self.widget.choices = choices  # type: ignore[attr-defined]
+            self._picker_widget().choices = choices
             self._shown = [*unique, *left]
             raise forms.ValidationError(errors, code="unit")
         if not unique and self.required:
             raise forms.ValidationError(self.error_messages["required"], code="required")
         self._shown = list(unique)
         return unique
+
+    def _picker_widget(self) -> UnitPickerWidget:
+        widget = self.widget
+        assert isinstance(widget, UnitPickerWidget)
+        return widget
 
     def bound_data(self, data: Any, initial: Any) -> Any:
         # Chosen units show as checked boxes; entries that did not resolve stay typed.

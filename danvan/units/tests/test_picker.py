@@ -24,7 +24,7 @@ PHAN_DINH_PHUNG = "05443"  # Phường Phan Đình Phùng, Thái Nguyên (the pa
 class OneUnitForm(forms.Form):
     unit = picker.UnitField(purpose=Perm.CASE_HANDLE, label="Đơn vị")
 
-    def __init__(self, *args, actor, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         picker.bind(self, actor)
 
@@ -43,7 +43,7 @@ def ppd() -> Unit:
 
 
 @pytest.fixture
-def province_officer(thai_nguyen: Unit):  # type: ignore[no-untyped-def]
+def province_officer(thai_nguyen: Unit):
     return make_user("tn-officer", Role.OFFICER, thai_nguyen)
 
 
@@ -112,7 +112,7 @@ def test_a_unit_out_of_scope_is_refused_like_a_missing_one(commune, sibling_comm
     ):
         form = OneUnitForm(data, actor=officer)
         assert not form.is_valid(), data
-        assert form.errors["unit"][0].startswith(("Không tìm thấy đơn vị", "Chọn một đơn vị"))
+        assert str(form.errors["unit"][0]).startswith(("Không tìm thấy đơn vị", "Chọn một đơn vị"))
     # ...while the same officer may pick it as a transfer target (any current unit).
     form = AnywhereForm({"unit": sibling_commune.code}, actor=officer)
     assert form.is_valid(), form.errors
@@ -166,7 +166,7 @@ def test_multiple_picker(province_officer, ppd: Unit) -> None:
     assert form.cleaned_data["unit"] == [ppd, others[0]]
 
 
-def test_multiple_picker_refuses_out_of_scope_and_keeps_the_rest(commune, sibling_commune):  # type: ignore[no-untyped-def]
+def test_multiple_picker_refuses_out_of_scope_and_keeps_the_rest(commune, sibling_commune):
     officer = make_user("commune-officer", Role.OFFICER, commune)
     data = MultiValueDict({"unit": [""], "unit_pick": [commune.code, sibling_commune.code]})
     form = ManyUnitsForm(data, actor=officer)
@@ -180,7 +180,7 @@ def test_multiple_picker_refuses_out_of_scope_and_keeps_the_rest(commune, siblin
 # -- the suggestion endpoint --------------------------------------------------------------
 
 
-def _suggest(client: Client, q: str, **params: str):  # type: ignore[no-untyped-def]
+def _suggest(client: Client, q: str, **params: str):
     return client.get(reverse("units:suggest"), {"q": q, **params})
 
 
@@ -221,7 +221,7 @@ def test_suggestions_take_the_text_under_the_fields_name(system_admin) -> None:
 @pytest.mark.parametrize(
     "params", [{"perm": "nope", "q": "xa"}, {"perm": "unit.view", "q": "x\x00a"}, {"q": ""}]
 )
-def test_suggestions_for_bad_requests_are_empty(system_admin, params) -> None:  # type: ignore[no-untyped-def]
+def test_suggestions_for_bad_requests_are_empty(system_admin, params) -> None:
     client = Client()
     login_verified(client, system_admin)
     response = client.get(reverse("units:suggest"), params)

@@ -74,7 +74,7 @@ def test_a_unit_out_of_sight_is_refused_like_a_missing_one(
         assert f'value="{typed}"' in body  # what was typed is kept
 
 
-def test_an_ambiguous_name_offers_choices_on_a_list_page(system_admin) -> None:  # type: ignore[no-untyped-def]
+def test_an_ambiguous_name_offers_choices_on_a_list_page(system_admin) -> None:
     client = Client()
     login_verified(client, system_admin)
     response = client.get(reverse("dialogues:list"), {"unit": "tan lap"})
