@@ -393,9 +393,12 @@ def _row(dialogue: Dialogue, book: DutyBook, now: dt.date) -> DialogueRow:
     )
 
 
-def dialogue_rows(dialogues: Iterable[Dialogue]) -> list[DialogueRow]:
-    """The dialogues with their warnings, in one query for the rules whatever their number."""
-    book = DutyBook([Duty.DIALOGUE_ANNOUNCE, Duty.DIALOGUE_PUBLISH])
+def dialogue_rows(
+    dialogues: Iterable[Dialogue], *, book: DutyBook | None = None
+) -> list[DialogueRow]:
+    """The dialogues with their warnings, in one query for the rules whatever their number
+    (none when the caller already holds the *book* of the two duties)."""
+    book = book or DutyBook([Duty.DIALOGUE_ANNOUNCE, Duty.DIALOGUE_PUBLISH])
     now = today()
     return [_row(d, book, now) for d in dialogues]
 

@@ -15,8 +15,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from danvan.accounts import policies
 from danvan.accounts.policies import Perm
-from danvan.legal.models import CaseKind
+from danvan.legal.duties import DutyBook
+from danvan.legal.models import CaseKind, Duty
 from danvan.units import tree
 from danvan.worklist.registry import (
     Found,
@@ -154,14 +156,33 @@ class LateDialogues:
         return reverse("dialogues:list")
 
     def find(self, scope: Scope) -> Found:
-        pending = Dialogue.objects.filter(
-            scope.rows_q(Perm.CASE_VIEW, "unit__"),
-            state__in=[Dialogue.State.PLANNED, Dialogue.State.HELD],
-        ).select_related("unit")
         found = Found()
+        if not policies.has_perm_anywhere(scope.actor, Perm.CASE_VIEW):
+            return found
+        book = DutyBook([Duty.DIALOGUE_ANNOUNCE, Duty.DIALOGUE_PUBLISH])
+        # Only dialogues that can be late by any version of the rules are loaded: planned
+        # ones held within the longest announcement period from today, held ones past
+        # the shortest publication period. Which are late is then the dialogues page's
+        # own judgement (dialogue_rows), with the version in force on each one's day.
+        announce = [r.amount for r in book.rows if r.duty == Duty.DIALOGUE_ANNOUNCE]
+        publish = [r.amount for r in book.rows if r.duty == Duty.DIALOGUE_PUBLISH]
+        maybe = Q(pk__in=[])
+        if announce:
+            maybe |= Q(
+                state=Dialogue.State.PLANNED,
+                held_on__lt=scope.today + dt.timedelta(days=max(announce)),
+            )
+        if publish:
+            maybe |= Q(
+                state=Dialogue.State.HELD,
+                held_on__lt=scope.today - dt.timedelta(days=min(publish)),
+            )
+        pending = Dialogue.objects.filter(
+            scope.rows_q(Perm.CASE_VIEW, "unit__"), maybe
+        ).select_related("unit")
         items = []
         child_depth = (len(scope.root.path) if scope.root is not None else 0) + tree.SEGMENT
-        for row in dialogue_rows(pending):
+        for row in dialogue_rows(pending, book=book):
             if not (row.announce_overdue or row.publish_overdue):
                 continue
             d = row.dialogue
