@@ -68,6 +68,7 @@ bench: install
 	$(PY) bench/cases_queue.py
 	$(PY) bench/democracy_board.py
 	$(PY) bench/province_pages.py
+	$(PY) bench/worklist.py
 
 clean:
 	rm -rf $(VENV) var staticfiles
