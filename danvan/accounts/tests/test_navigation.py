@@ -8,11 +8,11 @@ from html import unescape
 
 import pytest
 from django.db import connection
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from danvan.accounts.context_processors import navigation, short_name
-from danvan.accounts.models import Role
+from danvan.accounts.models import Role, User
 from danvan.accounts.testing import login_verified, make_user
 from danvan.units.models import Unit
 
@@ -26,15 +26,14 @@ def _menu_links(html: str) -> list[str]:
     return sorted({unescape(h) for h in HREF.findall(navbar.group(0))})
 
 
-def _user_for(role: str, commune: Unit) -> object:
+def _user_for(role: str, commune: Unit) -> User:
     unit = None if role == Role.SYSTEM_ADMIN else commune
     return make_user(f"nav-{role}", role, unit)
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_every_menu_entry_opens_for_every_role(role: str, commune: Unit, client) -> None:  # type: ignore[no-untyped-def]
-    user = _user_for(role, commune)
-    login_verified(client, user)  # type: ignore[arg-type]
+def test_every_menu_entry_opens_for_every_role(role: str, commune: Unit, client: Client) -> None:
+    login_verified(client, _user_for(role, commune))
     response = client.get("/tai-khoan/")
     assert response.status_code == 200
     links = _menu_links(response.content.decode())
@@ -47,12 +46,12 @@ def test_every_menu_entry_opens_for_every_role(role: str, commune: Unit, client)
     assert not refused, f"{role}: menu entries that do not open: {refused}"
 
 
-def test_menus_follow_the_role(commune: Unit, client) -> None:  # type: ignore[no-untyped-def]
+def test_menus_follow_the_role(commune: Unit, client: Client) -> None:
     """The menus differ by role: a reviewer has no cases menu, an identity keeper no
     movement menu, a leader no intake and no audit, an administrator sees them all."""
     seen = {}
     for role in (Role.REVIEWER, Role.IDENTITY_KEEPER, Role.LEADER, Role.OFFICER, Role.UNIT_ADMIN):
-        login_verified(client, _user_for(role, commune))  # type: ignore[arg-type]
+        login_verified(client, _user_for(role, commune))
         seen[role] = set(_menu_links(client.get("/tai-khoan/").content.decode()))
     assert "/vu-viec/" not in seen[Role.REVIEWER]
     assert "/dan-van-kheo/mo-hinh/" in seen[Role.REVIEWER]
@@ -93,6 +92,4 @@ def test_flags_cost_constant_queries(commune: Unit) -> None:
     ],
 )
 def test_short_name(full_name: str, username: str, expected: str) -> None:
-    from danvan.accounts.models import User
-
     assert short_name(User(username=username, full_name=full_name)) == expected
