@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import importlib
+import inspect
+import pkgutil
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,9 +15,10 @@ import time_machine
 from django import forms
 from django.core.exceptions import ValidationError
 
+import danvan
 from danvan.core.errors import Checks, DomainError, NotFound
 from danvan.core.forms import BootstrapMixin, apply_service
-from danvan.core.validation import LINE_LIMIT, TEXT_LIMIT
+from danvan.core.validation import LINE_LIMIT, TEXT_LIMIT, word_field
 from danvan.core.validators import DateWindow, normalize_phone, validate_phone
 
 TODAY = dt.datetime(2026, 6, 15, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
@@ -216,3 +221,39 @@ def test_a_nul_in_an_api_body_is_a_400_problem(client: Any) -> None:
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/problem+json")
     assert response.json()["code"] == "nul_character"
+
+
+def _form_classes() -> list[Any]:
+    found = []
+    for info in pkgutil.walk_packages(danvan.__path__, "danvan."):
+        if ".tests" in info.name or ".migrations" in info.name or ".settings" in info.name:
+            continue
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, forms.BaseForm)
+                and value.__module__ == module.__name__
+            ):
+                found.append(value)
+    return found
+
+
+def test_every_text_field_of_every_form_has_a_limit() -> None:
+    # Forms built on BootstrapMixin get a limit for a text field that names none (checked
+    # on a copy of each field); any other form must name its limits itself.
+    missing = []
+    classes = _form_classes()
+    assert len(classes) > 50  # the walk found the site's forms
+    for cls in classes:
+        for name, field in cls.base_fields.items():
+            if not isinstance(field, forms.CharField) or isinstance(
+                field.widget, forms.PasswordInput | forms.HiddenInput
+            ):
+                continue
+            if issubclass(cls, BootstrapMixin):
+                field = copy.deepcopy(field)
+                word_field(field)
+            if field.max_length is None:
+                missing.append(f"{cls.__module__}.{cls.__name__}.{name}")
+    assert missing == []
