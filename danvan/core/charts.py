@@ -151,12 +151,26 @@ def _peak(items: Sequence[Item], series: Sequence[Series], stacked: bool) -> flo
     return max((item.values.get(s.key, 0) for item in items for s in series), default=0)
 
 
-def horizontal(chart_id: str, title: str, items: Sequence[Item], series: Sequence[Series]) -> Chart:
-    """One group of horizontal bars per item, one bar per series, each with its value."""
+def horizontal(
+    chart_id: str,
+    title: str,
+    items: Sequence[Item],
+    series: Sequence[Series],
+    *,
+    peak: float | None = None,
+    guide: tuple[float, str] | None = None,
+) -> Chart:
+    """One group of horizontal bars per item, one bar per series, each with its value.
+
+    *peak* fixes the right end of the scale (all households of a vote), else the largest
+    value; *guide* is ``(value, label)`` for a dashed line down the plot at *value*.
+    """
     label_w, plot_x, plot_w, right = 236.0, 244.0, 420.0, 56.0
     bar_h, gap, pad, top = 12.0, 2.0, 14.0, 34.0
+    if guide is not None:
+        top += 14  # room for the guide's label above the bars
     group_h = len(series) * bar_h + (len(series) - 1) * gap
-    peak = _peak(items, series, False) or 1
+    peak = peak or _peak(items, series, False) or 1
     groups = []
     y = top
     for item in items:
@@ -187,6 +201,21 @@ def horizontal(chart_id: str, title: str, items: Sequence[Item], series: Sequenc
             )
         groups.append(group)
         y += group_h + pad
+    guides = []
+    if guide is not None:
+        level, label = guide
+        x = num(plot_x + min(level / peak, 1.0) * plot_w)
+        guides.append(
+            Guide(
+                x1=x,
+                y1=num(top - 6),
+                x2=x,
+                y2=num(y - pad + 4),
+                label=label,
+                label_x=x,
+                label_y=num(top - 9),
+            )
+        )
     return Chart(
         id=chart_id,
         title=title,
@@ -200,6 +229,7 @@ def horizontal(chart_id: str, title: str, items: Sequence[Item], series: Sequenc
         axis_y1=num(top - 4),
         axis_x2=num(plot_x),
         axis_y2=num(y - pad + 4),
+        guides=guides,
     )
 
 

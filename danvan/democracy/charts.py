@@ -27,20 +27,21 @@ def turnout(tally: Tally, chart_id: str = "turnout-chart") -> Chart:
         svg.Series("present", _("Hộ tham gia"), "#0d6efd"),
         svg.Series("agree", _("Hộ đồng ý"), "#198754"),
     ]
+    # One group of three bars, each with its number, scaled to all households.
     items = [
-        svg.Item(_("Tổng số hộ"), {"total": tally.total}),
-        svg.Item(_("Tham gia"), {"present": tally.present}, texts={"present": str(tally.present)}),
-        svg.Item(_("Đồng ý"), {"agree": tally.agree}, texts={"agree": str(tally.agree)}),
+        svg.Item(
+            _("Số hộ gia đình"),
+            {"total": tally.total, "present": tally.present, "agree": tally.agree},
+        )
     ]
-    half = _("Quá 1/2 tổng số hộ: trên %(n)s hộ") % {"n": f"{tally.total / 2:g}".replace(".", ",")}
-    chart = svg.vertical(
+    half = f"{tally.total / 2:g}".replace(".", ",")
+    chart = svg.horizontal(
         chart_id,
         _("Số hộ tham gia và đồng ý so với tổng số hộ"),
         items,
         series,
-        stacked=True,
         peak=max(tally.total, tally.present, tally.agree, 1),
-        guide=(tally.total / 2, half),
+        guide=(tally.total / 2, _("1/2 tổng số hộ (%(n)s): phải vượt quá") % {"n": half}),
     )
     # The generic description lists every series for every bar; this one says it plainly.
     chart.desc = _(
@@ -50,7 +51,7 @@ def turnout(tally: Tally, chart_id: str = "turnout-chart") -> Chart:
         "present": tally.present,
         "agree": tally.agree,
         "total": tally.total,
-        "half": f"{tally.total / 2:g}".replace(".", ","),
+        "half": half,
     }
     return chart
 

@@ -107,11 +107,13 @@ def test_a_vote_is_drawn_against_half_of_all_households(commune: Unit) -> None:
     body = html.decode()
     assert 'id="turnout-chart"' in body
     assert "60/80 hộ tham gia, 50/80 hộ đồng ý" in body
-    # Bars scaled to all 80 households over 180 px: 60 → 135 px, 50 → 112.5 px; the
-    # dashed line at 40 households, 90 px above the axis (y = 214).
-    assert 'height="135"' in body
-    assert 'height="112.5"' in body
-    assert 'y1="124" x2=' in body
+    # Bars scaled to all 80 households over 420 px from x = 244: 60 → 315 px, 50 →
+    # 262.5 px; the dashed line at 40 households, x = 244 + 210.
+    assert 'width="420"' in body  # the total
+    assert 'width="315"' in body
+    assert 'width="262.5"' in body
+    assert 'x1="454"' in body
+    assert 'x2="454"' in body
     assert 'stroke-dasharray="4 3"' in body
-    assert "trên 40 hộ" in body
+    assert "1/2 tổng số hộ (40): phải vượt quá" in body
     assert " style=" not in body
