@@ -37,8 +37,9 @@ from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.models import Session
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import resolve_url
+from django.utils.datastructures import MultiValueDict
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -243,26 +244,53 @@ def rescue_after_csrf_failure(request: HttpRequest, reason: str) -> HttpResponse
     return redirect_to_login(page)
 
 
-def _multiple(field: forms.Field) -> bool:
-    return bool(getattr(field.widget, "allow_multiple_selected", False)) or isinstance(
-        field, forms.MultipleChoiceField
-    )
+def _reads(field: forms.Field, html_name: str, key: str) -> bool:
+    """Whether *field*'s widget reads the posted *key*: its own name, or one of its parts
+    (a MultiWidget's ``name_0``, the unit picker's ``name_pick``). A check box claims every
+    key (Django cannot tell an unchecked box from a missing one): only its own name."""
+    if key == html_name:
+        return True
+    if isinstance(field.widget, forms.CheckboxInput) or not key.startswith(f"{html_name}_"):
+        return False
+    return not field.widget.value_omitted_from_data({key: ""}, {}, html_name)
+
+
+def _initial(field: forms.Field, html_name: str, data: QueryDict) -> Any:
+    """The posted value as the widget reads it, usable as the field's initial value."""
+    value = field.widget.value_from_datadict(data, MultiValueDict(), html_name)
+    # The unit picker reads the typed text and the codes picked: the codes name the units
+    # (its field takes codes as initial values); the text alone when nothing was picked.
+    picks = getattr(value, "picks", None)
+    if picks:
+        return list(picks) if getattr(field.widget, "multiple", False) else picks[-1]
+    return getattr(value, "text", value)
 
 
 def apply_rescued(form: forms.BaseForm) -> None:
     """Put the kept fields into *form*'s initial values, if they were posted by it.
 
     A page may show several forms (a case's action forms): the kept post belongs to the
-    one that has every kept field. A bound form (the page's own POST) is left alone.
+    one whose fields read every kept key, or all but one when they read at least three
+    (a view may read a key itself, such as the entry form's "confirm_duplicate" box).
+    A bound form (the page's own POST) is left alone.
     """
-    data = _rescued.get()
-    if not data or form.is_bound:
+    kept = _rescued.get()
+    if not kept or form.is_bound:
         return
-    names = {form.add_prefix(name): name for name in form.fields}
-    if not set(data) <= names.keys():
+    html_names = {name: form.add_prefix(name) for name in form.fields}
+    unread = [
+        key
+        for key in kept
+        if not any(_reads(form.fields[n], html_names[n], key) for n in form.fields)
+    ]
+    if len(unread) > 1 or (unread and len(kept) - len(unread) < 3):
         return
-    restored: dict[str, Any] = {}
-    for key, values in data.items():
-        name = names[key]
-        restored[name] = list(values) if _multiple(form.fields[name]) else values[-1]
+    data = QueryDict(mutable=True)
+    for key, values in kept.items():
+        data.setlist(key, values)
+    restored = {
+        name: _initial(form.fields[name], html_name, data)
+        for name, html_name in html_names.items()
+        if any(_reads(form.fields[name], html_name, key) for key in kept)
+    }
     form.initial = {**form.initial, **restored}

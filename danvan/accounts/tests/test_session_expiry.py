@@ -306,3 +306,40 @@ def test_an_administrators_kept_form_waits_for_the_second_factor(commune: Unit) 
     assert SESSION_RESCUE_KEY in client.session
     login_verified(client, admin)
     assert client.get(page).context["form"].initial["content_method"] == LONG_TEXT
+
+
+def test_picked_units_and_a_box_the_view_reads_come_back(officer: User, commune: Unit) -> None:
+    """The unit picker posts the typed text and the picked code (``unit_pick``); the entry
+    form's view reads "confirm_duplicate" itself. The form still gets its values back."""
+    client = signed_in(officer)
+    expire(client)
+    sibling = Unit.objects.filter(parent=commune.parent).exclude(pk=commune.pk).first()
+    assert sibling is not None
+    data = {
+        **entry_form(commune),
+        "unit": f"{commune.name} ({commune.code})",
+        "unit_pick": commune.code,
+        "co_units": "",
+        "co_units_pick": [sibling.code],
+        "confirm_duplicate": "on",
+    }
+    client.post(CREATE, data, HTTP_REFERER=f"http://testserver{CREATE}")
+    login_verified(client, officer)
+    form = client.get(CREATE).context["form"]
+    assert form.initial["unit"] == commune.code
+    assert form.initial["co_units"] == [sibling.code]
+    assert form.initial["content_method"] == LONG_TEXT
+
+
+def test_a_post_of_another_form_on_the_page_is_not_poured_into_this_one(
+    officer: User, commune: Unit
+) -> None:
+    client = signed_in(officer)
+    expire(client)
+    client.post(
+        CREATE,
+        {"name": "Tên", "to_unit_code": "04489", "reason": "Chuyển"},
+        HTTP_REFERER=f"http://testserver{CREATE}",
+    )
+    login_verified(client, officer)
+    assert "name" not in client.get(CREATE).context["form"].initial
