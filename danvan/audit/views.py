@@ -14,7 +14,9 @@ from danvan.core.http import paginate
 from . import display, selectors
 from .forms import AuditFilterForm
 
-EVENTS_PER_PAGE = 50
+# An event lists every field it set or changed (a created record: all of them), so a page
+# of 25 keeps a province's trail under the ~100 KB a page may weigh (issue 10).
+EVENTS_PER_PAGE = 25
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.urls import reverse
 from danvan.accounts.models import Role, RoleGrant, User
 from danvan.accounts.testing import Cast, build_cast, login_verified, make_user, walk
 from danvan.audit.models import AuditEvent
+from danvan.audit.views import EVENTS_PER_PAGE
 from danvan.units import services
 from danvan.units.models import Unit, UnitKind
 
@@ -213,5 +214,5 @@ def test_list_runs_constant_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(URL)
     assert len(few.captured_queries) <= 16
-    assert len(response.context["page"].object_list) == 50
+    assert len(response.context["page"].object_list) == EVENTS_PER_PAGE
     assert "Thôn 59" in response.content.decode()
