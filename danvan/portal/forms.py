@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from danvan.cases.identity import Identity
 from danvan.core.forms import BootstrapMixin
+from danvan.core.validators import validate_phone
 from danvan.legal.models import CaseKind
 from danvan.units.models import Unit
 
@@ -27,10 +27,8 @@ PORTAL_KINDS = [
     (CaseKind.PETITION.value, CaseKind.PETITION.label),
 ]
 
-phone_validator = RegexValidator(
-    r"^\+?[0-9][0-9 .()-]{7,19}$",
-    _("Số điện thoại chỉ gồm chữ số (có thể có dấu +, khoảng trắng), ví dụ 0912 345 678."),
-)
+# A Vietnamese mobile or landline number, as people write it (core.validators).
+phone_validator = validate_phone
 
 
 def _choices(form: forms.Form, name: str) -> forms.ChoiceField:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.policies import Perm
 from danvan.core.forms import BootstrapMixin, DateField
+from danvan.core.validators import validate_phone
 
 from . import picker, selectors
 from .models import (
@@ -178,6 +179,11 @@ class OfficialForm(BootstrapMixin, forms.ModelForm):
             "full_name": {"required": _("Nhập họ và tên.")},
             "position": {"required": _("Nhập chức vụ.")},
         }
+
+    def clean_phone(self) -> str:
+        value: str = self.cleaned_data.get("phone") or ""
+        validate_phone(value)
+        return value
 
 
 class OfficialChoiceField(forms.ModelChoiceField):
