@@ -317,10 +317,13 @@ def monthly_shortfall(
 # --- dialogues ---------------------------------------------------------------------------
 
 
-def dialogues_under(*, user: Any, unit: Unit, state: str | None = None) -> QuerySet[Dialogue]:
-    """The dialogues of *unit*'s subtree, newest first."""
+def dialogues_under(
+    *, user: Any, unit: Unit | None, state: str | None = None
+) -> QuerySet[Dialogue]:
+    """The dialogues of *unit*'s subtree (None: the nation, national grants only), newest
+    first."""
     policies.require(user, Perm.CASE_VIEW, unit)
-    qs = Dialogue.objects.filter(policies.subtree_q(unit, "unit__"))
+    qs = Dialogue.objects.filter(policies.subtree_q(unit, "unit__") if unit else Q())
     if state:
         qs = qs.filter(state=state)
     return qs.select_related("unit").order_by("-held_on", "-id")

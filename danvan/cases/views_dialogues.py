@@ -26,7 +26,7 @@ from danvan.accounts.policies import Perm
 from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
 from danvan.units.pages import page_unit, required_unit, with_unit
-from danvan.units.picker import unit_filter
+from danvan.units.picker import national_view, unit_filter
 
 from . import selectors_reception as selectors
 from . import services_dialogues as services
@@ -71,14 +71,22 @@ def dialogue_list(request: HttpRequest) -> HttpResponse:
         "state": state,
         "states": Dialogue.State.choices,
     }
-    if unit is not None:
+    # A national user without a unit sees the whole country's dialogues.
+    national = national_view(request.user, unit_form, unit, Perm.CASE_VIEW)
+    if unit is not None or national:
         rows = selectors.dialogues_under(user=request.user, unit=unit, state=state or None)
         page, query = paginate(request, rows, PER_PAGE)
         context.update(
             {
+                "national": national,
                 "page": page,
                 "query": query,
                 "rows": selectors.dialogue_rows(page.object_list),
+            }
+        )
+    if unit is not None:
+        context.update(
+            {
                 "can_create": policies.has_perm(request.user, Perm.DIALOGUE_MANAGE, unit),
                 "commitments_url": with_unit("dialogues:commitments", unit),
                 "create_url": with_unit("dialogues:create", unit),

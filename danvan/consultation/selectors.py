@@ -41,11 +41,12 @@ def consultations_visible(user: Any) -> QuerySet[Consultation]:
 
 
 def consultations_under(
-    *, user: Any, unit: Unit, state: str | None = None
+    *, user: Any, unit: Unit | None, state: str | None = None
 ) -> QuerySet[Consultation]:
-    """The consultations of *unit*'s subtree, newest first, with their comment counts."""
+    """The consultations of *unit*'s subtree (None: the nation, national grants only),
+    newest first, with their comment counts."""
     policies.require(user, Perm.DEMOCRACY_VIEW, unit)
-    rows = Consultation.objects.filter(policies.subtree_q(unit, "unit__"))
+    rows = Consultation.objects.filter(policies.subtree_q(unit, "unit__") if unit else Q())
     if state:
         rows = rows.filter(state=state)
     return with_counts(rows).order_by("-created_at", "-id")

@@ -28,7 +28,7 @@ from danvan.core.errors import NotFound
 from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
 from danvan.units.pages import page_unit, with_unit
-from danvan.units.picker import unit_filter
+from danvan.units.picker import national_view, unit_filter
 
 from . import selectors, services
 from .forms import AnswerForm, CloseForm, ConsultationForm, ModerateForm, OpenForm, ReportForm
@@ -58,14 +58,22 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
         "state": state,
         "states": Consultation.State.choices,
     }
-    if unit is not None:
+    # A national user without a unit sees the whole country's consultations.
+    national = national_view(request.user, unit_form, unit, Perm.DEMOCRACY_VIEW)
+    if unit is not None or national:
         rows = selectors.consultations_under(user=request.user, unit=unit, state=state or None)
         page, query = paginate(request, rows, PER_PAGE)
         context.update(
             {
+                "national": national,
                 "page": page,
                 "query": query,
                 "consultations": list(page.object_list),
+            }
+        )
+    if unit is not None:
+        context.update(
+            {
                 "can_create": policies.has_perm(request.user, Perm.DEMOCRACY_MANAGE, unit),
                 "create_url": with_unit("consultation:create", unit),
             }

@@ -80,11 +80,12 @@ def _with_rows(qs: QuerySet[Disclosure]) -> QuerySet[Disclosure]:
 
 
 def disclosures_under(
-    *, user: Any, unit: Unit, kind_number: int | None = None
+    *, user: Any, unit: Unit | None, kind_number: int | None = None
 ) -> QuerySet[Disclosure]:
-    """The disclosures of *unit*'s subtree, newest first, with their kind and forms."""
+    """The disclosures of *unit*'s subtree (None: the nation, national grants only),
+    newest first, with their kind and forms."""
     policies.require(user, Perm.DEMOCRACY_VIEW, unit)
-    qs = Disclosure.objects.filter(subtree_q(unit, "unit__"))
+    qs = Disclosure.objects.filter(subtree_q(unit, "unit__") if unit else Q())
     if kind_number is not None:
         qs = qs.filter(kind__number=kind_number)
     return _with_rows(qs).order_by("-start", "-id")

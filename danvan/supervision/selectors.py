@@ -63,10 +63,11 @@ def _visible(user: Any, unit: Unit) -> bool:
 # --- boards ------------------------------------------------------------------------------
 
 
-def boards_under(*, user: Any, unit: Unit, kind: str | None = None) -> QuerySet[Board]:
-    """The boards of *unit*'s subtree (of one kind, if given)."""
+def boards_under(*, user: Any, unit: Unit | None, kind: str | None = None) -> QuerySet[Board]:
+    """The boards of *unit*'s subtree (None: the nation, national grants only; of one
+    kind, if given)."""
     policies.require(user, Perm.DEMOCRACY_VIEW, unit)
-    qs = Board.objects.filter(subtree_q(unit, "unit__"))
+    qs = Board.objects.filter(subtree_q(unit, "unit__") if unit else Q())
     if kind:
         qs = qs.filter(kind=kind)
     return qs.select_related("unit").order_by("unit__path", "kind", "-term_start", "id")

@@ -30,8 +30,7 @@ from danvan.core.http import domain_http, paginate
 from danvan.units import selectors as unit_selectors
 from danvan.units.models import Unit
 from danvan.units.pages import page_unit, required_unit, with_unit
-from danvan.units.picker import unit_filter
-from danvan.units.picker import unit_filter
+from danvan.units.picker import national_view, unit_filter
 
 from . import selectors, services
 from .forms import (
@@ -102,14 +101,22 @@ def board_list(request: HttpRequest) -> HttpResponse:
         "kind": kind,
         "kinds": Board.Kind.choices,
     }
-    if unit is not None:
+    # A national user without a unit sees the whole country's boards.
+    national = national_view(request.user, unit_form, unit, Perm.DEMOCRACY_VIEW)
+    if unit is not None or national:
         rows = selectors.boards_under(user=request.user, unit=unit, kind=kind or None)
         page, query = paginate(request, rows, PER_PAGE)
         context.update(
             {
+                "national": national,
                 "page": page,
                 "query": query,
                 "rows": selectors.board_rows(page.object_list),
+            }
+        )
+    if unit is not None:
+        context.update(
+            {
                 "can_create": _can_manage(request, unit),
                 "create_url": with_unit("supervision:board_create", unit),
                 "recommendations_url": with_unit("supervision:recommendations", unit),

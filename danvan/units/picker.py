@@ -581,3 +581,10 @@ class UnitSwitchForm(forms.Form):
             {"class": "form-control form-control-sm", "placeholder": _("Đơn vị làm việc…")}
         )
         bind(self, actor)
+
+
+def national_view(user: Any, form: forms.BaseForm, unit: Unit | None, perm: Perm) -> bool:
+    """Does a list page show the whole country: no unit picked (nor refused) for a user
+    who holds *perm* nationally? Such a user then sees national figures, never an empty
+    page asking for a unit."""
+    return unit is None and not form.errors and policies.has_perm(user, perm, None)

@@ -96,3 +96,28 @@ def test_the_working_unit_is_the_default(commune: Unit) -> None:
     assert response.status_code == 200
     assert response.context["unit"] == commune
     assert f'name="unit_pick" value="{commune.code}"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "cases:list",
+        "cases:overdue",
+        "cases:stats",
+        "dialogues:list",
+        "democracy:matters",
+        "disclosure:list",
+        "supervision:boards",
+        "consultation:list",
+    ],
+)
+def test_a_national_user_sees_the_nation_by_default(system_admin, name: str) -> None:
+    client = Client()
+    login_verified(client, system_admin)
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Chọn đơn vị (gõ tên không cần dấu hoặc mã)" not in body
+    # A list (paged, keyset-paged or the statistics' tables), not a prompt for a unit.
+    shown = [response.context.get(key) for key in ("page", "rows", "tables")]
+    assert any(item is not None for item in shown)
