@@ -25,7 +25,7 @@ from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
 from danvan.units.models import Unit
 from danvan.units.pages import page_unit, required_unit, with_unit
-from danvan.units.picker import national_view, unit_filter
+from danvan.units.picker import unit_filter
 
 from . import selectors, services
 from .forms import ChannelForm, DisclosureEditForm, EvidenceForm, PeriodForm
@@ -49,22 +49,14 @@ def _render(
 def index(request: HttpRequest) -> HttpResponse:
     unit_form, unit = unit_filter(request)
     context: dict[str, Any] = {"unit": unit, "unit_form": unit_form}
-    # A national user without a unit sees the whole country's disclosures.
-    national = national_view(request.user, unit_form, unit, Perm.DEMOCRACY_VIEW)
-    if unit is not None or national:
+    if unit is not None:
         rows = selectors.disclosures_under(user=request.user, unit=unit)
         page, query = paginate(request, rows, PER_PAGE)
         context.update(
             {
-                "national": national,
                 "page": page,
                 "query": query,
                 "disclosures": list(page.object_list),
-            }
-        )
-    if unit is not None:
-        context.update(
-            {
                 "can_manage": policies.has_perm(request.user, Perm.DEMOCRACY_MANAGE, unit),
                 "compliance_url": with_unit("disclosure:compliance", unit),
             }
@@ -331,6 +323,11 @@ def compliance(request: HttpRequest) -> HttpResponse:
         if view == "units":
             shown = [r for r in rows if r.has_problems] if problems_only else rows
             page, query = paginate(request, shown, PER_PAGE)
+            # A checked unit with units under it (a commune's public service units)
+            # also shows its own findings, under the summary, paged on their own.
+            own = [f for f in check.findings if f.unit.pk == unit.pk]
+            own_page, own_query = paginate(request, own, PER_PAGE, param="own_page")
+            context.update({"own_page": own_page, "own_query": own_query})
         else:
             page, query = paginate(request, check.findings, PER_PAGE)
         params = {"from": form.data["from"], "to": form.data["to"]}

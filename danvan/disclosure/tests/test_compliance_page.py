@@ -19,6 +19,7 @@ from danvan.disclosure import selectors
 from danvan.disclosure.models import Disclosure, DisclosureKind
 from danvan.disclosure.services import ChannelSpec
 from danvan.units.models import Unit
+from danvan.units.services import unit_create
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 6, 30, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
@@ -115,3 +116,18 @@ def test_a_commune_opens_on_its_findings(
     assert 'id="summary-table"' not in html
     assert "Chưa công khai nội dung bắt buộc trong kỳ." in html
     assert " style=" not in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_commune_with_units_under_it_shows_its_own_findings_too(
+    boss: User, commune: Unit, record: Callable[..., Disclosure]
+) -> None:
+    # A public service unit under the commune keeps a list of its own.
+    unit_create(actor=None, parent=commune, kind="public_service", name="Trạm y tế xã")
+    client = Client()
+    login_verified(client, boss)
+    html = client.get(COMPLIANCE, {"unit": commune.code, **PERIOD}).content.decode()
+    assert 'id="summary-table"' in html
+    assert "Trạm y tế xã" in html
+    assert 'id="own-findings-table"' in html
+    assert "Chưa công khai nội dung bắt buộc trong kỳ." in html
