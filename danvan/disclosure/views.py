@@ -25,7 +25,7 @@ from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
 from danvan.units.models import Unit
 from danvan.units.pages import page_unit, required_unit, with_unit
-from danvan.units.picker import unit_filter
+from danvan.units.picker import national_view, unit_filter
 
 from . import selectors, services
 from .forms import ChannelForm, DisclosureEditForm, EvidenceForm, PeriodForm
@@ -49,14 +49,22 @@ def _render(
 def index(request: HttpRequest) -> HttpResponse:
     unit_form, unit = unit_filter(request)
     context: dict[str, Any] = {"unit": unit, "unit_form": unit_form}
-    if unit is not None:
+    # A national user without a unit sees the whole country's disclosures.
+    national = national_view(request.user, unit_form, unit, Perm.DEMOCRACY_VIEW)
+    if unit is not None or national:
         rows = selectors.disclosures_under(user=request.user, unit=unit)
         page, query = paginate(request, rows, PER_PAGE)
         context.update(
             {
+                "national": national,
                 "page": page,
                 "query": query,
                 "disclosures": list(page.object_list),
+            }
+        )
+    if unit is not None:
+        context.update(
+            {
                 "can_manage": policies.has_perm(request.user, Perm.DEMOCRACY_MANAGE, unit),
                 "compliance_url": with_unit("disclosure:compliance", unit),
             }
