@@ -48,7 +48,8 @@ def main_parent(args: argparse.Namespace) -> int:
     results = harness.on_each_backend(
         Path(__file__).resolve(),
         ["--repeat", str(args.repeat), "--cases", str(args.cases)]
-        + (["--profile"] if args.profile else []),
+        + (["--profile"] if args.profile else [])
+        + (["--explain"] if args.explain else []),
         only=args.only,
         db_prefix="danvan_bench_worklist",
     )
@@ -380,7 +381,7 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
     step = harness.start_child()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
     from django.urls import reverse
 
     from danvan.accounts.models import Role
@@ -390,6 +391,7 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
     from danvan.units.models import Unit
     from danvan.worklist.selectors import worklist_for
 
+    setup_test_environment()  # the test client's host allowed, as under pytest
     province = Unit.objects.get(code="19")
     user = make_user("bench-tinh", Role.OFFICER, province)
     grant_create(actor=None, user=user, role=Role.LEADER, unit=province)
@@ -435,16 +437,18 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
     from danvan.worklist.registry import Scope, sources
 
     scope = Scope(actor=user, root=province, today=TODAY, limit=30)
-    if args.profile:
-        import cProfile
-        import pstats
-
-        prof = cProfile.Profile()
-        prof.enable()
-        for _ in range(3):
-            listing()
-        prof.disable()
-        pstats.Stats(prof).sort_stats("cumulative").print_stats(35)
+    if args.explain:
+        for source in sources():
+            with CaptureQueriesContext(connection) as ctx:
+                source.find(scope)
+            for query in ctx.captured_queries:
+                sql = query["sql"]
+                print(f"--- {source.code}: {query['time']} s\n{sql[:600]}", flush=True)
+                if connection.vendor == "sqlite":
+                    with connection.cursor() as cur:
+                        cur.execute("EXPLAIN QUERY PLAN " + sql)
+                        for row in cur.fetchall():
+                            print("   ", row[-1], flush=True)
     for source in sources():
         t0 = time.perf_counter()
         for _ in range(3):
@@ -473,6 +477,15 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
     page_times, size = [], 0
     with CaptureQueriesContext(connection) as page_queries:
         response = client.get(url)
+    if args.profile:
+        import cProfile
+        import pstats
+
+        prof = cProfile.Profile()
+        prof.enable()
+        client.get(url)
+        prof.disable()
+        pstats.Stats(prof).sort_stats("cumulative").print_stats("danvan", 40)
     for _ in range(max(3, args.repeat // 3)):
         t0 = time.perf_counter()
         response = client.get(url)
@@ -525,6 +538,7 @@ def main() -> int:
     p.add_argument("--cases", type=int, default=20_000)
     p.add_argument("--only", choices=["sqlite", "postgresql"])
     p.add_argument("--profile", action="store_true", help="print a profile of the list")
+    p.add_argument("--explain", action="store_true", help="print each query's plan")
     args = p.parse_args()
     if args.child:
         return main_child(args.child, args)

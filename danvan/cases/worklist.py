@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -35,10 +35,55 @@ from danvan.worklist.trends import Counts, MonthlyTrend, by_month, register_tren
 from .models import Case, Commitment, Dialogue, Status
 from .selectors_reception import dialogue_rows
 
+# What a case's line shows (the sender is never among them).
+CASE_FIELDS = (
+    "public_id",
+    "reference",
+    "lookup_code",
+    "kind",
+    "subject",
+    "received_on",
+    "due_date",
+    "unit__name",
+)
+
 
 def _open_cases(scope: Scope) -> QuerySet[Case]:
     # `is_open__in` rather than `is_open=True`: see selectors._OPEN (Django ticket #36492).
     return Case.objects.filter(is_open__in=[True]).exclude(status=Status.PAUSED)
+
+
+def _case_counts(scope: Scope, key: str) -> dict[str, tuple[int, int]]:
+    """The three kinds of cases counted per child unit in one query (instead of three
+    scans of the open cases), shared by the three sources through the scope's memo."""
+    if "cases" not in scope.memo:
+        view = scope.rows_q(Perm.CASE_VIEW, "unit__")
+        assign = scope.rows_q(Perm.CASE_ASSIGN, "unit__")
+        running = ~Q(status=Status.PAUSED)
+        overdue = view & running & Q(due_date__lt=scope.today)
+        soon = view & running & Q(due_date__gte=scope.today, due_date__lte=scope.soon)
+        unassigned = assign & Q(handler__isnull=True)
+        rows = (
+            Case.objects.filter(view | assign, is_open__in=[True])
+            .order_by()
+            .annotate(child=scope.child_key("unit__"))
+            .values("child")
+            .annotate(
+                overdue=Count("pk", filter=overdue),
+                soon=Count("pk", filter=soon),
+                unassigned=Count("pk", filter=unassigned),
+            )
+        )
+        memo: dict[str, dict[str, tuple[int, int]]] = {"overdue": {}, "soon": {}, "unassigned": {}}
+        for row in rows:
+            child = row["child"]
+            for name in memo:
+                if row[name]:
+                    # Overdue cases count as overdue once: under "cases.overdue".
+                    memo[name][child] = (row[name], row[name] if name == "overdue" else 0)
+        scope.memo["cases"] = memo
+    result: dict[str, tuple[int, int]] = scope.memo["cases"][key]
+    return result
 
 
 def _case_item(source: str, what: str | Promise) -> Any:
@@ -74,6 +119,8 @@ register(
         due="due_date",
         since="received_on",
         related=("unit",),
+        fields=CASE_FIELDS,
+        counts=lambda s: _case_counts(s, "overdue"),
         list_url=lambda: reverse("cases:overdue"),
     )
 )
@@ -89,6 +136,8 @@ register(
         due="due_date",
         since="received_on",
         related=("unit",),
+        fields=CASE_FIELDS,
+        counts=lambda s: _case_counts(s, "soon"),
         list_url=lambda: reverse("cases:list"),
     )
 )
@@ -106,6 +155,8 @@ register(
         counts_overdue=False,
         since="received_on",
         related=("unit",),
+        fields=CASE_FIELDS,
+        counts=lambda s: _case_counts(s, "unassigned"),
         list_url=lambda: reverse("cases:list"),
     )
 )

@@ -72,6 +72,9 @@ class Scope:
     today: dt.date
     limit: int = 20
     due_soon_days: int = 5
+    # What several sources of one area share within one list (e.g. one count query for
+    # three kinds of cases), filled by the first that needs it.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def soon(self) -> dt.date:
@@ -138,6 +141,9 @@ class QuerySetSource:
     list_url: Callable[[], str] | None = None
     # Rows to select_related for ``item`` (keeps the list at one query).
     related: tuple[str, ...] = ()
+    # The columns ``item`` reads (``only``): the database sorts the matching rows to find
+    # the first ones, and a wide row (a case's content) makes that sort much slower.
+    fields: tuple[str, ...] = ()
     # A filter replacing the perm scope (e.g. rows strictly below the actor's grants).
     scope_q: Callable[[Scope], Q] | None = None
     # Extra columns for ``item`` only (aggregates here would multiply the counted rows).
@@ -145,6 +151,9 @@ class QuerySetSource:
     # False for a source whose overdue rows another source already counts (a case
     # without a handler is also an overdue case): the totals count each late thing once.
     counts_overdue: bool = True
+    # The counts per child unit computed elsewhere (``{child path: (count, overdue)}``),
+    # e.g. one query shared by several sources; by default a query of this source.
+    counts: Callable[[Scope], dict[str, tuple[int, int]]] | None = None
 
     def _rows(self, scope: Scope) -> QuerySet[Any]:
         qs = self.queryset(scope)
@@ -166,11 +175,26 @@ class QuerySetSource:
         if self.since:
             order.append(F(self.since).asc(nulls_last=True))
         order.append("pk")
-        listed = rows.select_related(*self.related)
-        if self.annotate is not None:
-            listed = self.annotate(listed)
-        first = listed.order_by(*order)[: scope.limit]
-        items = [self.item(row, scope) for row in first]
+        if self.fields:
+            # Plain rows of the few columns shown: no model instances to build.
+            first = rows.order_by(*order).values(*self.fields)[: scope.limit]
+            items = [self.item(Row(values), scope) for values in first]
+        else:
+            listed = rows.select_related(*self.related)
+            if self.annotate is not None:
+                listed = self.annotate(listed)
+            items = [self.item(row, scope) for row in listed.order_by(*order)[: scope.limit]]
+        found = Found(items=items)
+        per_child = self.counts(scope) if self.counts is not None else self._counts(rows, scope)
+        for child, (n, late) in per_child.items():
+            found.by_child[child] = n
+            found.total += n
+            if late:
+                found.late_by_child[child] = late
+                found.overdue += late
+        return found
+
+    def _counts(self, rows: QuerySet[Any], scope: Scope) -> dict[str, tuple[int, int]]:
         counts: dict[str, Any] = {"n": Count("pk")}
         if self.due and self.counts_overdue:
             counts["late"] = Count("pk", filter=Q(**{f"{self.due}__lt": scope.today}))
@@ -180,17 +204,29 @@ class QuerySetSource:
             .values("child")
             .annotate(**counts)
         )
-        found = Found(items=items)
-        for row in grouped:
-            found.by_child[row["child"]] = row["n"]
-            found.total += row["n"]
-            if row.get("late"):
-                found.late_by_child[row["child"]] = row["late"]
-                found.overdue += row["late"]
-        return found
+        return {row["child"]: (row["n"], row.get("late", 0)) for row in grouped}
 
     def urgency(self, due: dt.date | None, scope: Scope) -> Urgency:
         return urgency_of(due, scope)
+
+
+class Row:
+    """A row of ``values()`` read like a model instance: ``row.unit.name`` for the key
+    ``unit__name``."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        nested: dict[str, dict[str, Any]] = {}
+        for key, value in values.items():
+            head, sep, rest = key.partition("__")
+            if sep:
+                nested.setdefault(head, {})[rest] = value
+            else:
+                setattr(self, key, value)
+        for head, inner in nested.items():
+            setattr(self, head, Row(inner))
+
+    def __getattr__(self, name: str) -> Any:  # for mypy: attributes are set dynamically
+        raise AttributeError(name)
 
 
 def urgency_of(due: dt.date | dt.datetime | None, scope: Scope) -> Urgency:
