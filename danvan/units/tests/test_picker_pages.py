@@ -121,3 +121,19 @@ def test_a_national_user_sees_the_nation_by_default(system_admin, name: str) -> 
     # A list (paged, keyset-paged or the statistics' tables), not a prompt for a unit.
     shown = [response.context.get(key) for key in ("page", "rows", "tables")]
     assert any(item is not None for item in shown)
+
+
+def test_other_unit_filters_take_a_name_without_diacritics(
+    province_client: Client, commune: Unit
+) -> None:
+    """The officials directory, the movement's list and its statistics."""
+    typed = {"unit": _typed(commune)}
+    response = province_client.get(reverse("units:officials"), typed)
+    assert response.status_code == 200
+    assert response.context["filter_unit"] == commune
+    response = province_client.get(reverse("movement:list"), typed)
+    assert response.status_code == 200
+    assert response.context["form"].cleaned_data["unit"] == commune
+    response = province_client.get(reverse("movement:stats"), typed)
+    assert response.status_code == 200
+    assert response.context["stats"].unit == commune
