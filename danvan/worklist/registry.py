@@ -127,7 +127,8 @@ class QuerySetSource:
     ``unit`` is the lookup path to the row's unit (``"unit__"``); ``due`` and ``since`` are
     date (or datetime) fields. Urgency comes from the deadline: before today → overdue,
     within the due-soon window → due soon; rows without a deadline wait. Two queries: the
-    first ``limit`` rows in order of urgency, and the counts per child unit.
+    counts per child unit, and (when there is anything) the first ``limit`` rows in order
+    of urgency.
     """
 
     code: str
@@ -141,8 +142,9 @@ class QuerySetSource:
     list_url: Callable[[], str] | None = None
     # Rows to select_related for ``item`` (keeps the list at one query).
     related: tuple[str, ...] = ()
-    # The columns ``item`` reads (``only``): the database sorts the matching rows to find
-    # the first ones, and a wide row (a case's content) makes that sort much slower.
+    # The columns ``item`` reads, fetched as plain rows (``Row``): the database sorts the
+    # matching rows to find the first ones, and a wide row (a case's content) makes that
+    # sort much slower; no model instance is built either.
     fields: tuple[str, ...] = ()
     # A filter replacing the perm scope (e.g. rows strictly below the actor's grants).
     scope_q: Callable[[Scope], Q] | None = None
@@ -169,6 +171,16 @@ class QuerySetSource:
         if self.perm is not None and not policies.has_perm_anywhere(scope.actor, self.perm):
             return Found()  # nothing to build a query for: the actor has no such role
         rows = self._rows(scope)
+        per_child = self.counts(scope) if self.counts is not None else self._counts(rows, scope)
+        found = Found()
+        for child, (n, late) in per_child.items():
+            found.by_child[child] = n
+            found.total += n
+            if late:
+                found.late_by_child[child] = late
+                found.overdue += late
+        if not found.total:
+            return found  # nothing to list: no second query
         order: list[Any] = []
         if self.due:
             order.append(F(self.due).asc(nulls_last=True))
@@ -178,20 +190,12 @@ class QuerySetSource:
         if self.fields:
             # Plain rows of the few columns shown: no model instances to build.
             first = rows.order_by(*order).values(*self.fields)[: scope.limit]
-            items = [self.item(Row(values), scope) for values in first]
+            found.items = [self.item(Row(values), scope) for values in first]
         else:
             listed = rows.select_related(*self.related)
             if self.annotate is not None:
                 listed = self.annotate(listed)
-            items = [self.item(row, scope) for row in listed.order_by(*order)[: scope.limit]]
-        found = Found(items=items)
-        per_child = self.counts(scope) if self.counts is not None else self._counts(rows, scope)
-        for child, (n, late) in per_child.items():
-            found.by_child[child] = n
-            found.total += n
-            if late:
-                found.late_by_child[child] = late
-                found.overdue += late
+            found.items = [self.item(r, scope) for r in listed.order_by(*order)[: scope.limit]]
         return found
 
     def _counts(self, rows: QuerySet[Any], scope: Scope) -> dict[str, tuple[int, int]]:
