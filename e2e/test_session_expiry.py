@@ -88,3 +88,34 @@ def test_warning_stay_signed_in_other_tab_and_end(new_page: Any, officer: str) -
     assert "/tai-khoan/dang-nhap/?next=" in (again.get_attribute("href") or "")
     assert not continue_button.is_visible()
     assert not errors, errors
+
+
+def test_a_form_sent_after_the_session_ended_comes_back_after_login(
+    new_page: Any, officer: str
+) -> None:
+    from danvan.movement.models import Entry
+
+    page = new_page()
+    login(page, officer)
+    page.goto("/dan-van-kheo/mo-hinh/dang-ky/")
+    page.get_by_label("Tên mô hình, điển hình").fill("Ngõ xóm sáng – xanh – sạch")
+    content = "Vận động 120 hộ góp ngày công, hiến đất làm đường; " * 20
+    page.locator("textarea[name=content_method]").fill(content)
+    # The session ends while the person is typing (as after SESSION_IDLE_SECONDS); the
+    # duplicate check's htmx request, which would renew it, has answered first.
+    page.locator("textarea[name=content_method]").blur()
+    page.wait_for_load_state("networkidle")
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    page.get_by_role("button", name="Lưu nháp").click()
+    page.wait_for_url("**/dang-nhap/**")
+    assert "Nội dung bạn nhập đã được giữ lại" in page.inner_text("main")
+    assert not Entry.objects.exists()
+
+    page.get_by_label("Tên đăng nhập").fill(officer)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/mo-hinh/dang-ky/**")
+    assert "Phiên làm việc đã hết hạn; nội dung bạn nhập đã được giữ lại" in page.inner_text("main")
+    assert page.get_by_label("Tên mô hình, điển hình").input_value() == "Ngõ xóm sáng – xanh – sạch"
+    assert page.locator("textarea[name=content_method]").input_value().strip() == content.strip()
+    assert not Entry.objects.exists()  # nothing saved until the person sends it again

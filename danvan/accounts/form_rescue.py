@@ -6,7 +6,8 @@ an anonymous request: ``login_required`` answers with a redirect to the login pa
 the text would be lost. Instead:
 
 1. ``FormRescueMiddleware`` sees that redirect, keeps the posted fields in the new
-   (anonymous) session, server-side, bound to the user whose session expired, and sends
+   (anonymous) session, server-side, bound to the user whose session expired (named by
+   a signed cookie, see OWNER_COOKIE), and sends
    the person to the login page with a message saying the entries are kept;
 2. logging in keeps the session's data (Django cycles the key, it does not flush it),
    and the login page returns to the page that held the form (a GET, never a replay of
@@ -34,9 +35,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.views import redirect_to_login
-from django.contrib.sessions.models import Session
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import resolve_url
 from django.utils.datastructures import MultiValueDict
@@ -97,22 +96,33 @@ def _kept_fields(request: HttpRequest) -> dict[str, list[str]] | None:
     return data
 
 
-def _expired_owner(request: HttpRequest) -> str | None:
-    """The user whose session expired: read from the expired row of the session table.
+# A signed cookie naming the signed-in user, set beside the session cookie and like it
+# dropped when the browser closes. It outlives the session on purpose: Django deletes an
+# expired session's cookie on the next request that finds the session empty (a tab's
+# htmx request, the warning's keep-alive), and the row with it may be gone; this cookie
+# still says whose text a post after expiry is. It only binds a kept post to that user
+# (restored for nobody else); signed, so it cannot be made to name another user.
+OWNER_COOKIE = "danvan_user"
+_OWNER_SALT = "danvan.accounts.form_rescue.owner"
 
-    The browser still sends the old session key; Django no longer loads the row (it is
-    past its expiry date) but keeps it until ``clearsessions``. Without the row (the
-    person logged out, or sessions are not in the database) nobody is known and nothing
-    is kept: on a shared computer one officer's text must never be shown to the next.
-    """
-    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-    if not key or settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
-        return None
-    row = Session.objects.filter(session_key=key).first()
-    if row is None:
-        return None
-    owner = row.get_decoded().get(SESSION_KEY)
-    return str(owner) if owner else None
+
+def _expired_owner(request: HttpRequest) -> str | None:
+    """The user who was signed in in this browser before the session expired, or None
+    (never signed in since the browser opened: nothing is kept)."""
+    return request.get_signed_cookie(OWNER_COOKIE, default=None, salt=_OWNER_SALT)
+
+
+def _remember_owner(request: HttpRequest, response: HttpResponse) -> None:
+    user = request.user
+    if _expired_owner(request) != str(user.pk):
+        response.set_signed_cookie(
+            OWNER_COOKIE,
+            str(user.pk),
+            salt=_OWNER_SALT,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
 
 
 def _form_page(request: HttpRequest) -> str:
@@ -195,7 +205,9 @@ class FormRescueMiddleware:
         finally:
             if token is not None:
                 _rescued.reset(token)
-        if (
+        if request.user.is_authenticated:
+            _remember_owner(request, response)
+        elif (
             request.method == "POST"
             and not request.user.is_authenticated
             and _is_login_redirect(response)

@@ -38,8 +38,10 @@ def officer(commune: Unit) -> User:
 
 
 def signed_in(user: User, **kwargs: Any) -> Client:
+    """A browser where *user* signed in and opened a page."""
     client = Client(**kwargs)
     login_verified(client, user)
+    client.get(reverse("accounts:profile"))
     return client
 
 
@@ -343,3 +345,26 @@ def test_a_post_of_another_form_on_the_page_is_not_poured_into_this_one(
     )
     login_verified(client, officer)
     assert "name" not in client.get(CREATE).context["form"].initial
+
+
+def test_the_post_is_kept_after_a_request_dropped_the_expired_session_cookie(
+    officer: User, commune: Unit
+) -> None:
+    """Django deletes the cookie of an expired session on the next request that finds it
+    empty (another tab's htmx request, the warning's keep-alive): the post after it is
+    still kept for its owner."""
+    client = signed_in(officer)
+    expire(client)
+    response = client.post(KEEP_ALIVE)
+    assert response.status_code == 401
+    assert response.cookies["sessionid"].value == ""  # the browser forgets the session
+    client.post(CREATE, entry_form(commune))
+    assert client.session[SESSION_RESCUE_KEY]["owner"] == str(officer.pk)
+
+
+def test_the_owner_cookie_cannot_be_forged(officer: User, commune: Unit) -> None:
+    client = signed_in(officer)
+    expire(client)
+    client.cookies["danvan_user"] = "1"  # unsigned: ignored
+    client.post(CREATE, entry_form(commune))
+    assert SESSION_RESCUE_KEY not in client.session
