@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from danvan.accounts.models import Role
 from danvan.accounts.services import grant_create, user_create
+from danvan.movement.models import Entry
 from danvan.units.models import Unit
 
 from .test_movement_flow import PASSWORD, login
@@ -93,8 +94,6 @@ def test_warning_stay_signed_in_other_tab_and_end(new_page: Any, officer: str) -
 def test_a_form_sent_after_the_session_ended_comes_back_after_login(
     new_page: Any, officer: str
 ) -> None:
-    from danvan.movement.models import Entry
-
     page = new_page()
     login(page, officer)
     page.goto("/dan-van-kheo/mo-hinh/dang-ky/")
