@@ -21,8 +21,11 @@ from typing import Any
 from urllib.parse import parse_qsl, urldefrag, urlsplit
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.test import Client
+from django.urls import path
 
 from danvan.accounts.models import Role, User
 from danvan.accounts.testing import login_verified, make_user
@@ -34,6 +37,8 @@ from danvan.movement import demo as movement_demo
 from danvan.movement.tests.evaluation_factories import open_round, submitted_entry
 from danvan.supervision import demo as supervision_demo
 from danvan.units import demo as units_demo
+from danvan.units.models import Unit
+from danvan.urls import urlpatterns as site_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +212,50 @@ def test_no_link_shown_to_a_role_answers_403() -> None:
         assert walk.fetched > 3, f"{role}: the walk reached nothing"
         failures += [f"{role}: {line}" for line in walk.bad]
     assert not failures, "Links that answer 403 or fail:\n" + "\n".join(failures)
+
+
+# The walker itself, on a page of known links: it must report what answers 403.
+def _start(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(
+        '<a href="/walk/ok/">ok</a> <a href="/walk/cam/">cấm</a> <a href="https://elsewhere.'
+        'example/x"></a> <a href="/tai-khoan/dang-xuat/">x</a> <div hx-get="/walk/cam-htmx/">'
+        '</div><form method="post" action="/walk/cam-gui/">'
+        '<input type="hidden" name="version" value="7">'
+        '<button name="flag" value="posting">Gửi</button></form>'
+    )
+
+
+def _ok(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("<p>ok</p>")
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and request.POST.dict() != {"version": "7", "flag": "posting"}:
+        return HttpResponse(status=400)  # the form was not pressed as shown
+    raise PermissionDenied
+
+
+urlpatterns = [
+    path("walk/", _start),
+    path("walk/ok/", _ok),
+    path("walk/cam/", _forbidden),
+    path("walk/cam-htmx/", _forbidden),
+    path("walk/cam-gui/", _forbidden),
+    *site_urls,
+]
+
+
+@pytest.mark.urls(__name__)
+def test_the_walk_reports_links_and_forms_that_answer_403(commune: Unit) -> None:
+    client = Client()
+    client.raise_request_exception = False
+    login_verified(client, make_user("o", Role.OFFICER, commune))
+    walk = Walk(client)
+    walk.run("/walk/")
+    assert sorted(walk.bad) == [
+        "403 /walk/cam-htmx/ (on /walk/)",
+        "403 /walk/cam/ (on /walk/)",
+        "403 POST /walk/cam-gui/ (on /walk/)",
+    ]
+    assert walk.fetched == 4  # the page, ok, cam, cam-htmx: not elsewhere, not logout
+    assert walk.pressed == 1
