@@ -35,6 +35,13 @@ def test_leader_follows_a_cell_and_exports_the_board(new_page: Any) -> None:
     leader = new_page()
     login(leader, "tinh.lanhdao")
     leader.goto(f"/dan-chu/bang-theo-doi/?{query}")
+    # Totals first, then the units late or missing something as a heat map (colours and
+    # glyphs, a text alternative) above the same cells in the table.
+    assert leader.locator("#board-totals").is_visible()
+    heatmap = leader.locator("#board-heatmap")
+    assert heatmap.get_attribute("role") == "img"
+    assert "Chưa thực hiện" in (heatmap.locator("desc").text_content() or "")
+    assert leader.locator("#board-problems-only").get_attribute("aria-current") == "true"
     row = leader.locator("#board-table tbody tr", has_text=second.name)
     cell = row.locator("td").nth(DISCLOSURE)
     assert "Chưa thực hiện" in cell.inner_text()
