@@ -194,3 +194,12 @@ def test_a_password_hash_is_never_written_nor_shown(commune: Unit) -> None:
     assert row.changes["password"] == [None, MASK]
     old = event(commune, "accounts.user", {"password": ["", "pbkdf2_sha256$1$abc$def"]})
     assert lines_of(old) == {"Mật khẩu": (display.EMPTY, MASK)}
+
+
+def test_the_filter_offers_kinds_of_record_by_their_names() -> None:
+    from danvan.audit.forms import record_kind_choices
+
+    labels = [str(label) for value, label in record_kind_choices() if value]
+    assert "Vụ việc" in labels
+    assert len(labels) == len(set(labels))  # no two kinds share a name
+    assert not any("." in label for label in labels)  # no "cases.case"
