@@ -41,6 +41,8 @@ def test_case_detail_shows_the_mark_to_administrators_only(
         html = _page(user, url)
         assert case.rule.citation in html
         assert MARK not in html
+        # The citation opens the rule table, which every reader may open.
+        assert f'<a href="{reverse("legal:rules")}">{case.rule.citation}</a>' in html
     assert MARK in _page(make_user("ua", Role.UNIT_ADMIN, commune), url)
 
 
@@ -55,7 +57,7 @@ def test_citations_mark_rules_to_verify_for_administrators_only(
     officer = make_user("o", Role.OFFICER, commune)
     admin = make_user("ua", Role.UNIT_ADMIN, commune)
     seen = render_to_string(template, {"rule": rule, "user": officer})
-    assert "Luật 10/2022/QH15, Điều 11" in seen
+    assert "Luật 10/2022/QH15, Điều 11</a>" in seen
     assert "cần đối chiếu" not in seen
     assert "cần đối chiếu" in render_to_string(template, {"rule": rule, "user": admin})
 
