@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _l
 
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
@@ -48,39 +49,45 @@ CASE_FIELDS = (
 )
 
 
-def _open_cases(scope: Scope) -> QuerySet[Case]:
+# The three kinds of cases on the list: (the permission that shows them, the filter).
+# A paused case's clock is stopped: it is neither overdue nor due soon.
+def _kinds(scope: Scope) -> dict[str, tuple[Perm, Q]]:
+    running = ~Q(status=Status.PAUSED)
+    return {
+        "overdue": (Perm.CASE_VIEW, running & Q(due_date__lt=scope.today)),
+        "soon": (Perm.CASE_VIEW, running & Q(due_date__gte=scope.today, due_date__lte=scope.soon)),
+        # Only those who may assign see these: a case is given a handler by them.
+        "unassigned": (Perm.CASE_ASSIGN, Q(handler__isnull=True)),
+    }
+
+
+def _open_cases() -> QuerySet[Case]:
     # `is_open__in` rather than `is_open=True`: see selectors._OPEN (Django ticket #36492).
-    return Case.objects.filter(is_open__in=[True]).exclude(status=Status.PAUSED)
+    return Case.objects.filter(is_open__in=[True])
 
 
 def _case_counts(scope: Scope, key: str) -> dict[str, tuple[int, int]]:
     """The three kinds of cases counted per child unit in one query (instead of three
     scans of the open cases), shared by the three sources through the scope's memo."""
     if "cases" not in scope.memo:
-        view = scope.rows_q(Perm.CASE_VIEW, "unit__")
-        assign = scope.rows_q(Perm.CASE_ASSIGN, "unit__")
-        running = ~Q(status=Status.PAUSED)
-        overdue = view & running & Q(due_date__lt=scope.today)
-        soon = view & running & Q(due_date__gte=scope.today, due_date__lte=scope.soon)
-        unassigned = assign & Q(handler__isnull=True)
+        kinds = {
+            name: scope.rows_q(perm, "unit__") & cond
+            for name, (perm, cond) in _kinds(scope).items()
+        }
         rows = (
-            Case.objects.filter(view | assign, is_open__in=[True])
+            _open_cases()
+            .filter(kinds["overdue"] | kinds["soon"] | kinds["unassigned"])
             .order_by()
             .annotate(child=scope.child_key("unit__"))
             .values("child")
-            .annotate(
-                overdue=Count("pk", filter=overdue),
-                soon=Count("pk", filter=soon),
-                unassigned=Count("pk", filter=unassigned),
-            )
+            .annotate(**{name: Count("pk", filter=q) for name, q in kinds.items()})
         )
-        memo: dict[str, dict[str, tuple[int, int]]] = {"overdue": {}, "soon": {}, "unassigned": {}}
+        memo: dict[str, dict[str, tuple[int, int]]] = {name: {} for name in kinds}
         for row in rows:
-            child = row["child"]
-            for name in memo:
+            for name, counts in memo.items():
                 if row[name]:
                     # Overdue cases count as overdue once: under "cases.overdue".
-                    memo[name][child] = (row[name], row[name] if name == "overdue" else 0)
+                    counts[row["child"]] = (row[name], row[name] if name == "overdue" else 0)
         scope.memo["cases"] = memo
     result: dict[str, tuple[int, int]] = scope.memo["cases"][key]
     return result
@@ -108,58 +115,37 @@ def _case_item(source: str, what: str | Promise) -> Any:
     return item
 
 
-register(
-    QuerySetSource(
-        code="cases.overdue",
-        label=gettext_lazy("Vụ việc quá hạn"),
-        perm=Perm.CASE_VIEW,
+def _case_source(
+    key: str, code: str, label: Promise, what: Promise, list_name: str
+) -> QuerySetSource:
+    return QuerySetSource(
+        code=code,
+        label=label,
+        perm=None,  # the kind's own permission, in the scope filter below
         unit="unit__",
-        queryset=lambda s: _open_cases(s).filter(due_date__lt=s.today),
-        item=_case_item("cases.overdue", gettext_lazy("Vụ việc quá hạn")),
+        queryset=lambda s: _open_cases().filter(_kinds(s)[key][1]),
+        scope_q=lambda s: s.rows_q(_kinds(s)[key][0], "unit__"),
+        item=_case_item(code, what),
         due="due_date",
         since="received_on",
-        related=("unit",),
         fields=CASE_FIELDS,
-        counts=lambda s: _case_counts(s, "overdue"),
-        list_url=lambda: reverse("cases:overdue"),
+        counts=lambda s: _case_counts(s, key),
+        list_url=lambda: reverse(list_name),
     )
-)
 
-register(
-    QuerySetSource(
-        code="cases.due_soon",
-        label=gettext_lazy("Vụ việc sắp đến hạn"),
-        perm=Perm.CASE_VIEW,
-        unit="unit__",
-        queryset=lambda s: _open_cases(s).filter(due_date__gte=s.today, due_date__lte=s.soon),
-        item=_case_item("cases.due_soon", gettext_lazy("Sắp đến hạn")),
-        due="due_date",
-        since="received_on",
-        related=("unit",),
-        fields=CASE_FIELDS,
-        counts=lambda s: _case_counts(s, "soon"),
-        list_url=lambda: reverse("cases:list"),
-    )
-)
 
-register(
-    QuerySetSource(
-        code="cases.unassigned",
-        label=gettext_lazy("Vụ việc chưa giao người xử lý"),
-        # Only those who may assign see these: a case is given a handler by them.
-        perm=Perm.CASE_ASSIGN,
-        unit="unit__",
-        queryset=lambda s: Case.objects.filter(is_open__in=[True], handler__isnull=True),
-        item=_case_item("cases.unassigned", gettext_lazy("Chưa giao người xử lý")),
-        due="due_date",
-        counts_overdue=False,
-        since="received_on",
-        related=("unit",),
-        fields=CASE_FIELDS,
-        counts=lambda s: _case_counts(s, "unassigned"),
-        list_url=lambda: reverse("cases:list"),
-    )
-)
+for _key, _code, _label, _what, _list in (
+    ("overdue", "cases.overdue", _l("Vụ việc quá hạn"), _l("Vụ việc quá hạn"), "cases:overdue"),
+    ("soon", "cases.due_soon", _l("Vụ việc sắp đến hạn"), _l("Sắp đến hạn"), "cases:list"),
+    (
+        "unassigned",
+        "cases.unassigned",
+        _l("Vụ việc chưa giao người xử lý"),
+        _l("Chưa giao người xử lý"),
+        "cases:list",
+    ),
+):
+    register(_case_source(_key, _code, _label, _what, _list))
 
 
 def _commitment_item(c: Commitment, scope: Scope) -> Item:
