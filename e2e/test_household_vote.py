@@ -44,7 +44,7 @@ def test_household_vote_on_a_village_charter(new_page: Any) -> None:
     officer = new_page()
     login(officer, "xa.canbo")
     officer.goto("/dan-chu/them/")
-    officer.get_by_label("Thôn, tổ dân phố").select_option(str(village.pk))
+    officer.get_by_label("Thôn, tổ dân phố").fill(village.code)  # the unit picker
     officer.get_by_label("Loại việc").select_option("charter")
     officer.get_by_label("Nội dung cần quyết định").fill(CHARTER)
     officer.get_by_label("Ngày đưa ra").fill(f"{today:%d/%m/%Y}")

@@ -8,26 +8,25 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from danvan.accounts.policies import Perm
 from danvan.core.forms import BootstrapMixin, DateField
 from danvan.core.validators import DateWindow
-from danvan.units.models import Unit
+from danvan.units import picker
+from danvan.units.models import UnitKind
 
 from . import selectors, services
 from .models import Matter, MatterKind, Method, Vote
 
 
-class VillageChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Unit) -> str:
-        parent = obj.parent.name if obj.parent_id and obj.parent else ""
-        households = _("%(n)s hộ") % {"n": obj.households} if obj.households else _("chưa có số hộ")
-        return f"{obj.name} — {parent} ({households})" if parent else f"{obj.name} ({households})"
-
-
 class MatterForm(BootstrapMixin, forms.Form):
-    unit = VillageChoiceField(
+    # The villages where the user may raise matters (a province has thousands: a picker,
+    # not a list).
+    unit = picker.UnitField(
+        purpose=Perm.DEMOCRACY_MANAGE,
+        kinds=(UnitKind.VILLAGE,),
         label=_("Thôn, tổ dân phố"),
-        queryset=Unit.objects.none(),
-        empty_label=_("— Chọn thôn, tổ dân phố —"),
+        help_text=_("Gõ tên thôn, tổ dân phố (không cần dấu) hoặc mã, rồi chọn."),
+        error_messages={"required": _("Chọn thôn, tổ dân phố: gõ tên hoặc mã.")},
     )
     kind = forms.ChoiceField(label=_("Loại việc"), choices=MatterKind.choices)
     title = forms.CharField(label=_("Nội dung cần quyết định"), max_length=300)
@@ -38,7 +37,7 @@ class MatterForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = selectors.manageable_villages(user)  # type: ignore[attr-defined]
+        picker.bind(self, user)
 
     def clean_raised_on(self) -> Any:
         value = self.cleaned_data.get("raised_on")

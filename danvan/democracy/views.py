@@ -109,7 +109,7 @@ def matter_create(request: HttpRequest) -> HttpResponse:
         "democracy/matter_form.html",
         {
             "form": form,
-            "no_villages": not form.fields["unit"].queryset.exists(),  # type: ignore[attr-defined]
+            "no_villages": not selectors.manageable_villages(actor).exists(),
         },
         status=form_status(form),
     )

@@ -30,7 +30,7 @@ def test_a_matter_with_a_long_title_and_a_date_to_come(
     response = client_for(officer).post(
         reverse("democracy:matter_create"),
         {
-            "unit": village.pk,
+            "unit": village.code,
             "kind": "contribution",
             "title": title,
             "raised_on": f"{tomorrow:%d/%m/%Y}",

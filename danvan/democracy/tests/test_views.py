@@ -171,7 +171,7 @@ def test_raising_a_matter_in_a_village_out_of_reach_is_refused(
     response = client_for(officer).post(
         reverse("democracy:matter_create"),
         {
-            "unit": far.pk,
+            "unit": far.code,
             "kind": "other",
             "title": "Không được",
             "raised_on": f"{_today():%d/%m/%Y}",
@@ -200,13 +200,17 @@ def test_meeting_path_through_http(
     client = client_for(officer)
     form = client.get(reverse("democracy:matter_create"))
     assert form.status_code == 200
-    assert village.name in form.content.decode()
+    assert 'role="combobox"' in form.content.decode()  # the unit picker, for villages
+    suggest = client.get(
+        reverse("units:suggest"), {"perm": "democracy.manage", "kinds": "village", "q": "thon"}
+    )
+    assert f'data-code="{village.code}"' in suggest.content.decode()
 
     raised = _today() - dt.timedelta(days=3)
     response = client.post(
         reverse("democracy:matter_create"),
         {
-            "unit": village.pk,
+            "unit": village.code,
             "kind": "contribution",
             "title": "Góp tiền làm đường bê tông liên xóm",
             "description": "Mỗi hộ góp 500.000 đồng.",
