@@ -208,6 +208,9 @@ def test_dates_months_and_numbers_are_shown_the_vietnamese_way(language: str) ->
         assert render("{{ n|floatformat:1 }}", n=12.5) == "12,5"
         assert render("{{ n|floatformat:'1g' }}", n=12345.25) == "12.345,3"
         assert render("{{ n }}", n=12.5) == "12,5"
+        vn_number = "{% load entry_format %}{{ n|vn_number }}"
+        assert render(vn_number, n=Decimal("1234567.50")) == "1.234.567,5"
+        assert render(vn_number, n=1500000) == "1.500.000"
         # Years, ids and numbers inside URLs are never grouped ("2.026").
         assert render("{{ n }}", n=2026) == "2026"
         assert render("{{ n }}", n=1234567) == "1234567"

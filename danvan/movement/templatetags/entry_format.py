@@ -5,23 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
+from django.utils.formats import number_format
 
 register = template.Library()
 
 
 @register.filter
 def vn_number(value: int | Decimal | float | None) -> str:
-    """Group thousands with "." and use "," for the decimals (Django's "vi" locale sets
-    the separators but no grouping, so `intcomma` leaves the digits ungrouped)."""
+    """Thousands grouped with "." and "," before the decimals, without trailing zeros
+    (45,5 not 45,50): Django's number formatting with the project's formats module
+    (danvan/formats), which sets the grouping that Django's own "vi" locale lacks."""
     if value is None or value == "":
         return ""
-    number = Decimal(str(value))
-    sign = "-" if number < 0 else ""
-    text = format(abs(number).normalize(), "f")
-    whole, _, fraction = text.partition(".")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    return sign + ".".join(groups) + ("," + fraction if fraction else "")
+    return number_format(Decimal(str(value)).normalize(), use_l10n=True, force_grouping=True)
