@@ -373,6 +373,10 @@ class UnitField(forms.Field):
         assert isinstance(widget, UnitPickerWidget)
         return widget
 
+    def show(self, unit: Unit) -> None:
+        """Show *unit* in the field although it was left empty (a filter's default)."""
+        self._resolved = unit
+
     def bound_data(self, data: Any, initial: Any) -> Any:
         # Once resolved, show the unit (its name, with the code in the hidden input),
         # not what was typed: the page then reads as the unit it is about.
@@ -552,7 +556,13 @@ def unit_filter(
     if not form.is_valid():
         return form, None
     unit = form.cleaned_data["unit"]
-    return form, unit if unit is not None else current_unit(request)
+    if unit is None:
+        # Left empty: the working unit, shown in the field as what the page is about.
+        unit = current_unit(request)
+        field = form.fields["unit"]
+        if unit is not None and isinstance(field, UnitField):
+            field.show(unit)
+    return form, unit
 
 
 # -- the top bar's unit switcher --------------------------------------------------------

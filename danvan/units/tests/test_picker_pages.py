@@ -137,3 +137,12 @@ def test_other_unit_filters_take_a_name_without_diacritics(
     response = province_client.get(reverse("movement:stats"), typed)
     assert response.status_code == 200
     assert response.context["stats"].unit == commune
+
+
+def test_an_emptied_filter_shows_the_working_unit(commune: Unit) -> None:
+    client = Client()
+    login_verified(client, make_user("xa-de-trong", Role.OFFICER, commune))
+    response = client.get(reverse("consultation:list"), {"unit": "", "state": ""})
+    assert response.status_code == 200
+    assert response.context["unit"] == commune
+    assert f'name="unit_pick" value="{commune.code}"' in response.content.decode()
