@@ -1,10 +1,12 @@
 """No link leads to a 403: every role follows every same-site link it is shown.
 
 For each role (a commune officer, a province leader, a reviewer, an inspector, a unit
-administrator, an identity keeper, the system administrator) the walk starts on the home
-page with the demo data of every app, collects every same-site ``<a href>``, GET form
-action and ``hx-get`` on the pages it reaches, and follows each once. A link shown to a
-user must be a link the user may use: no answer may be 403 (and none a server error).
+administrator, an identity keeper, the system administrator; and a citizen, not signed
+in, from the portal) the walk starts on the home page with the demo data of every app,
+collects every same-site ``<a href>``, GET form action and ``hx-get`` on the pages it
+reaches and follows each once, and presses every POST form as shown (nothing typed,
+inside a transaction rolled back). A link or button shown to a user must be one the user
+may use: no answer may be 403 (and none a server error).
 
 Bounded: URLs are grouped by shape (ids, codes and query values abstracted), and only
 the first few of a shape are followed; links are read on pages up to ``DEPTH`` steps from
@@ -25,7 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
-from django.urls import path
+from django.urls import path, reverse
 
 from danvan.accounts.models import Role, User
 from danvan.accounts.testing import login_verified, make_user
@@ -203,12 +205,15 @@ def _cast() -> dict[str, User]:
 
 def test_no_link_shown_to_a_role_answers_403() -> None:
     failures: list[str] = []
-    for role, user in _cast().items():
+    cast: dict[str, User | None] = {**_cast(), "citizen (not signed in)": None}
+    for role, user in cast.items():
         client = Client()
         client.raise_request_exception = False
-        login_verified(client, user)
+        if user is not None:
+            login_verified(client, user)
         walk = Walk(client)
-        walk.run("/")
+        # A citizen starts on the portal; the officers' pages send them to the login page.
+        walk.run("/" if user is not None else reverse("portal:home"))
         assert walk.fetched > 3, f"{role}: the walk reached nothing"
         failures += [f"{role}: {line}" for line in walk.bad]
     assert not failures, "Links that answer 403 or fail:\n" + "\n".join(failures)
