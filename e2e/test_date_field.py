@@ -97,6 +97,11 @@ def test_a_date_typed_day_first_is_stored_as_typed(foreign_page: Any, admin: str
     assert hidden.input_value() == "2026-12-08"
     assert hidden.get_attribute("name") is None  # never posted
     page.keyboard.press("Escape")
+    # From the keyboard: Alt+Down in the text field opens the same calendar.
+    page.locator("#id_date").fill("10/12/2026")
+    page.locator("#id_date").press("Alt+ArrowDown")
+    assert hidden.input_value() == "2026-12-10"
+    page.keyboard.press("Escape")
     hidden.evaluate(
         "el => { el.value = '2026-12-09'; el.dispatchEvent(new Event('change', {bubbles: true})); }"
     )

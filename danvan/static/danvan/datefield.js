@@ -88,7 +88,7 @@
     group.appendChild(button);
     group.appendChild(native);
 
-    button.addEventListener("click", function () {
+    function open() {
       var p = parts(field.value);
       native.value = p ? p[0] + "-" + pad(p[1]) + "-" + pad(p[2]) : "";
       try {
@@ -96,6 +96,14 @@
       } catch (err) {
         // Not allowed here (e.g. inside a cross-origin frame): the text field still works.
         field.focus();
+      }
+    }
+    button.addEventListener("click", open);
+    // Alt+Down opens the calendar from the text field too, as in a native date field.
+    field.addEventListener("keydown", function (event) {
+      if (event.altKey && event.key === "ArrowDown") {
+        event.preventDefault();
+        open();
       }
     });
     native.addEventListener("change", function () {
