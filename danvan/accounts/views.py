@@ -247,6 +247,7 @@ def switch_unit(request: HttpRequest) -> HttpResponse:
     """
     form = UnitSwitchForm(request.POST, actor=request.user)
     if not form.is_valid():
+        form.auto_id = "id_%s"  # the top bar on the same page has a switcher of its own
         return render(
             request,
             "accounts/switch_unit.html",
