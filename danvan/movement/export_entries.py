@@ -6,12 +6,17 @@ sit in memory as cell objects.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import IO, Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from danvan.core.dates import EXCEL_DATE_FORMAT
 
 from .models import Decision, Entry
 
@@ -74,12 +79,24 @@ def row(entry: Entry) -> list[Any]:
     ]
 
 
+def _cells(sheet: WriteOnlyWorksheet, values: list[Any]) -> list[Any]:
+    """Dates as real dates shown dd/mm/yyyy (openpyxl's default shows yyyy-mm-dd)."""
+    out: list[Any] = []
+    for value in values:
+        if isinstance(value, dt.date):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = EXCEL_DATE_FORMAT
+            value = cell
+        out.append(value)
+    return out
+
+
 def write_entries(entries: Iterable[Entry], out: IO[bytes]) -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Mô hình, điển hình")[:31])
     sheet.append(headers())
     for entry in entries:
-        sheet.append(row(entry))
+        sheet.append(_cells(sheet, row(entry)))
     workbook.save(out)
 
 

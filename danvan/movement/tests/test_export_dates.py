@@ -1,0 +1,41 @@
+"""The entries export writes its dates as real dates shown dd/mm/yyyy (issue 10)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from danvan.accounts.models import User
+from danvan.accounts.testing import login_verified
+from danvan.movement import services
+from danvan.movement.models import Entry
+from danvan.units.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_export_dates_are_dates_shown_day_first(
+    make_entry: Callable[..., Entry], province_officer: User, thai_nguyen: Unit
+) -> None:
+    entry = services.entry_transition(actor=None, entry=make_entry("Đường hoa"), name="register")
+    client = Client()
+    login_verified(client, province_officer)
+    response = client.get(reverse("movement:export"), {"unit": thai_nguyen.code, "year": "2025"})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    sheet = load_workbook(io.BytesIO(body)).active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("Ngày đăng ký") + 1)
+    assert isinstance(cell.value, dt.datetime)  # a real date, not a text
+    assert cell.value.date() == entry.registered_on
+    assert cell.number_format == "DD/MM/YYYY"
+    name = sheet.cell(row=2, column=1)
+    assert name.value == "Đường hoa"
+    assert name.number_format == "General"
