@@ -16,12 +16,15 @@ for an anonymous visitor (the site's layout and nothing else). Pages above 100 K
 300 ms are flagged; the exit status is 1 when any is.
 
 The time is what the test client measures around the whole request (middleware, view,
-template), in this process: no network, no web server.
+template), in this process: no network, no web server. PostgreSQL: the server named by
+BENCH_POSTGRES_URL, else by DATABASE_URL when it is one (a throwaway database is created
+there and dropped); ``--only sqlite`` skips it. ``--dump DIR`` writes every page's HTML.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -35,6 +38,11 @@ TIME_GOAL_MS = 300.0
 
 
 def main_parent(args: argparse.Namespace) -> int:
+    # The PostgreSQL server: BENCH_POSTGRES_URL as for every bench, else the one a
+    # PostgreSQL DATABASE_URL names (a throwaway database is created on it and dropped).
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        os.environ.setdefault("BENCH_POSTGRES_URL", url)
     results = harness.on_each_backend(
         Path(__file__).resolve(),
         ["--repeat", str(args.repeat)] + (["--dump", args.dump] if args.dump else []),
