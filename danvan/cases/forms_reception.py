@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from danvan.accounts.policies import Perm
 from danvan.core.forms import BootstrapMixin, DateField, MonthField
 from danvan.core.validation import TEXT_LIMIT
+from danvan.core.validators import not_in_future
 from danvan.legal.models import Duty
 from danvan.units import picker
 from danvan.units.models import Official, Unit
@@ -186,7 +187,7 @@ class DialogueForm(BootstrapMixin, forms.Form):
 
 
 class AnnounceForm(BootstrapMixin, forms.Form):
-    announced_on = DateField(label=_("Ngày thông báo"))
+    announced_on = DateField(label=_("Ngày thông báo"), validators=[not_in_future])
 
 
 class HoldForm(BootstrapMixin, forms.Form):
@@ -196,7 +197,8 @@ class HoldForm(BootstrapMixin, forms.Form):
 
 class PublishForm(BootstrapMixin, forms.Form):
     results = _text(_("Kết quả đối thoại"), rows=6)
-    published_on = DateField(label=_("Ngày công khai kết quả"))
+    # A day that has happened, checked with the text in one pass (the service says the same).
+    published_on = DateField(label=_("Ngày công khai kết quả"), validators=[not_in_future])
 
 
 class QuestionForm(BootstrapMixin, forms.Form):
@@ -240,7 +242,7 @@ class CommitmentForm(BootstrapMixin, forms.Form):
 
 
 class CommitmentDoneForm(BootstrapMixin, forms.Form):
-    done_on = DateField(label=_("Ngày hoàn thành"))
+    done_on = DateField(label=_("Ngày hoàn thành"), validators=[not_in_future])
     result = _text(_("Kết quả thực hiện"))
 
     def __init__(self, *args: Any, commitment: Commitment, **kwargs: Any) -> None:

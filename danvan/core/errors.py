@@ -124,10 +124,6 @@ class Checks:
         except DomainError as exc:
             self.add(exc)
 
-    def fields(self) -> set[str | None]:
-        """The fields already refused (a later check that depends on one may skip)."""
-        return {p.field for p in self.problems}
-
     def raise_if_any(self) -> None:
         if self.problems:
             first = self.problems[0]

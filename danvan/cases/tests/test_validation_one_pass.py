@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from danvan.accounts.models import User
-from danvan.cases.forms_reception import SessionForm
+from danvan.cases.forms_reception import PublishForm, SessionForm
 from danvan.cases.identity import Identity
 from danvan.cases.models import Case, Status
 from danvan.core.validation import TEXT_LIMIT
@@ -125,3 +125,12 @@ def test_a_session_with_a_long_place_and_a_day_to_come(commune: Unit) -> None:
         "Ngày tiếp 01/07/2026 chưa đến: chỉ ghi buổi tiếp đã diễn ra, đến hôm nay (30/06/2026)."
     ]
     assert place in html.unescape(str(form["place"]))
+
+
+def test_dialogue_results_missing_and_published_on_a_day_to_come() -> None:
+    form = PublishForm({"results": "", "published_on": "01/07/2026"})
+    assert not form.is_valid()
+    assert form.errors["results"] == ["Chưa nhập: đây là thông tin bắt buộc."]
+    assert form.errors["published_on"] == [
+        "Ngày 01/07/2026 chưa đến: phải là hôm nay (30/06/2026) hoặc một ngày trước đó."
+    ]
