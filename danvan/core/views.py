@@ -131,6 +131,10 @@ def error_response(
     # Someone not signed in is most often a citizen on the portal: send them there.
     signed_in = user is not None and user.is_authenticated
     context["home_url"] = reverse("dashboard:home" if signed_in else "portal:home")
+    # On the citizens' portal the page keeps the portal's layout and speaks to citizens.
+    if request.path.startswith(reverse("portal:home")):
+        context.update(portal=True, base_template="portal/base.html")
+        context["home_url"] = reverse("portal:home")
     if getattr(request, "htmx", False):
         template = fragment
         context["back_url"] = None

@@ -46,9 +46,20 @@ def test_404_in_the_layout_says_what_to_do(commune: Unit) -> None:
 
 
 def test_404_for_a_visitor_leads_to_the_citizens_portal() -> None:
-    response = Client().get("/cong-dan/khong-co/")
+    response = Client().get("/khong-co/")
     assert response.status_code == 404
     assert f'href="{reverse("portal:home")}"' in _text(response)
+
+
+def test_404_on_the_portal_keeps_the_portal_and_speaks_to_citizens(commune: Unit) -> None:
+    for client in (Client(), _officer(commune)):
+        response = client.get("/cong-dan/khong-co/")
+        assert response.status_code == 404
+        html = _text(response)
+        assert "Điều hướng cổng công dân" in html  # the portal's own top bar
+        assert "Tra cứu hồ sơ" in html
+        assert "phân quyền" not in html
+        assert f'href="{reverse("portal:home")}"' in html
 
 
 def test_403_names_the_unit_and_who_to_ask(commune: Unit, thai_nguyen: Unit) -> None:
@@ -147,3 +158,11 @@ def test_the_api_keeps_problem_json(commune: Unit) -> None:
     assert failed.status_code == 500
     assert failed["Content-Type"].startswith("application/problem+json")
     assert failed.json()["code"] == "server_error"
+
+
+def test_a_citizens_stale_form_says_reload_in_the_portal() -> None:
+    response = Client(enforce_csrf_checks=True).post(reverse("portal:submit"), {"summary": "x"})
+    assert response.status_code == 403
+    html = _text(response)
+    assert "Biểu mẫu đã hết hiệu lực" in html
+    assert "Điều hướng cổng công dân" in html
