@@ -83,7 +83,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 @never_cache
 @require_POST
 def keep_alive(request: HttpRequest) -> HttpResponse:
-    """"Tiếp tục làm việc" in the idle-session warning (static/danvan/session.js).
+    """The "Tiếp tục làm việc" button of the idle-session warning (static/danvan/session.js).
 
     Any request renews the session (SESSION_SAVE_EVERY_REQUEST); this one does nothing
     else and answers 204. POST, so that it carries the CSRF token like a form. A session
