@@ -111,3 +111,28 @@ def test_escape_closes_the_suggestions_and_typing_again_forgets_the_pick(
     combobox.press("End")
     combobox.press_sequentially(" x")
     assert page.locator("input[name='to_unit_code_pick']").input_value() == ""
+
+
+def test_the_top_bar_switcher_picks_a_unit_with_the_keyboard(new_page: Any) -> None:
+    """A province leader (90-odd communes) switches the working unit by typing a name."""
+    province = Unit.objects.get(code="19")
+    target = Unit.objects.get(name="Phường Phan Đình Phùng", parent=province)
+    user = user_create(actor=None, username="tinh.lanhdao", password=PASSWORD, full_name="Lãnh đạo")
+    grant_create(actor=None, user=user, role=Role.LEADER, unit=province)
+    page = new_page()
+    login(page, user.username)
+    page.goto("/tai-khoan/")
+    switcher = page.locator("#unit-switcher-unit")
+    assert switcher.get_attribute("role") == "combobox"
+    switcher.click()
+    switcher.fill("")
+    switcher.press_sequentially("phan dinh phung", delay=30)
+    listbox = page.locator(f"#{switcher.get_attribute('aria-controls')}")
+    listbox.get_by_role("option").first.wait_for(state="visible")
+    switcher.press("ArrowDown")
+    with page.expect_navigation():
+        switcher.press("Enter")  # choosing submits the switcher's form
+    assert page.locator("#unit-switcher-unit").input_value() == (
+        "Phường Phan Đình Phùng — Thái Nguyên"
+    )
+    assert page.locator("input[name='unit_pick']").first.input_value() == target.code
