@@ -347,7 +347,6 @@ def compliance(request: HttpRequest) -> HttpResponse:
                 "problems_only": problems_only,
                 "page": page,
                 "query": query,
-                "findings": check.findings,
                 "list_url": with_unit("disclosure:list", unit),
                 "units_url": with_unit("disclosure:compliance", unit, view="units", **params),
                 "findings_url": with_unit("disclosure:compliance", unit, view="findings", **params),
