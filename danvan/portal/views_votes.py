@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from danvan.core.forms import apply_service
 from danvan.core.http import paginate
-from danvan.democracy import services
+from danvan.democracy import charts, selectors, services
 from danvan.democracy.models import Method, Vote
 from danvan.units.selectors import rows_under
 
@@ -92,7 +92,11 @@ def vote(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             raise Http404
         return _cast(request, found)
     if found.published_at is not None:
-        return render(request, "portal/vote.html", {"vote": found, "state": "result"})
+        # The published result, drawn against the line it had to pass (half of all households).
+        turnout = charts.turnout(selectors.vote_tally(found))
+        return render(
+            request, "portal/vote.html", {"vote": found, "state": "result", "turnout": turnout}
+        )
     if not _is_open_online(found, today):
         raise Http404
     voted = request.session.pop(VOTED_KEY, None) == str(found.public_id)

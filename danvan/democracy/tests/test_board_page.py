@@ -117,3 +117,25 @@ def test_a_vote_is_drawn_against_half_of_all_households(commune: Unit) -> None:
     assert 'stroke-dasharray="4 3"' in body
     assert "1/2 tổng số hộ (40): phải vượt quá" in body
     assert " style=" not in body
+
+
+def test_the_portal_draws_a_published_result(commune: Unit) -> None:
+    village = unit_create(actor=None, parent=commune, kind="village", name="Thôn 2", households=9)
+    matter = Matter.objects.create(
+        unit=village, kind="charter", title="Hương ước", raised_on=dt.date(2025, 9, 1)
+    )
+    vote = Vote.objects.create(
+        matter=matter,
+        method="meeting",
+        households_total=9,
+        opened_on=dt.date(2025, 9, 20),
+        closed_at=timezone.now(),
+        published_at=timezone.now(),
+        households_present=7,
+        agree=4,
+        outcome="failed",
+    )
+    body = Client().get(reverse("portal:vote", args=[vote.public_id])).content.decode()
+    assert 'id="turnout-chart"' in body
+    assert "7/9 hộ tham gia, 4/9 hộ đồng ý" in body
+    assert "1/2 tổng số hộ (4,5): phải vượt quá" in body
