@@ -6,7 +6,8 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.db.models import Count, DateField, F, Func, Q, QuerySet
+from django.db.models import Case as CaseWhen
+from django.db.models import Count, DateField, F, Func, Q, QuerySet, Sum, Value, When
 
 from danvan.accounts import policies
 from danvan.accounts.models import Role, User
@@ -144,13 +145,23 @@ class Scanned(Func):
 TIMING_KEYS = ("on_time", "late", "open_in_time", "open_overdue")
 
 
-def _timing_counts(today: dt.date) -> dict[str, Count]:
+def _counted(q: Q) -> Sum:
+    """How many rows of a group match *q*: ``SUM(CASE WHEN … THEN 1 ELSE 0 END)``.
+
+    Not ``COUNT(id) FILTER (…)``: counting a column makes the database read it (no index
+    answers then), and Django refuses ``COUNT(*)`` with a filter; the sum of a CASE is
+    also the fastest form on both databases (bench/cases_stats.py).
+    """
+    return Sum(CaseWhen(When(q, then=Value(1)), default=Value(0)))
+
+
+def _timing_counts(today: dt.date) -> dict[str, Any]:
     return {
-        "total": Count("id"),
-        "on_time": Count("id", filter=Q(is_open=False, closed_on__lte=F("due_date"))),
-        "late": Count("id", filter=Q(is_open=False, closed_on__gt=F("due_date"))),
-        "open_in_time": Count("id", filter=Q(is_open=True, due_date__gte=today)),
-        "open_overdue": Count("id", filter=Q(is_open=True, due_date__lt=today)),
+        "total": Count("*"),
+        "on_time": _counted(Q(is_open=False, closed_on__lte=F("due_date"))),
+        "late": _counted(Q(is_open=False, closed_on__gt=F("due_date"))),
+        "open_in_time": _counted(Q(is_open=True, due_date__gte=today)),
+        "open_overdue": _counted(Q(is_open=True, due_date__lt=today)),
     }
 
 
@@ -193,7 +204,8 @@ def statistics(
             month[key] += int(row[key])
             totals[key] += int(row[key])
     top = list(
-        rows.values("unit_id").annotate(n=Count("id")).order_by("-n", "unit_id")[:BY_UNIT_LIMIT]
+        # COUNT(*): PostgreSQL then reads case_unit_received alone (an index-only scan).
+        rows.values("unit_id").annotate(n=Count("*")).order_by("-n", "unit_id")[:BY_UNIT_LIMIT]
     )
     names = Unit.objects.in_bulk([r["unit_id"] for r in top])
     by_unit = [
