@@ -91,7 +91,7 @@ def generate(connection: Any, province: Any, user: Any, cases: int) -> None:
     with connection.cursor() as cur:
         # Half the cases have a handler (the others wait to be assigned).
         cur.execute(
-            f"UPDATE {q(Case._meta.db_table)} SET handler_id = %s WHERE id % 2 = 0", [user.pk]
+            f"UPDATE {q(Case._meta.db_table)} SET handler_id = %s WHERE id %% 2 = 0", [user.pk]
         )
     dialogues = []
     for c in communes:
@@ -212,7 +212,7 @@ def add_cases(connection: Any, communes: list[Any], rows: int, *, offset: int) -
         # Each new case to a commune by its id.
         whens = " ".join(f"WHEN {i} THEN {c.pk}" for i, c in enumerate(communes))
         cur.execute(
-            f"UPDATE {table} SET unit_id = CASE (id % {len(communes)}) {whens} END WHERE id > %s",
+            f"UPDATE {table} SET unit_id = CASE (id %% {len(communes)}) {whens} END WHERE id > %s",
             [top],
         )
 

@@ -15,7 +15,7 @@ from danvan.core.errors import NotFound
 from danvan.units.models import Unit
 
 from .models import Notice
-from .registry import Found, Item, Scope, Source, sorted_items, sources
+from .registry import Found, Item, Scope, Source, count_all, sorted_items, sources
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,9 @@ def worklist_for(
         limit=limit,
         due_soon_days=getattr(settings, "CASES_DUE_SOON_DAYS", 5),
     )
-    answers: list[tuple[Source, Found]] = [(s, s.find(scope)) for s in sources()]
+    registered = sources()
+    count_all(scope, registered)
+    answers: list[tuple[Source, Found]] = [(s, s.find(scope)) for s in registered]
     unit_param = f"?{urlencode({'unit': root.code})}" if root is not None else ""
     summaries = [
         SourceSummary(
