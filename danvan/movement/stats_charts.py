@@ -22,7 +22,7 @@ SERIES: tuple[tuple[str, str], ...] = (
     ("recognized", "#2e7d32"),
     ("exemplary", "#b35900"),
 )
-TOP_SUBUNITS = 15
+TOP_SUBUNITS = 10  # the leading ones; the paged table lists every unit
 
 Href = Callable[[Row, str], str]
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
-from danvan.core.http import domain_http
+from danvan.core.http import domain_http, paginate
 from danvan.units import selectors as unit_selectors
 
 from . import stats, stats_charts
@@ -109,6 +109,9 @@ def _successors(request: HttpRequest, result: Statistics) -> list[dict[str, Any]
     return found
 
 
+SUBUNITS_PER_PAGE = 15
+
+
 def _table(rows: list[Row], href: ListLinks) -> list[dict[str, Any]]:
     return [
         {
@@ -141,11 +144,18 @@ def stats_page(request: HttpRequest) -> HttpResponse:
         return render(request, "movement/stats.html", context, status=400)
     href = ListLinks()
     totals = _table([result.totals], href)
+    # A province has a hundred or more child units: their table is paged, so the page
+    # stays bounded (the chart shows the leading ones, the Excel export every one).
+    subunits, subunit_query = paginate(
+        request, result.by_subunit, SUBUNITS_PER_PAGE, param="units_page"
+    )
     context.update(
         {
             "cards": totals[0]["cells"],
             "by_field": _table(result.by_field, href),
-            "by_subunit": _table(result.by_subunit, href),
+            "by_subunit": _table(list(subunits.object_list), href),
+            "subunit_page": subunits,
+            "subunit_query": subunit_query,
             "by_unit_kind": _table(result.by_unit_kind, href),
             "by_year": _table(result.by_year, href),
             "totals": totals,

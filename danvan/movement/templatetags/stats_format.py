@@ -23,15 +23,14 @@ def stat_change(change: Change | None) -> SafeString:
     """``+12 (+4,5%)`` under a number, with a hidden "compared with the previous
     period" for screen readers; nothing when there is no previous period."""
     if change is None:
-        return mark_safe("\n")
+        return mark_safe("")
     percent = ""
     if change.percent is not None:
         percent = format_html(
             " ({}{}%)", "+" if change.percent > 0 else "", vn_number(change.percent)
         )
     return format_html(
-        '<span class="d-block small text-body-secondary stat-change">{}{}{}'
-        '<span class="visually-hidden"> {}</span></span>\n',
+        '<span class="stat-change">{}{}{}<span class="visually-hidden"> {}</span></span>',
         "+" if change.absolute > 0 else "",
         vn_number(change.absolute),
         percent,

@@ -286,3 +286,34 @@ def test_change_line_under_a_number() -> None:
     assert ">-1.000 (-40%)<" in str(stat_change(stats.change_of(1500, 2500)))
     assert "(" not in str(stat_change(stats.change_of(3, 0)))
     assert str(stat_change(None)).strip() == ""
+
+
+def test_the_child_units_table_is_paged(client: Client, thai_nguyen: Unit) -> None:
+    """A province has a hundred child units: the page shows them SUBUNITS_PER_PAGE at a
+    time, so it stays bounded."""
+    from danvan.accounts.models import Role
+    from danvan.movement import services
+    from danvan.movement.models import Field
+    from danvan.movement.views_stats import SUBUNITS_PER_PAGE
+
+    communes = list(Unit.objects.filter(parent=thai_nguyen, kind="commune").order_by("code"))
+    field = Field.objects.order_by("pk")[0]
+    for unit in communes[: SUBUNITS_PER_PAGE + 3]:
+        services.entry_create(
+            actor=None,
+            name=f"Mô hình {unit.code}",
+            unit=unit,
+            kind="initiative",
+            field=field,
+            registration_year=2025,
+        )
+    user = make_user("tk-tinh-trang", Role.OFFICER, thai_nguyen)
+    login_verified(client, user)
+    url = reverse("movement:stats")
+    first = client.get(url, {"unit": thai_nguyen.code, "year": "2025"}).content.decode()
+    table = first.split('id="table-subunit"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr>") - 1 == SUBUNITS_PER_PAGE  # the header row aside
+    assert 'id="subunit-range"' in first
+    second = client.get(url, {"unit": thai_nguyen.code, "year": "2025", "units_page": "2"})
+    rest = second.content.decode().split('id="table-subunit"', 1)[1].split("</table>", 1)[0]
+    assert rest.count("<tr>") - 1 >= 3
