@@ -39,8 +39,8 @@ run: install
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check --no-cache .
+	$(BIN)/ruff format --check --no-cache .
 
 typecheck: install
 	$(BIN)/mypy danvan
