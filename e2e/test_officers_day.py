@@ -81,29 +81,24 @@ def test_the_officers_day(screen: Any) -> None:
     officer = user_create(actor=None, username="xa.canbo", password=PASSWORD, full_name="Cán bộ")
     grant_create(actor=None, user=officer, role=Role.OFFICER, unit=commune)
     received = today - dt.timedelta(days=40)
-    case = services.case_receive(
-        actor=officer,
-        unit=commune,
-        kind="feedback",
-        channel=Channel.LETTER,
-        subject="Đèn đường thôn 3 hỏng",
-        content="Đèn đường thôn 3 hỏng đã hai tháng.",
-        sender=Identity(full_name="Trần Thị Bình", phone="0987000111"),
-        received_on=received,
-    )
+
+    def feedback(subject: str, sender: str, on: dt.date, due: dt.date) -> Case:
+        case = services.case_receive(
+            actor=officer,
+            unit=commune,
+            kind="feedback",
+            channel=Channel.LETTER,
+            subject=subject,
+            content=f"{subject}.",
+            sender=Identity(full_name=sender, phone="0987000111"),
+            received_on=on,
+        )
+        Case.objects.filter(pk=case.pk).update(due_date=due)
+        return case
+
+    case = feedback("Đèn đường thôn 3 hỏng", "Trần Thị Bình", received, today - dt.timedelta(3))
     # Another case later due, so the overdue one has to be first, not alone.
-    later = services.case_receive(
-        actor=officer,
-        unit=commune,
-        kind="feedback",
-        channel=Channel.LETTER,
-        subject="Rác thải tồn đọng ở chợ",
-        content="Rác ở chợ chưa được thu gom.",
-        sender=Identity(full_name="Lê Văn Cường", phone="0912000222"),
-        received_on=today,
-    )
-    Case.objects.filter(pk=case.pk).update(due_date=today - dt.timedelta(days=3))
-    Case.objects.filter(pk=later.pk).update(due_date=today + dt.timedelta(days=2))
+    feedback("Rác thải tồn đọng ở chợ", "Lê Văn Cường", today, today + dt.timedelta(days=2))
     target = Unit.objects.get(name="Phường Phan Đình Phùng", parent__code="19")
 
     login(page, officer.username)
