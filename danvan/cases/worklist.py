@@ -173,6 +173,14 @@ register(
         item=_commitment_item,
         due="due_date",
         related=("dialogue", "dialogue__unit"),
+        fields=(
+            "text",
+            "responsible",
+            "due_date",
+            "dialogue__held_on",
+            "dialogue__public_id",
+            "dialogue__unit__name",
+        ),
         list_url=lambda: reverse("dialogues:commitments"),
     )
 )

@@ -53,6 +53,7 @@ register(
         due="closes_on",
         since="created_at",
         related=("unit",),
+        fields=("public_id", "title", "closes_on", "pending", "first_pending", "unit__name"),
         list_url=lambda: reverse("consultation:list"),
     )
 )

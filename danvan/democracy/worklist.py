@@ -57,6 +57,7 @@ register(
         due="closes_on",
         since="opened_on",
         related=("matter", "matter__unit"),
+        fields=("public_id", "opened_on", "closes_on", "matter__title", "matter__unit__name"),
         list_url=lambda: reverse("democracy:matters"),
     )
 )

@@ -56,6 +56,7 @@ register(
         since="updated_at",
         related=("unit",),
         scope_q=_below,
+        fields=("public_id", "name", "status", "registered_on", "updated_at", "unit__name"),
         list_url=lambda: reverse("movement:list"),
     )
 )
@@ -87,6 +88,7 @@ register(
         item=_review_item,
         since="round__created_at",
         related=("round", "round__level_unit"),
+        fields=("round__name", "round__public_id", "round__created_at", "round__level_unit__name"),
         scope_q=lambda s: Q(user=s.actor),
         list_url=lambda: reverse("movement:rounds"),
     )

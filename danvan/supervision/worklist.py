@@ -40,6 +40,14 @@ register(
         due="due_date",
         since="created_at",
         related=("finding__activity__plan__board__unit",),
+        fields=(
+            "text",
+            "addressed_to",
+            "created_at",
+            "due_date",
+            "finding__activity__plan__public_id",
+            "finding__activity__plan__board__unit__name",
+        ),
         list_url=lambda: reverse("supervision:recommendations"),
     )
 )

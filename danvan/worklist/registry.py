@@ -194,6 +194,8 @@ class QuerySetSource:
         order.append("pk")
         if self.fields:
             # Plain rows of the few columns shown: no model instances to build.
+            if self.annotate is not None:
+                rows = self.annotate(rows)
             first = rows.order_by(*order).values(*self.fields)[: scope.limit]
             found.items = [self.item(Row(values), scope) for values in first]
         else:
