@@ -20,13 +20,13 @@ from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.legal.duties import DutyBook
 from danvan.legal.models import CaseKind, Duty
-from danvan.units import tree
 from danvan.worklist.registry import (
     Found,
     Item,
     QuerySetSource,
     Scope,
     Urgency,
+    found_from,
     link,
     register,
     urgency_of,
@@ -172,7 +172,6 @@ register(
         ),
         item=_commitment_item,
         due="due_date",
-        related=("dialogue", "dialogue__unit"),
         fields=(
             "text",
             "responsible",
@@ -201,9 +200,8 @@ class LateDialogues:
         return reverse("dialogues:list")
 
     def find(self, scope: Scope) -> Found:
-        found = Found()
         if not policies.has_perm_anywhere(scope.actor, Perm.CASE_VIEW):
-            return found
+            return Found()
         book = DutyBook([Duty.DIALOGUE_ANNOUNCE, Duty.DIALOGUE_PUBLISH])
         # Only dialogues that can be late by any version of the rules are loaded: planned
         # ones held within the longest announcement period from today, held ones past
@@ -225,8 +223,7 @@ class LateDialogues:
         pending = Dialogue.objects.filter(
             scope.rows_q(Perm.CASE_VIEW, "unit__"), maybe
         ).select_related("unit")
-        items = []
-        child_depth = (len(scope.root.path) if scope.root is not None else 0) + tree.SEGMENT
+        rows = []
         for row in dialogue_rows(pending, book=book):
             if not (row.announce_overdue or row.publish_overdue):
                 continue
@@ -237,24 +234,17 @@ class LateDialogues:
             else:
                 what = _("Đối thoại “%(t)s” chưa công khai kết quả (đã quá hạn)")
                 due = row.publish_by
-            items.append(
-                Item(
-                    source=self.code,
-                    what=what % {"t": d.title[:90]},
-                    where=d.unit.name,
-                    url=link("dialogues:detail", d.public_id),
-                    since=d.held_on,
-                    due=due,
-                    urgency=Urgency.OVERDUE,
-                )
+            item = Item(
+                source=self.code,
+                what=what % {"t": d.title[:90]},
+                where=d.unit.name,
+                url=link("dialogues:detail", d.public_id),
+                since=d.held_on,
+                due=due,
+                urgency=Urgency.OVERDUE,
             )
-            child = d.unit.path[:child_depth]
-            found.by_child[child] = found.by_child.get(child, 0) + 1
-            found.late_by_child[child] = found.late_by_child.get(child, 0) + 1
-        items.sort(key=Item.sort_key)
-        found.items = items[: scope.limit]
-        found.total = found.overdue = len(items)
-        return found
+            rows.append((item, d.unit.path))
+        return found_from(scope, rows)
 
 
 register(LateDialogues())

@@ -52,7 +52,6 @@ register(
         item=_item,
         due="closes_on",
         since="created_at",
-        related=("unit",),
         fields=("public_id", "title", "closes_on", "pending", "first_pending", "unit__name"),
         list_url=lambda: reverse("consultation:list"),
     )

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from danvan.accounts.policies import Perm
-from danvan.units import tree
 from danvan.units.models import Unit, UnitKind
 from danvan.worklist.registry import (
     Found,
@@ -19,6 +18,7 @@ from danvan.worklist.registry import (
     QuerySetSource,
     Scope,
     Urgency,
+    found_from,
     link,
     register,
     urgency_of,
@@ -56,7 +56,6 @@ register(
         item=_vote_item,
         due="closes_on",
         since="opened_on",
-        related=("matter", "matter__unit"),
         fields=("public_id", "opened_on", "closes_on", "matter__title", "matter__unit__name"),
         list_url=lambda: reverse("democracy:matters"),
     )
@@ -86,13 +85,11 @@ class Disclosures:
             .only("pk", "name", "code", "path")
             .order_by("path")
         )
-        found = Found()
         if not communes:
-            return found
+            return Found()
         cells = board._disclosure([u.pk for u in communes], start, scope.today, scope.today)
         base = reverse("disclosure:compliance")
-        depth = (len(scope.root.path) if scope.root is not None else 0) + tree.SEGMENT
-        items = []
+        rows = []
         for unit in communes:
             status, count = cells[unit.pk]
             if status == board.Status.MISSING:
@@ -107,26 +104,17 @@ class Disclosures:
                 urgency, due = Urgency.OVERDUE, None
             else:
                 continue
-            items.append(
-                Item(
-                    source=self.code,
-                    what=what,
-                    where=unit.name,
-                    url=f"{base}?{urlencode({'unit': unit.code})}",
-                    since=start,
-                    due=due,
-                    urgency=urgency,
-                )
+            item = Item(
+                source=self.code,
+                what=what,
+                where=unit.name,
+                url=f"{base}?{urlencode({'unit': unit.code})}",
+                since=start,
+                due=due,
+                urgency=urgency,
             )
-            child = unit.path[:depth]
-            found.by_child[child] = found.by_child.get(child, 0) + 1
-            if urgency == Urgency.OVERDUE:
-                found.late_by_child[child] = found.late_by_child.get(child, 0) + 1
-                found.overdue += 1
-        items.sort(key=Item.sort_key)
-        found.items = items[: scope.limit]
-        found.total = len(items)
-        return found
+            rows.append((item, unit.path))
+        return found_from(scope, rows)
 
 
 register(Disclosures())

@@ -39,7 +39,6 @@ register(
         item=_item,
         due="due_date",
         since="created_at",
-        related=("finding__activity__plan__board__unit",),
         fields=(
             "text",
             "addressed_to",

@@ -88,6 +88,11 @@ class Scope:
             q &= policies.subtree_q(self.root, prefix)
         return q
 
+    def child_of(self, path: str) -> str:
+        """child_key for a unit path already loaded (sources that judge rows in Python)."""
+        depth = len(self.root.path) if self.root is not None else 0
+        return path[: depth + tree.SEGMENT]
+
     def child_key(self, prefix: str) -> Substr:
         """The path of the root's child a row falls under (its own unit's path when the
         row sits on the root itself: it is then grouped under the root's path)."""
@@ -170,13 +175,14 @@ class QuerySetSource:
     def find(self, scope: Scope) -> Found:
         if self.perm is not None and not policies.has_perm_anywhere(scope.actor, self.perm):
             return Found()  # nothing to build a query for: the actor has no such role
-        rows = self._rows(scope)
         if self.counts is not None:
             per_child = self.counts(scope)
         elif self.code in scope.memo.get("counts", {}):
             per_child = scope.memo["counts"][self.code]  # counted with the others
         else:
-            per_child = self._counts(rows, scope)
+            query = self.count_query(scope)
+            assert query is not None  # counts and roles are settled above
+            per_child = {child: (n, late or 0) for _src, child, n, late in query}
         found = Found()
         for child, (n, late) in per_child.items():
             found.by_child[child] = n
@@ -186,6 +192,7 @@ class QuerySetSource:
                 found.overdue += late
         if not found.total:
             return found  # nothing to list: no second query
+        rows = self._rows(scope)
         order: list[Any] = []
         if self.due:
             order.append(F(self.due).asc(nulls_last=True))
@@ -225,18 +232,6 @@ class QuerySetSource:
             .values_list("source", "child", "n", "late")
         )
 
-    def _counts(self, rows: QuerySet[Any], scope: Scope) -> dict[str, tuple[int, int]]:
-        counts: dict[str, Any] = {"n": Count("pk")}
-        if self.due and self.counts_overdue:
-            counts["late"] = Count("pk", filter=Q(**{f"{self.due}__lt": scope.today}))
-        grouped = (
-            rows.order_by()
-            .annotate(child=scope.child_key(self.unit))
-            .values("child")
-            .annotate(**counts)
-        )
-        return {row["child"]: (row["n"], row.get("late", 0)) for row in grouped}
-
 
 def count_all(scope: Scope, sources: Iterable[Source]) -> None:
     """Count the QuerySetSources together: one UNION ALL of their grouped counts instead
@@ -255,9 +250,6 @@ def count_all(scope: Scope, sources: Iterable[Source]) -> None:
     for source, child, n, late in first.union(*rest, all=True):
         memo[source][child] = (n, late or 0)
     scope.memo["counts"] = memo
-
-    def urgency(self, due: dt.date | None, scope: Scope) -> Urgency:
-        return urgency_of(due, scope)
 
 
 class Row:
@@ -288,6 +280,24 @@ def urgency_of(due: dt.date | dt.datetime | None, scope: Scope) -> Urgency:
     if day <= scope.soon:
         return Urgency.DUE_SOON
     return Urgency.WAITING
+
+
+def found_from(scope: Scope, rows: Iterable[tuple[Item, str]]) -> Found:
+    """The answer of a source that judges its rows in Python: (item, unit path) pairs,
+    counted per child unit (overdue ones too), the most urgent ``scope.limit`` listed."""
+    found = Found()
+    items = []
+    for item, path in rows:
+        items.append(item)
+        child = scope.child_of(path)
+        found.by_child[child] = found.by_child.get(child, 0) + 1
+        if item.urgency == Urgency.OVERDUE:
+            found.late_by_child[child] = found.late_by_child.get(child, 0) + 1
+            found.overdue += 1
+    items.sort(key=Item.sort_key)
+    found.items = items[: scope.limit]
+    found.total = len(items)
+    return found
 
 
 _UUID = uuid.UUID(int=0)

@@ -23,11 +23,8 @@ class SourceSummary:
     source: Source
     total: int
     overdue: int
-    base: str  # the source's list page, without the unit
-
-    @property
-    def url(self) -> str:
-        return self.base
+    base: str  # the source's list page, without a unit ("" when it has none)
+    url: str  # that page for the list's unit
 
 
 @dataclass(frozen=True)
@@ -73,8 +70,9 @@ def worklist_for(
     *limit* most urgent items (overdue first), a line per source with its total, and —
     for a leader (*with_children*) — the counts under each child unit of *root*.
 
-    A fixed number of queries: each source's own (two for a QuerySetSource) and one for
-    the child units' names.
+    A fixed number of queries: one UNION ALL counting every QuerySetSource, one listing
+    each of them that has anything, the other sources' own, and one for the child units'
+    names.
     """
     scope = Scope(
         actor=actor,
@@ -87,42 +85,38 @@ def worklist_for(
     count_all(scope, registered)
     answers: list[tuple[Source, Found]] = [(s, s.find(scope)) for s in registered]
     unit_param = f"?{urlencode({'unit': root.code})}" if root is not None else ""
-    summaries = [
-        SourceSummary(
-            source=s,
-            total=f.total,
-            overdue=f.overdue,
-            base=(s.list_url() + unit_param) if s.list_url is not None else "",
+    summaries = []
+    for s, f in answers:
+        base = s.list_url() if s.list_url is not None else ""
+        url = base + unit_param if base else ""
+        summaries.append(
+            SourceSummary(source=s, total=f.total, overdue=f.overdue, base=base, url=url)
         )
-        for s, f in answers
-    ]
     worklist = Worklist(
         scope=scope,
         items=sorted_items((f for _s, f in answers), limit),
         summaries=summaries,
     )
     if with_children:
-        active = [(s, f) for s, f in answers if f.total]
-        worklist.children = _children(scope, active)
+        active = [(summary, f) for summary, (_s, f) in zip(summaries, answers, strict=True)]
+        worklist.children = _children(scope, [(s, f) for s, f in active if f.total])
     return worklist
 
 
-def _children(scope: Scope, active: list[tuple[Source, Found]]) -> list[ChildRow]:
+def _children(scope: Scope, active: list[tuple[SourceSummary, Found]]) -> list[ChildRow]:
     """A row per child unit of the root that has something to do, most overdue first.
     Rows of a user's own duties elsewhere (a round at another level) are left out."""
     prefix = scope.root.path if scope.root is not None else ""
     paths = {p for _s, f in active for p in f.by_child if p.startswith(prefix)}
     if not paths:
         return []
-    bases = [s.list_url() if s.list_url is not None else "" for s, _f in active]
     units = {u.path: u for u in Unit.objects.filter(path__in=sorted(paths))}
     rows = []
     for path, unit in units.items():
         param = "?" + urlencode({"unit": unit.code})
         cells = [
-            (n, base + param if base else "")
-            for base, (_s, f) in zip(bases, active, strict=True)
-            for n in [f.by_child.get(path, 0)]
+            (f.by_child.get(path, 0), summary.base + param if summary.base else "")
+            for summary, f in active
         ]
         late = sum(f.late_by_child.get(path, 0) for _s, f in active)
         total = sum(n for n, _url in cells)
