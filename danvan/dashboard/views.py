@@ -28,9 +28,11 @@ def _always_shown(unit: Unit | None) -> set[str]:
     return set()
 
 
-def with_unit_or_national(unit: Unit | None) -> str:
-    url = reverse("worklist:overview")
-    return with_unit("worklist:overview", unit) if unit is not None else url
+def _overview_url(unit: Unit | None) -> str:
+    """The full list by child unit: the unit's, or the nation's for a national user."""
+    if unit is None:
+        return reverse("worklist:overview")
+    return with_unit("worklist:overview", unit)
 
 
 @login_required
@@ -72,8 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
             # The page stays bounded: the child units with most overdue, the rest a link away.
             "children": worklist.children[:HOME_CHILDREN] if worklist else [],
             "more_children": max(len(worklist.children) - HOME_CHILDREN, 0) if worklist else 0,
-            "overview_url": with_unit_or_national(unit),
+            "overview_url": _overview_url(unit),
             "charts": charts,
-            "today": timezone.localdate(),
         },
     )
