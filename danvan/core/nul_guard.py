@@ -17,7 +17,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from .views import _is_api, error_response
+from .views import _is_api, bad_request_response
 
 _JSON_NUL = (b"\\u0000", b"\x00")
 
@@ -45,13 +45,4 @@ class NulCharacterGuardMiddleware:
             "“%(name)s” có ký tự rỗng (NUL) không được phép, thường do dán từ một tệp "
             "khác; hãy xoá rồi gõ lại giá trị đó."
         ) % {"name": name}
-        return error_response(
-            request,
-            status=400,
-            code="nul_character",
-            page="400.html",
-            fragment="errors/_400.html",
-            title=_("Yêu cầu không hợp lệ"),
-            detail=reason,
-            extra={"reason": reason},
-        )
+        return bad_request_response(request, detail=reason, code="nul_character", reason=reason)

@@ -146,21 +146,31 @@ def error_response(
     return response
 
 
-@requires_csrf_token
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    detail = _("Yêu cầu không hợp lệ: địa chỉ hoặc dữ liệu gửi lên không đúng dạng.")
-    if isinstance(exception, SuspiciousOperation):
-        # A forged Host header or similar: the request itself cannot be trusted, so
-        # nothing of it (user, session, host) is used to build the answer.
-        return HttpResponse(loader.render_to_string("errors/400_standalone.html"), status=400)
+def bad_request_response(
+    request: HttpRequest, *, detail: str, code: str = "bad_request", reason: str = ""
+) -> HttpResponse:
+    """The 400 answer (page, htmx fragment or problem+json); *reason* is shown on the
+    page as what to change."""
     return error_response(
         request,
         status=400,
-        code="bad_request",
+        code=code,
         page="400.html",
         fragment="errors/_400.html",
         title=_("Yêu cầu không hợp lệ"),
         detail=detail,
+        extra={"reason": reason} if reason else None,
+    )
+
+
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, SuspiciousOperation):
+        # A forged Host header or similar: the request itself cannot be trusted, so
+        # nothing of it (user, session, host) is used to build the answer.
+        return HttpResponse(loader.render_to_string("errors/400_standalone.html"), status=400)
+    return bad_request_response(
+        request, detail=_("Yêu cầu không hợp lệ: địa chỉ hoặc dữ liệu gửi lên không đúng dạng.")
     )
 
 
