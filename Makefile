@@ -9,7 +9,7 @@ PORT ?= 8000
 # Where the SQLite database, uploads and the worker's queue live (settings: DANVAN_VAR_DIR).
 VAR_DIR := $(or $(DANVAN_VAR_DIR),var)
 
-.PHONY: install run test lint typecheck test-pg e2e bench clean
+.PHONY: install run test lint typecheck test-pg e2e bench scale clean
 
 # Idempotent: re-installs only when pyproject.toml changed.
 install: $(VENV)/.installed
@@ -48,7 +48,7 @@ typecheck: install
 # Lint, types and the whole suite on SQLite, in parallel. Browser tests skip
 # themselves where Chromium is absent.
 test: lint typecheck
-	$(BIN)/pytest -n 2 danvan
+	$(BIN)/pytest -n 2 danvan scale/tests
 	$(BIN)/pytest e2e
 
 # The suite against PostgreSQL (DATABASE_URL, default: a local server with trust auth).
@@ -69,6 +69,12 @@ bench: install
 	$(PY) bench/democracy_board.py
 	$(PY) bench/province_pages.py
 	$(PY) bench/worklist.py
+
+# Scale-out test (docs/operations.md): two web nodes and a worker in network namespaces of
+# their own, a private PostgreSQL and Redis, a load balancer, node and database failures.
+# Needs root (ip netns) and 4–8 minutes; not part of `make test`. Options: SCALE_ARGS.
+scale: install
+	$(PY) -m scale.harness $(SCALE_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles
