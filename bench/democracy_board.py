@@ -1,4 +1,4 @@
-"""Benchmark: the compliance board of a province (democracy.board.compliance_board).
+"""Benchmark: the compliance board of a province (democracy.board.selectors.compliance_board).
 
 Goal: the compliance board for a province (all communes × all obligations for a year)
 renders in constant queries, and its server time is at most 2× the hand-written SQL that
@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import statistics
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -45,24 +43,20 @@ def main_parent(args: argparse.Namespace) -> int:
         only=args.only,
         db_prefix="danvan_bench_democracy_board",
     )
-    print(f"\n=== Summary (goal: equal queries; board ≤ {GOAL}× hand-written SQL) ===")
-    failed = False
-    for r in results:
-        if r["status"] != "done":
-            failed |= r["status"] != "skipped"
-            print(f"{r['backend']:<11} {r['status']}: {r.get('detail', '')}")
-            continue
-        constant = r["queries_province"] == r["queries_commune"]
-        verdict = "PASS" if constant and r["ratio"] <= GOAL else "FAIL"
-        failed |= verdict == "FAIL"
+
+    def report(r: dict[str, Any]) -> bool:
+        met = r["queries_province"] == r["queries_commune"] and r["ratio"] <= GOAL
         print(
             f"{r['backend']:<11} units {r['rows']:>4} queries {r['queries_province']}/"
             f"{r['queries_commune']} reference {r['reference_ms']:.1f} ms board "
-            f"{r['board_ms']:.1f} ms ratio {r['ratio']:.2f}  {verdict}"
+            f"{r['board_ms']:.1f} ms ratio {r['ratio']:.2f}  {'PASS' if met else 'FAIL'}"
             f" (statuses {r['statuses']})"
         )
-    print("PASS" if not failed else "FAIL")
-    return 1 if failed else 0
+        return met
+
+    return harness.summary(
+        results, f"goal: equal queries; board ≤ {GOAL}× hand-written SQL", report
+    )
 
 
 def generate(connection: Any, province: Any) -> None:
@@ -247,7 +241,7 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
     from django.test.utils import CaptureQueriesContext
 
     from danvan.accounts.testing import make_user
-    from danvan.democracy.board import OBLIGATIONS, Status, compliance_board
+    from danvan.democracy.board.selectors import OBLIGATIONS, Status, compliance_board
     from danvan.units.models import Unit
 
     province = Unit.objects.get(code="19")
@@ -281,13 +275,10 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
         return 1
     statuses = {s: sum(1 for st, _ in got.values() if st == s) for s in Status.ORDER}
 
-    times: dict[str, list[float]] = {"board": [], "reference": []}
-    for _ in range(args.repeat):
-        for name, fn in (("board", lambda: board(province)), ("reference", reference)):
-            t0 = time.perf_counter()
-            fn()
-            times[name].append((time.perf_counter() - t0) * 1000)
-    b, r = statistics.median(times["board"]), statistics.median(times["reference"])
+    median = harness.medians(
+        {"board": lambda: board(province), "reference": reference}, args.repeat
+    )
+    b, r = median["board"], median["reference"]
     harness.emit(
         {
             "backend": backend,

@@ -4,7 +4,7 @@ by hand in SQL.
 One statement per obligation (and per kind of unit for the conferences), each returning
 (unit id, status, count) for the units the obligation applies to, with the status
 decided in SQL and the legal figures read from the rule tables in SQL. Written apart
-from danvan.democracy.board (the same rules, as the law and the apps' docstrings state
+from danvan.democracy.board.selectors (the same rules, as the law and the apps' docstrings state
 them), so that equal cells in the bench check the board as well as time it. The only
 Python is the calendar of weeks and months to check, a few dozen constant rows.
 """

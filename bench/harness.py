@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -127,3 +128,31 @@ def start_child() -> Callable[[str], None]:
     step("load_units")
     call_command("load_units", verbosity=0)
     return step
+
+
+def medians(fns: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float]:
+    """Each function's median time in ms over *repeat* rounds, all of them run in turn in
+    every round: a noisy neighbour or a warming cache hurts them alike."""
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append((time.perf_counter() - t0) * 1000)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def summary(results: list[dict[str, Any]], heading: str, report: Callable[[dict], bool]) -> int:
+    """Print the summary of a run and return its exit code: a line per backend that ran,
+    printed by *report* (which says whether the goals were met), the reason for any that
+    was skipped or failed before measuring."""
+    print(f"\n=== Summary ({heading}) ===")
+    failed = False
+    for r in results:
+        if r["status"] != "done":
+            failed |= r["status"] != "skipped"
+            print(f"{r['backend']:<11} {r['status']}: {r.get('detail', '')}")
+            continue
+        failed |= not report(r)
+    print("PASS" if not failed else "FAIL")
+    return 1 if failed else 0

@@ -237,7 +237,7 @@ def child_prepare() -> dict[str, Any]:
         .order_by("code")
         .values_list("code", flat=True)
     )
-    from danvan.movement import excel
+    from danvan.movement.imports import excel
 
     return {
         "codes": codes,
@@ -272,7 +272,7 @@ def child_import(path: str, expected: int) -> dict[str, Any]:
     from django.core.files.uploadedfile import UploadedFile
 
     from danvan.accounts.models import User
-    from danvan.movement import imports
+    from danvan.movement.imports import services as imports
     from danvan.movement.models import Decision, Entry, ImportJob
 
     actor = User.objects.get(username="bench-admin")

@@ -285,8 +285,9 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
     from danvan.accounts.models import Role
     from danvan.accounts.services import grant_create, user_create
     from danvan.accounts.testing import login_verified, make_user
-    from danvan.movement import selectors, stats
+    from danvan.movement import selectors
     from danvan.movement.models import Field
+    from danvan.movement.stats import selectors as stats
     from danvan.units import tree
     from danvan.units.models import Unit, UnitKind
 

@@ -52,16 +52,8 @@ def main_parent(args: argparse.Namespace) -> int:
         only=args.only,
         db_prefix="danvan_bench_province_pages",
     )
-    print(
-        f"\n=== Summary (goal: every province page ≤ {SIZE_GOAL_KB:.0f} KB and"
-        f" ≤ {TIME_GOAL_MS:.0f} ms; ratio = page time / reference page time) ==="
-    )
-    failed = False
-    for r in results:
-        if r["status"] != "done":
-            failed |= r["status"] != "skipped"
-            print(f"{r['backend']:<11} {r['status']}: {r.get('detail', '')}")
-            continue
+
+    def report(r: dict[str, Any]) -> bool:
         print(
             f"{r['backend']}: reference (the user's account page) {r['reference_kb']:.1f} KB,"
             f" {r['reference_ms']:.1f} ms"
@@ -69,6 +61,7 @@ def main_parent(args: argparse.Namespace) -> int:
         header = f"{'page':<30} {'status':>6} {'KB':>8} {'ms':>8} {'ratio':>7}  result"
         print(header)
         print("-" * len(header))
+        met = True
         for p in r["pages"]:
             flags = []
             if p["status"] != 200:
@@ -77,14 +70,20 @@ def main_parent(args: argparse.Namespace) -> int:
                 flags.append(f"> {SIZE_GOAL_KB:.0f} KB")
             if p["ms"] > TIME_GOAL_MS:
                 flags.append(f"> {TIME_GOAL_MS:.0f} ms")
-            failed |= bool(flags)
+            met &= not flags
             verdict = "FAIL " + ", ".join(flags) if flags else "ok"
             print(
                 f"{p['name']:<30} {p['status']:>6} {p['kb']:>8.1f} {p['ms']:>8.1f}"
                 f" {p['ms'] / r['reference_ms']:>7.1f}  {verdict}"
             )
-    print("PASS" if not failed else "FAIL")
-    return 1 if failed else 0
+        return met
+
+    return harness.summary(
+        results,
+        f"goal: every province page ≤ {SIZE_GOAL_KB:.0f} KB and ≤ {TIME_GOAL_MS:.0f} ms;"
+        " ratio = page time / reference page time",
+        report,
+    )
 
 
 def main_child(backend: str, args: argparse.Namespace) -> int:

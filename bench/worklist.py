@@ -49,29 +49,24 @@ def main_parent(args: argparse.Namespace) -> int:
         Path(__file__).resolve(),
         ["--repeat", str(args.repeat), "--cases", str(args.cases)]
         + (["--profile"] if args.profile else [])
-        + (["--explain"] if args.explain else []),
+        + (["--explain"] if args.explain else [])
+        + (["--queries"] if args.queries else []),
         only=args.only,
         db_prefix="danvan_bench_worklist",
     )
-    print(f"\n=== Summary (goal: equal queries; list ≤ {GOAL}× hand-written SQL) ===")
-    failed = False
-    for r in results:
-        if r["status"] != "done":
-            failed |= r["status"] != "skipped"
-            print(f"{r['backend']:<11} {r['status']}: {r.get('detail', '')}")
-            continue
-        constant = r["queries_before"] == r["queries_after"]
-        verdict = "PASS" if constant and r["ratio"] <= GOAL else "FAIL"
-        failed |= verdict == "FAIL"
+
+    def report(r: dict[str, Any]) -> bool:
+        met = r["queries_before"] == r["queries_after"] and r["ratio"] <= GOAL
         print(
             f"{r['backend']:<11} items {r['items']:>6} queries {r['queries_before']}/"
             f"{r['queries_after']} reference {r['reference_ms']:.1f} ms list "
-            f"{r['list_ms']:.1f} ms ratio {r['ratio']:.2f}  {verdict}"
+            f"{r['list_ms']:.1f} ms ratio {r['ratio']:.2f}  {'PASS' if met else 'FAIL'}"
             f" | whole page {r['page_ms']:.1f} ms ({r['page_ratio']:.2f}×,"
             f" {r['page_kb']:.0f} KB, {r['page_queries']} queries)"
         )
-    print("PASS" if not failed else "FAIL")
-    return 1 if failed else 0
+        return met
+
+    return harness.summary(results, f"goal: equal queries; list ≤ {GOAL}× hand-written SQL", report)
 
 
 def generate(connection: Any, province: Any, user: Any, cases: int) -> None:
@@ -405,6 +400,26 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
     listing()
     with CaptureQueriesContext(connection) as before:
         result = listing()
+    if args.queries:
+        t0 = time.perf_counter()
+        with CaptureQueriesContext(connection) as ctx:
+            listing()
+        whole = (time.perf_counter() - t0) * 1000
+        in_sql = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
+        for q in ctx.captured_queries:
+            print(f"  {float(q['time']) * 1000:6.1f} ms  {q['sql'][:160]}", flush=True)
+        print(f"  list {whole:.1f} ms, of which SQL {in_sql:.1f} ms", flush=True)
+    if args.profile:
+        import cProfile
+        import pstats
+
+        prof = cProfile.Profile()
+        prof.enable()
+        for _ in range(5):
+            listing()
+        prof.disable()
+        pstats.Stats(prof).sort_stats("tottime").print_stats(30)
+        pstats.Stats(prof).sort_stats("cumulative").print_stats("danvan", 40)
     reference = Reference(connection, province, user)
     expected = reference()
     got = {
@@ -427,12 +442,7 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
         return 1
     items = result.total
 
-    times: dict[str, list[float]] = {"list": [], "reference": []}
-    for _ in range(args.repeat):
-        for name, fn in (("list", listing), ("reference", reference)):
-            t0 = time.perf_counter()
-            fn()
-            times[name].append((time.perf_counter() - t0) * 1000)
+    median = harness.medians({"list": listing, "reference": reference}, args.repeat)
 
     from danvan.worklist.registry import Scope, sources
 
@@ -444,11 +454,15 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
             for query in ctx.captured_queries:
                 sql = query["sql"]
                 print(f"--- {source.code}: {query['time']} s\n{sql[:600]}", flush=True)
-                if connection.vendor == "sqlite":
-                    with connection.cursor() as cur:
-                        cur.execute("EXPLAIN QUERY PLAN " + sql)
-                        for row in cur.fetchall():
-                            print("   ", row[-1], flush=True)
+                explain = (
+                    "EXPLAIN QUERY PLAN "
+                    if connection.vendor == "sqlite"
+                    else "EXPLAIN (ANALYZE, COSTS OFF) "
+                )
+                with connection.cursor() as cur:
+                    cur.execute(explain + sql.replace("%", "%%"))
+                    for row in cur.fetchall():
+                        print("   ", row[-1], flush=True)
     for source in sources():
         t0 = time.perf_counter()
         for _ in range(3):
@@ -498,7 +512,7 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
     add_commitments(list(Dialogue.objects.filter(state=Dialogue.State.HELD)), offset=1)
     with CaptureQueriesContext(connection) as after:
         listing()
-    lst, ref = statistics.median(times["list"]), statistics.median(times["reference"])
+    lst, ref = median["list"], median["reference"]
     page = statistics.median(page_times)
     harness.emit(
         {
@@ -539,6 +553,7 @@ def main() -> int:
     p.add_argument("--only", choices=["sqlite", "postgresql"])
     p.add_argument("--profile", action="store_true", help="print a profile of the list")
     p.add_argument("--explain", action="store_true", help="print each query's plan")
+    p.add_argument("--queries", action="store_true", help="print the list's queries, timed")
     args = p.parse_args()
     if args.child:
         return main_child(args.child, args)

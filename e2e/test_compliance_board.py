@@ -22,7 +22,7 @@ from .test_movement_flow import login
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-# The columns of the board, in the order of democracy.board.OBLIGATIONS.
+# The columns of the board, in the order of democracy.board.selectors.OBLIGATIONS.
 DISCLOSURE, RECEPTION = 0, 2
 
 

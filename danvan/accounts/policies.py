@@ -4,6 +4,13 @@ Roles are granted on a unit and cover its subtree (Role docs in models). Views,
 the API, exports and background jobs all ask `has_perm` / `require`, and list
 queries are narrowed with `visible_units_q`. A unit the actor may not see is
 reported exactly like a missing one.
+
+An ended unit (one with `valid_to`, e.g. Bắc Kạn after its merger into Thái Nguyên on
+1 July 2025) is history: it and its records stay readable (by its successor's officers
+too, who inherit the reading of its history) and are restated, but no role may change
+them (`READ_PERMS`). A mistake in them is put right only by a system administrator
+through a recorded succession correction (units.services.succession_correct), and only a
+system administrator records a succession that involves an ended unit.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from danvan.core.errors import NotFound, PermissionDenied
 from danvan.units import tree
@@ -52,6 +60,39 @@ class Perm(StrEnum):
     # Grassroots democracy (danvan.democracy): matters citizens decide, votes, disclosure.
     DEMOCRACY_VIEW = "democracy.view"
     DEMOCRACY_MANAGE = "democracy.manage"
+
+
+# The permissions that only read. Every other permission changes something, and is
+# refused on an ended unit and on the history a grant inherits (see the module docstring).
+READ_PERMS = frozenset(
+    {
+        Perm.UNIT_VIEW,
+        Perm.OFFICIAL_VIEW,
+        Perm.AUDIT_VIEW,
+        Perm.MOVEMENT_VIEW,
+        Perm.LEGAL_VIEW,
+        Perm.CASE_VIEW,
+        Perm.CASE_IDENTITY,
+        Perm.DEMOCRACY_VIEW,
+    }
+)
+
+
+def is_ended(unit: Unit) -> bool:
+    """Has *unit* ended (merged, split, dissolved)? Its records are then read-only."""
+    return unit.valid_to is not None
+
+
+def ended_refusal(unit: Unit) -> PermissionDenied:
+    """The refusal of a change to an ended unit or its records, saying why and what to do."""
+    return PermissionDenied(
+        _(
+            "“%(unit)s” đã kết thúc hoạt động từ ngày %(day)s (sáp nhập, chia tách): đơn vị"
+            " và dữ liệu của đơn vị chỉ để xem, không sửa được. Nếu dữ liệu có sai sót, đề"
+            " nghị quản trị hệ thống ghi nhận đính chính."
+        )
+        % {"unit": unit.name, "day": f"{unit.valid_to:%d/%m/%Y}"}
+    )
 
 
 # The legal rule data (deadlines, duties, supervision figures, days off) sets the dates
@@ -145,12 +186,23 @@ def _roots(user: Any, grant: RoleGrant) -> list[Unit]:
     return [grant.unit, *_history(user).get(grant.pk, [])]
 
 
-def _covers(user: Any, grant: RoleGrant, unit: Unit) -> bool:
-    return grant.unit is None or any(unit.path.startswith(r.path) for r in _roots(user, grant))
+def _covers(user: Any, grant: RoleGrant, unit: Unit, perm: Perm) -> bool:
+    if grant.unit is None:
+        return True
+    # The inherited history is for reading: a change reaches only the grant's own subtree.
+    roots = _roots(user, grant) if perm in READ_PERMS else [grant.unit]
+    return any(unit.path.startswith(r.path) for r in roots)
 
 
 def is_system_admin(user: Any) -> bool:
     return any(g.role == Role.SYSTEM_ADMIN for g in grants_of(user))
+
+
+def _changes_ended_units(user: Any, perm: Perm) -> bool:
+    """May *user* do the changing *perm* on ended units? Recording a succession after the
+    fact (a merger entered late) links an ended unit to its successor: a system
+    administrator's act, like a correction. Nothing else changes an ended unit."""
+    return perm == Perm.SUCCESSION_RECORD and is_system_admin(user)
 
 
 def has_admin_role(user: Any) -> bool:
@@ -171,13 +223,15 @@ def sees_rule_flags(user: Any) -> bool:
 
 def has_perm(user: Any, perm: Perm, unit: Unit | None) -> bool:
     """May *user* do *perm* on *unit* (None: something with no unit, e.g. national)?"""
+    if unit is not None and perm not in READ_PERMS and is_ended(unit):
+        return _changes_ended_units(user, perm)  # otherwise no role (module docstring)
     grants = grants_of(user)
     for grant in grants:
         if perm not in ROLE_PERMS[grant.role]:
             continue
         if grant.unit is None:
             return True
-        if unit is not None and _covers(user, grant, unit):
+        if unit is not None and _covers(user, grant, unit, perm):
             return True
     # Seeing a unit includes its ancestors, so breadcrumbs and the tree make sense.
     if perm == Perm.UNIT_VIEW and unit is not None:
@@ -195,6 +249,8 @@ def has_perm_above(user: Any, perm: Perm, unit: Unit) -> bool:
 
     A national grant counts as above every unit.
     """
+    if perm not in READ_PERMS and is_ended(unit):
+        return _changes_ended_units(user, perm)
     for grant in grants_of(user):
         if perm not in ROLE_PERMS[grant.role]:
             continue
@@ -217,6 +273,8 @@ def require(user: Any, perm: Perm, unit: Unit | None) -> None:
     if not has_perm(user, perm, unit):
         if perm == Perm.UNIT_VIEW:
             raise NotFound()
+        if unit is not None and perm not in READ_PERMS and is_ended(unit):
+            raise ended_refusal(unit)
         raise PermissionDenied(unit=unit)
 
 
@@ -226,24 +284,62 @@ def subtree_q(unit: Unit, prefix: str = "") -> Q:
     return Q(**{f"{prefix}path__gte": low, f"{prefix}path__lt": high})
 
 
-def scope_q(user: Any, perm: Perm, prefix: str = "") -> Q:
-    """A filter for the units (or the rows, through *prefix*) where *user* has *perm*.
-
-    Returns an always-false filter for nobody and an always-true one for a national grant.
-    """
+def _grants_q(user: Any, perm: Perm, prefix: str, *, history: bool) -> Q | None:
+    """The subtrees of *user*'s grants that carry *perm* (with the history they inherit
+    when *history*), as a filter; None for a national grant."""
     q = Q(pk__in=[])
     seen: set[str] = set()
     for grant in grants_of(user):
         if perm not in ROLE_PERMS[grant.role]:
             continue
         if grant.unit is None:
-            return Q()
-        for root in _roots(user, grant):
+            return None
+        for root in _roots(user, grant) if history else [grant.unit]:
             # Two roles on one unit (an officer who also leads) need its range once.
             if root.path not in seen:
                 seen.add(root.path)
                 q |= subtree_q(root, prefix)
     return q
+
+
+def scope_q(user: Any, perm: Perm, prefix: str = "") -> Q:
+    """A filter for the units (or the rows, through *prefix*) where *user* has *perm*.
+
+    Returns an always-false filter for nobody and an always-true one for a national grant
+    of a reading permission. A changing permission leaves out ended units and the history
+    a grant inherits (has_perm's rule, as a filter).
+    """
+    reads = perm in READ_PERMS
+    q = _grants_q(user, perm, prefix, history=reads)
+    if reads or _changes_ended_units(user, perm):
+        return Q() if q is None else q
+    live = Q(**{f"{prefix}valid_to__isnull": True})
+    return live if q is None else q & live
+
+
+def subtree_scope_q(user: Any, perm: Perm, root: Unit, prefix: str = "") -> Q:
+    """scope_q within *root*'s subtree. When one grant covers *root* (and so everything
+    under it) this is the subtree's one range, not the user's whole scope ANDed with it:
+    a leader's other grants and inherited history add nothing there, and the planner
+    misjudges a range repeated inside an OR."""
+    under = subtree_q(root, prefix)
+    covered = any(
+        perm in ROLE_PERMS[g.role] and _covers(user, g, root, perm) for g in grants_of(user)
+    )
+    if not covered:
+        return scope_q(user, perm, prefix) & under
+    if perm in READ_PERMS or _changes_ended_units(user, perm):
+        return under
+    return under & Q(**{f"{prefix}valid_to__isnull": True})
+
+
+def administered_q(user: Any, perm: Perm, prefix: str = "") -> Q:
+    """Rows under the units whose grants carry *perm*, the inherited history and ended
+    units included: what an administrator *reads* of what they administer (the
+    evaluation rounds of their level, past ones too). Never a test for a change:
+    scope_q and has_perm are. Always-true for a national grant."""
+    q = _grants_q(user, perm, prefix, history=True)
+    return Q() if q is None else q
 
 
 def visible_units_q(user: Any) -> Q:
@@ -275,12 +371,17 @@ def can_view_identity(user: Any, case: Any) -> bool:
 def below_scope_q(user: Any, perm: Perm, prefix: str = "") -> Q:
     """Rows whose unit lies strictly below a unit where *user* holds *perm*: what a managing
     body acts on (the same test as has_perm_above, as a filter). A national grant covers
-    every unit."""
+    every unit; a changing permission leaves out ended units."""
+    live = (
+        Q()
+        if perm in READ_PERMS or _changes_ended_units(user, perm)
+        else Q(**{f"{prefix}valid_to__isnull": True})
+    )
     q = Q(pk__in=[])
     for grant in grants_of(user):
         if perm not in ROLE_PERMS[grant.role]:
             continue
         if grant.unit is None:
-            return Q()
+            return live
         q |= subtree_q(grant.unit, prefix) & ~Q(**{f"{prefix}pk": grant.unit.pk})
-    return q
+    return q if live == Q() else q & live

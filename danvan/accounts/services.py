@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
+from functools import partial
 from typing import Any
 
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -15,10 +19,13 @@ from danvan.audit import services as audit
 from danvan.core.errors import DomainError
 from danvan.core.validators import one_of
 from danvan.units.models import Unit
+from danvan.worklist.models import Notice
+from danvan.worklist.services import notice_send
 
 from . import policies
 from .models import ApiToken, Role, RoleGrant, User
 from .policies import Perm
+from .tasks import send_email
 
 TOKEN_PREFIX = "dv_"  # noqa: S105 (a public marker, not a secret)
 
@@ -198,3 +205,44 @@ def totp_device_confirm(*, actor: User, device: TOTPDevice, token: str) -> TOTPD
             actor=actor, action="update", instance=device, changes={"confirmed": [False, True]}
         )
     return device
+
+
+@transaction.atomic
+def login_delay_notify(
+    *, username: str, until: dt.datetime, failures: int, address: str | None
+) -> Notice | None:
+    """Tell the owner of *username* that logging in to it waits until *until*, after
+    *failures* wrong passwords (accounts.lockout): a notice on the site and, when the
+    account has an address, an e-mail sent once the notice is saved. Someone else may be
+    guessing the password; the owner is the one who can tell. Nothing for an account
+    name that does not exist (the lock-out itself answers the same either way)."""
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        return None
+    context = {
+        "user": user,
+        "until": timezone.localtime(until),
+        "failures": failures,
+        "address": address or "",
+    }
+    title = render_to_string("accounts/email/login_delay_subject.txt", context).strip()
+    (notice,) = notice_send(
+        users=[user],
+        kind=Notice.Kind.OTHER,
+        title=_(
+            "Đăng nhập vào tài khoản của bạn bị tạm chặn đến %(until)s sau %(n)s lần nhập sai"
+            " mật khẩu. Nếu không phải bạn, hãy đổi mật khẩu và báo quản trị viên đơn vị."
+        )
+        % {"until": f"{context['until']:%H:%M %d/%m/%Y}", "n": failures},
+        url=reverse("accounts:password_change"),
+    )
+    if user.email:
+        transaction.on_commit(
+            partial(
+                send_email.delay,
+                subject=title,
+                body=render_to_string("accounts/email/login_delay.txt", context),
+                to=[user.email],
+            )
+        )
+    return notice

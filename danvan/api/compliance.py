@@ -1,5 +1,5 @@
 """The steering committee's compliance board through the API (mounted under /api/v1/):
-the same cells as the page /dan-chu/bang-theo-doi/ (danvan.democracy.board)."""
+the same cells as the page /dan-chu/bang-theo-doi/ (danvan.democracy.board.selectors)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from danvan.core.errors import DomainError, NotFound
-from danvan.democracy.board import compliance_board
+from danvan.democracy.board.selectors import compliance_board
 from danvan.units import selectors as unit_selectors
 from danvan.units.models import Unit
 

@@ -21,8 +21,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from danvan.core.errors import PermissionDenied
 from danvan.core.validation import TEXT_LIMIT
-from danvan.movement import evaluation_selectors as selectors
-from danvan.movement import evaluation_services as services
+from danvan.movement.evaluation import selectors, services
 from danvan.movement.models import Decision, EvaluationRound, Outcome
 from danvan.movement.services import DecisionInput
 

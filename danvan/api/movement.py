@@ -130,7 +130,18 @@ class EntryFields(Schema):
     exemplary_on: dt.date | None
     exemplary_level: str
     commended_on: dt.date | None
-    replicated_from: uuid.UUID | None
+    replicated_from: uuid.UUID | None = Field(
+        description=(
+            "Mô hình gốc mà mô hình này nhân rộng; null nếu không nhân rộng hoặc bạn không"
+            " được xem mô hình gốc (xem `replicated_from_label`)."
+        )
+    )
+    replicated_from_label: str | None = Field(
+        description=(
+            "Tên mô hình gốc; “một mô hình của đơn vị khác” nếu bạn không được xem mô hình"
+            " gốc; null nếu không nhân rộng."
+        )
+    )
 
 
 class EntryOut(EntryFields):
@@ -153,10 +164,21 @@ class EntryOut(EntryFields):
         # Loaded with prefetch_related by the routes below: no query per row.
         return list(obj.co_units.all())
 
+    # Replication crosses units: a source the actor may not see is neither named nor
+    # linked (selectors.replication_source). The routes load replicated_from__unit.
     @staticmethod
-    def resolve_replicated_from(obj: Entry) -> uuid.UUID | None:
-        source = obj.replicated_from
-        return source.public_id if source is not None else None
+    def resolve_replicated_from(obj: Entry, context: dict[str, Any]) -> uuid.UUID | None:
+        link = _source(obj, context)
+        return link.entry.public_id if link is not None and link.entry is not None else None
+
+    @staticmethod
+    def resolve_replicated_from_label(obj: Entry, context: dict[str, Any]) -> str | None:
+        link = _source(obj, context)
+        return link.label if link is not None else None
+
+
+def _source(entry: Entry, context: dict[str, Any]) -> selectors.LineageLink | None:
+    return selectors.replication_source(actor=request_actor(context["request"]), entry=entry)
 
 
 class DecisionOut(Schema):
@@ -210,7 +232,15 @@ class EntryDetailOut(EntryFields):
 
     decisions: list[DecisionOut]
     events: list[EventOut]
-    replications: list[EntryRef] = Field(description="Các nơi đã nhân rộng mô hình này.")
+    replications: list[EntryRef] = Field(
+        description="Các nơi đã nhân rộng mô hình này mà bạn được xem."
+    )
+    replications_other_units: int = Field(
+        description=(
+            "Số lần mô hình được nhân rộng ở đơn vị khác mà bạn không được xem (không có"
+            " tên, đơn vị)."
+        )
+    )
     attachments: list[AttachmentOut]
     allowed_transitions: list[str] = Field(
         description="Các chuyển trạng thái bạn được thực hiện lúc này (tên như trong workflow)."
@@ -354,11 +384,14 @@ def _check_duplicates(
         )
 
 
-def _detail(actor: Any, entry: Entry) -> dict[str, Any]:
-    out = EntryOut.from_orm(entry).model_dump()
+def _detail(request: HttpRequest, entry: Entry) -> dict[str, Any]:
+    actor = request_actor(request)
+    out = EntryOut.from_orm(entry, context={"request": request}).model_dump()
     out["decisions"] = list(entry.decisions.all())
     out["events"] = list(entry.events.select_related("actor", "decision"))
-    out["replications"] = list(selectors.entry_replications(entry))
+    links = selectors.entry_replications(actor=actor, entry=entry)
+    out["replications"] = [x.entry for x in links if x.entry is not None]
+    out["replications_other_units"] = sum(1 for x in links if x.entry is None)
     out["attachments"] = [_attachment(entry, a) for a in entry.attachments.all()]
     out["allowed_transitions"] = [t.name for t in services.allowed_transitions(actor, entry)]
     return out
@@ -433,7 +466,7 @@ def entry_list(request: HttpRequest, filters: Query[EntryFilters]) -> QuerySet[E
         period=filters.period,
         milestone=filters.milestone,
     )
-    return rows.select_related("replicated_from").prefetch_related("co_units")
+    return rows.select_related("replicated_from__unit").prefetch_related("co_units")
 
 
 @router.get(
@@ -444,7 +477,7 @@ def entry_list(request: HttpRequest, filters: Query[EntryFilters]) -> QuerySet[E
 )
 def entry_detail(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     actor = request_actor(request)
-    return _detail(actor, _entry(actor, public_id))
+    return _detail(request, _entry(actor, public_id))
 
 
 @router.post(
@@ -492,7 +525,7 @@ def entry_create(request: HttpRequest, payload: EntryIn) -> Answer[dict[str, Any
             co_units=co_units,
             **details,
         )
-    return Answer(201, _detail(actor, _fresh(actor, entry)))
+    return Answer(201, _detail(request, _fresh(actor, entry)))
 
 
 @router.patch(
@@ -529,7 +562,7 @@ def entry_update(request: HttpRequest, public_id: uuid.UUID, payload: EntryPatch
                 unit=entry.unit, name=new_name, year=new_year, exclude=entry, confirmed=confirmed
             )
         services.entry_update(actor=actor, entry=entry, co_units=co_units, **changes)
-    return _detail(actor, _fresh(actor, entry))
+    return _detail(request, _fresh(actor, entry))
 
 
 @router.post(
@@ -553,7 +586,7 @@ def entry_transition(
         reason=payload.reason,
         decision=payload.decision.to_input() if payload.decision else None,
     )
-    return _detail(actor, _fresh(actor, entry))
+    return _detail(request, _fresh(actor, entry))
 
 
 @router.post(
@@ -588,4 +621,4 @@ def entry_replicate(
     except NotFound:
         raise NotFound(_("Không tìm thấy mô hình gốc."), code="source_not_found") from None
     services.replication_record(actor=actor, entry=entry, source=source)
-    return _detail(actor, _fresh(actor, entry))
+    return _detail(request, _fresh(actor, entry))

@@ -1,4 +1,4 @@
-"""The movement's statistics over the API: a thin door onto danvan.movement.stats.
+"""The movement's statistics over the API: a thin door onto danvan.movement.stats.selectors.
 
 The same numbers as the statistics page, with the same policy checks: a unit the
 actor may not see answers 404 like a missing one; a unit seen only as an ancestor of
@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from danvan.core.errors import DomainError, NotFound
-from danvan.movement import stats
 from danvan.movement.models import Period
-from danvan.movement.stats import MILESTONE_KEYS, Row
+from danvan.movement.stats import selectors as stats
+from danvan.movement.stats.selectors import MILESTONE_KEYS, Row
 
 from .auth import request_actor
 from .schemas import UnitRef

@@ -98,6 +98,10 @@ _FIELD_MESSAGES: dict[str, StrOrPromise] = {
     "string_too_short": gettext_lazy("Cần ít nhất {min_length} ký tự."),
     "string_type": gettext_lazy("Phải là một chuỗi ký tự."),
     "json_invalid": gettext_lazy("Nội dung JSON không hợp lệ."),
+    # A lone surrogate ("\\ud800" in JSON): no database can store it.
+    "string_unicode": gettext_lazy(
+        "Có ký tự không hợp lệ (mã Unicode hỏng, thường do dán từ một tệp khác); hãy gõ lại."
+    ),
 }
 _FALLBACK_MESSAGE = gettext_lazy("Giá trị không hợp lệ.")
 # Locations ninja puts first in ``loc``: where the value came from.
@@ -186,8 +190,16 @@ def _authentication_error(request: HttpRequest, exc: AuthenticationError) -> Htt
 
 
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    # Raised by ninja itself: a failed CSRF check (403) or throttling (429).
+    # Raised by ninja itself: a body it cannot parse (400), a failed CSRF check (403) or
+    # throttling (429).
     details = {
+        400: (
+            "unreadable_body",
+            _(
+                "Không đọc được nội dung gửi lên: cần JSON hợp lệ, mã hoá UTF-8, với "
+                "Content-Type: application/json."
+            ),
+        ),
         403: ("forbidden", _("Yêu cầu bị từ chối (kiểm tra CSRF không đạt).")),
         429: ("throttled", _("Quá nhiều yêu cầu; vui lòng thử lại sau.")),
     }

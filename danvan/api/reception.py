@@ -1,5 +1,5 @@
-"""The API of reception days and dialogues (mounted under /api/v1/): thin doors onto
-danvan.cases' selectors_reception and services_reception / services_dialogues, with the
+"""The API of reception days and dialogues (mounted under /api/v1/): thin doors onto the
+selectors and services of danvan.cases.reception and danvan.cases.dialogues, with the
 same policy checks as the pages.
 
 A unit or record the actor may not see answers 404 exactly like a missing one; an action
@@ -21,8 +21,9 @@ from ninja.responses import Status as Answer
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.api.text_limits import LongText
-from danvan.cases import selectors_reception as selectors
-from danvan.cases import services_dialogues, services_reception
+from danvan.cases.dialogues import selectors as dialogue_selectors
+from danvan.cases.dialogues import services as dialogue_services
+from danvan.cases.dialogues.selectors import DialogueRow
 from danvan.cases.models import (
     Commitment,
     Dialogue,
@@ -30,7 +31,9 @@ from danvan.cases.models import (
     ReceptionSchedule,
     ReceptionSession,
 )
-from danvan.cases.selectors_reception import DialogueRow, Shortfall, WeekGap
+from danvan.cases.reception import selectors as reception_selectors
+from danvan.cases.reception import services as reception_services
+from danvan.cases.reception.selectors import Shortfall, WeekGap
 from danvan.core.errors import NotFound
 from danvan.legal.models import DutyRule
 from danvan.units import selectors as unit_selectors
@@ -299,7 +302,7 @@ def _official(actor: Any, pk: int) -> Official:
 
 
 def _month(filters: MonthFilter) -> tuple[int, int]:
-    now = selectors.today()
+    now = reception_selectors.today()
     return filters.year or now.year, filters.month or now.month
 
 
@@ -337,10 +340,12 @@ def _dialogue_out(row: DialogueRow) -> dict[str, Any]:
 
 
 def _dialogue_detail(dialogue: Dialogue) -> dict[str, Any]:
-    out = _dialogue_out(selectors.dialogue_row(dialogue))
-    out["questions"] = list(selectors.dialogue_questions(dialogue))
+    out = _dialogue_out(dialogue_selectors.dialogue_row(dialogue))
+    out["questions"] = list(dialogue_selectors.dialogue_questions(dialogue))
     out["commitments"] = list(
-        selectors.dialogue_commitments(dialogue).select_related("dialogue", "dialogue__unit")
+        dialogue_selectors.dialogue_commitments(dialogue).select_related(
+            "dialogue", "dialogue__unit"
+        )
     )
     return out
 
@@ -373,7 +378,7 @@ def _shortfall(s: Shortfall) -> dict[str, Any]:
 
 
 def _dialogue(actor: Any, public_id: uuid.UUID) -> Dialogue:
-    return selectors.dialogue_get(user=actor, public_id=public_id)
+    return dialogue_selectors.dialogue_get(user=actor, public_id=public_id)
 
 
 def _fresh(actor: Any, dialogue: Dialogue) -> dict[str, Any]:
@@ -395,8 +400,8 @@ def schedule_list(
 ) -> QuerySet[ReceptionSchedule]:
     actor = request_actor(request)
     unit = _unit(actor, filters.unit)
-    return selectors.schedules_under(
-        user=actor, unit=unit, on=selectors.today() if current else None
+    return reception_selectors.schedules_under(
+        user=actor, unit=unit, on=reception_selectors.today() if current else None
     )
 
 
@@ -411,7 +416,7 @@ def schedule_create(request: HttpRequest, payload: ScheduleIn) -> Answer[Recepti
     actor = request_actor(request)
     unit = _unit(actor, payload.unit_code)
     policies.require(actor, Perm.RECEPTION_MANAGE, unit)
-    schedule = services_reception.schedule_create(
+    schedule = reception_services.schedule_create(
         actor=actor,
         unit=unit,
         leader=_official(actor, payload.leader_id),
@@ -435,8 +440,8 @@ def schedule_end(
     request: HttpRequest, schedule_id: int, payload: ScheduleEndIn
 ) -> ReceptionSchedule:
     actor = request_actor(request)
-    schedule = selectors.schedule_get(user=actor, pk=schedule_id)
-    return services_reception.schedule_end(
+    schedule = reception_selectors.schedule_get(user=actor, pk=schedule_id)
+    return reception_services.schedule_end(
         actor=actor, schedule=schedule, valid_to=payload.valid_to
     )
 
@@ -453,7 +458,7 @@ def session_list(request: HttpRequest, filters: Query[MonthFilter]) -> QuerySet[
     actor = request_actor(request)
     unit = _unit(actor, filters.unit)
     year, month = (filters.year, filters.month) if filters.year and filters.month else (None, None)
-    return selectors.sessions_under(user=actor, unit=unit, year=year, month=month)
+    return reception_selectors.sessions_under(user=actor, unit=unit, year=year, month=month)
 
 
 @router.post(
@@ -467,11 +472,11 @@ def session_create(request: HttpRequest, payload: SessionIn) -> Answer[Reception
     unit = _unit(actor, payload.unit_code)
     policies.require(actor, Perm.CASE_INTAKE, unit)
     schedule = (
-        selectors.schedule_get(user=actor, pk=payload.schedule_id)
+        reception_selectors.schedule_get(user=actor, pk=payload.schedule_id)
         if payload.schedule_id is not None
         else None
     )
-    session = services_reception.session_record(
+    session = reception_services.session_record(
         actor=actor,
         unit=unit,
         leader=_official(actor, payload.leader_id),
@@ -497,7 +502,7 @@ def shortfall_list(request: HttpRequest, filters: Query[MonthFilter]) -> list[di
     actor = request_actor(request)
     unit = _unit(actor, filters.unit)
     year, month = _month(filters)
-    found = selectors.reception_shortfalls(user=actor, unit=unit, year=year, month=month)
+    found = reception_selectors.reception_shortfalls(user=actor, unit=unit, year=year, month=month)
     return [_shortfall(s) for s in found]
 
 
@@ -514,13 +519,13 @@ def shortfall_list(request: HttpRequest, filters: Query[MonthFilter]) -> list[di
 def dialogue_list(request: HttpRequest, filters: Query[DialogueFilters]) -> dict[str, Any]:
     actor = request_actor(request)
     unit = _unit(actor, filters.unit)
-    rows = selectors.dialogues_under(
+    rows = dialogue_selectors.dialogues_under(
         user=actor, unit=unit, state=filters.state.value if filters.state else None
     )
     page = rows[filters.offset : filters.offset + filters.limit]
     return {
         "count": rows.count(),
-        "items": [_dialogue_out(row) for row in selectors.dialogue_rows(page)],
+        "items": [_dialogue_out(row) for row in dialogue_selectors.dialogue_rows(page)],
     }
 
 
@@ -532,7 +537,7 @@ def dialogue_list(request: HttpRequest, filters: Query[DialogueFilters]) -> dict
 def dialogue_create(request: HttpRequest, payload: DialogueIn) -> Answer[dict[str, Any]]:
     actor = request_actor(request)
     unit = _unit(actor, payload.unit_code)
-    dialogue = services_dialogues.dialogue_create(
+    dialogue = dialogue_services.dialogue_create(
         actor=actor,
         unit=unit,
         title=payload.title,
@@ -564,7 +569,7 @@ def dialogue_announce(
     request: HttpRequest, public_id: uuid.UUID, payload: AnnounceIn
 ) -> dict[str, Any]:
     actor = request_actor(request)
-    dialogue = services_dialogues.dialogue_announce(
+    dialogue = dialogue_services.dialogue_announce(
         actor=actor, dialogue=_dialogue(actor, public_id), announced_on=payload.announced_on
     )
     return _fresh(actor, dialogue)
@@ -578,7 +583,7 @@ def dialogue_announce(
 )
 def dialogue_hold(request: HttpRequest, public_id: uuid.UUID, payload: HoldIn) -> dict[str, Any]:
     actor = request_actor(request)
-    dialogue = services_dialogues.dialogue_hold(
+    dialogue = dialogue_services.dialogue_hold(
         actor=actor,
         dialogue=_dialogue(actor, public_id),
         participants=payload.participants,
@@ -598,7 +603,7 @@ def dialogue_publish(
     request: HttpRequest, public_id: uuid.UUID, payload: PublishIn
 ) -> dict[str, Any]:
     actor = request_actor(request)
-    dialogue = services_dialogues.dialogue_publish(
+    dialogue = dialogue_services.dialogue_publish(
         actor=actor,
         dialogue=_dialogue(actor, public_id),
         results=payload.results,
@@ -616,7 +621,7 @@ def question_add(
     request: HttpRequest, public_id: uuid.UUID, payload: QuestionIn
 ) -> Answer[DialogueQuestion]:
     actor = request_actor(request)
-    item = services_dialogues.question_add(
+    item = dialogue_services.question_add(
         actor=actor, dialogue=_dialogue(actor, public_id), **payload.model_dump()
     )
     return Answer(201, item)
@@ -631,8 +636,8 @@ def question_answer(
     request: HttpRequest, public_id: uuid.UUID, question_id: int, payload: AnswerIn
 ) -> DialogueQuestion:
     actor = request_actor(request)
-    question = selectors.question_get(dialogue=_dialogue(actor, public_id), pk=question_id)
-    return services_dialogues.question_answer(
+    question = dialogue_selectors.question_get(dialogue=_dialogue(actor, public_id), pk=question_id)
+    return dialogue_services.question_answer(
         actor=actor, question=question, answer=payload.answer, answered_by=payload.answered_by
     )
 
@@ -648,11 +653,11 @@ def commitment_add(
     actor = request_actor(request)
     dialogue = _dialogue(actor, public_id)
     question = (
-        selectors.question_get(dialogue=dialogue, pk=payload.question_id)
+        dialogue_selectors.question_get(dialogue=dialogue, pk=payload.question_id)
         if payload.question_id is not None
         else None
     )
-    item = services_dialogues.commitment_add(
+    item = dialogue_services.commitment_add(
         actor=actor,
         dialogue=dialogue,
         text=payload.text,
@@ -660,7 +665,7 @@ def commitment_add(
         due_date=payload.due_date,
         question=question,
     )
-    return Answer(201, selectors.commitment_get(user=actor, pk=item.pk))
+    return Answer(201, dialogue_selectors.commitment_get(user=actor, pk=item.pk))
 
 
 @router.get(
@@ -676,7 +681,7 @@ def commitment_list(
 ) -> QuerySet[Commitment]:
     actor = request_actor(request)
     unit = _unit(actor, filters.unit)
-    return selectors.commitments_under(user=actor, unit=unit, open_only=filters.open)
+    return dialogue_selectors.commitments_under(user=actor, unit=unit, open_only=filters.open)
 
 
 @router.post(
@@ -686,10 +691,10 @@ def commitment_list(
 )
 def commitment_done(request: HttpRequest, commitment_id: int, payload: DoneIn) -> Commitment:
     actor = request_actor(request)
-    item = services_dialogues.commitment_done(
+    item = dialogue_services.commitment_done(
         actor=actor,
-        commitment=selectors.commitment_get(user=actor, pk=commitment_id),
+        commitment=dialogue_selectors.commitment_get(user=actor, pk=commitment_id),
         done_on=payload.done_on,
         result=payload.result,
     )
-    return selectors.commitment_get(user=actor, pk=item.pk)
+    return dialogue_selectors.commitment_get(user=actor, pk=item.pk)

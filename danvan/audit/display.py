@@ -90,6 +90,7 @@ _FIELD_NAMES = {
     "name_folded": gettext_lazy("tên không dấu (để tìm kiếm)"),
     "number_key": gettext_lazy("số hiệu (để so khớp)"),
     "path": gettext_lazy("vị trí trong cây đơn vị"),
+    "unit_path": gettext_lazy("vị trí của đơn vị trong cây đơn vị"),
     "depth": gettext_lazy("cấp trong cây đơn vị"),
     "file": gettext_lazy("tệp"),
     "original_name": gettext_lazy("tên tệp gốc"),
@@ -123,9 +124,28 @@ _FIELD_NAMES = {
     "failure": gettext_lazy("lỗi xử lý"),
     # Keys that are not fields: services record them beside the fields.
     "viewed": gettext_lazy("dữ liệu đã xem"),
+    "correction": gettext_lazy("lý do đính chính"),
     "codes_issued": gettext_lazy("số mã biểu quyết đã phát"),
     "outcomes": gettext_lazy("kết quả đánh giá"),
     "password": gettext_lazy("mật khẩu"),
+}
+
+# Fields of another project's model without a verbose_name (django-otp's device): the
+# names are generic ("key", "step"), so they are looked up with their model.
+_MODEL_FIELD_NAMES = {
+    ("otp_totp.totpdevice", "key"): gettext_lazy("khóa bí mật"),
+    ("otp_totp.totpdevice", "step"): gettext_lazy("chu kỳ mã (giây)"),
+    ("otp_totp.totpdevice", "t0"): gettext_lazy("mốc thời gian đầu"),
+    ("otp_totp.totpdevice", "digits"): gettext_lazy("số chữ số của mã"),
+    ("otp_totp.totpdevice", "tolerance"): gettext_lazy("số chu kỳ lệch cho phép"),
+    ("otp_totp.totpdevice", "drift"): gettext_lazy("độ lệch đồng hồ"),
+    ("otp_totp.totpdevice", "last_t"): gettext_lazy("chu kỳ của mã dùng gần nhất"),
+    ("otp_totp.totpdevice", "throttling_failure_timestamp"): gettext_lazy(
+        "lần nhập sai mã gần nhất"
+    ),
+    ("otp_totp.totpdevice", "throttling_failure_count"): gettext_lazy(
+        "số lần nhập sai mã liên tiếp"
+    ),
 }
 
 # What record_view writes in "viewed" (cases.services): which protected part was read.
@@ -194,15 +214,19 @@ def _field(model: type[models.Model] | None, name: str) -> Any:
 
 
 def field_title(model: type[models.Model] | None, name: str) -> str:
-    """The field's label as the forms show it. Never raises: a reverse relation (which
-    has no verbose_name) is named after the model on its other side, an unknown key
-    after the table above or, at worst, the key itself."""
+    """The field's label as the forms show it. Never raises: a reverse relation of any
+    kind (one to many, one to one, many to many: none has a verbose_name or a
+    primary_key attribute) is named after the model on its other side, an unknown key
+    after the tables above or, at worst, the key itself."""
     field = _field(model, name)
     label: Any = None
-    if field is not None:
-        if not field.concrete and not field.many_to_many:
-            label = model_title(field.related_model._meta.label_lower)
-        elif field.primary_key and name == "id":
+    if model is not None and (model._meta.label_lower, name) in _MODEL_FIELD_NAMES:
+        label = _MODEL_FIELD_NAMES[(model._meta.label_lower, name)]
+    elif field is not None:
+        if isinstance(field, models.ForeignObjectRel):
+            other: Any = field.related_model  # a model class: "self" is resolved by then
+            label = model_title(other._meta.label_lower)
+        elif getattr(field, "primary_key", False) and name == "id":
             label = _FIELD_NAMES["id"]  # Django's own label is the English "ID"
         elif not _is_default_name(getattr(field, "verbose_name", name), field.name):
             label = field.verbose_name

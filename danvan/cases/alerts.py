@@ -44,6 +44,7 @@ def sweep_deadlines(*, today: dt.date) -> SweepResult:
 
 @dataclass(frozen=True)
 class Digest:
+    grant_id: int  # one digest per leader grant and day (the job's key, cases.tasks)
     to: str
     unit_name: str
     overdue: int
@@ -96,6 +97,7 @@ def leader_digests() -> list[Digest]:
         ]
         digests.append(
             Digest(
+                grant_id=grant.pk,
                 to=grant.user.email,
                 unit_name=grant.unit.name,
                 overdue=counts["overdue"],

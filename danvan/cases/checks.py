@@ -10,8 +10,12 @@ from django.core.exceptions import ImproperlyConfigured
 
 @register(Tags.security, deploy=True)
 def identity_keys_configured(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    from django.conf import settings
+
     from .identity import cipher
 
+    if getattr(settings, "DANVAN_PRODUCTION", False):
+        return []  # production checks the keys at every start (danvan.E006, core/checks.py)
     try:
         cipher()
     except ImproperlyConfigured as exc:

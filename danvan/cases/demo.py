@@ -23,9 +23,11 @@ from danvan.legal.models import Duty
 from danvan.units.demo import COMMUNE_CODES, PROVINCE_CODE
 from danvan.units.models import Official, Unit, UnitKind
 
-from . import alerts, services, services_dialogues, services_reception
+from . import alerts, services
+from .dialogues import services as dialogue_services
 from .identity import Identity
 from .models import Case, Channel, ReceptionSession
+from .reception import services as reception_services
 
 # (duty, weekly or monthly, the weekday 0–6 or day of month)
 _DUTY_OF = {
@@ -48,7 +50,7 @@ def _reception_year(
         return []
     duty, pattern, day = _DUTY_OF[UnitKind(unit.kind)]
     place = f"Trụ sở tiếp công dân {unit.name}"
-    schedule = services_reception.schedule_create(
+    schedule = reception_services.schedule_create(
         actor=actor,
         unit=unit,
         leader=chair,
@@ -73,7 +75,7 @@ def _reception_year(
             continue  # a missed week or month
         citizens = rng.randint(0, 6)
         sessions.append(
-            services_reception.session_record(
+            reception_services.session_record(
                 actor=actor,
                 unit=unit,
                 leader=chair,
@@ -96,7 +98,7 @@ def _dialogues(*, actor: User, unit: Unit, today: dt.date, upcoming: bool = Fals
     """Dialogues of the year: one announced and published in time, with commitments
     (one done, one overdue); one announced late and not yet published; one upcoming."""
     if upcoming:
-        coming = services_dialogues.dialogue_create(
+        coming = dialogue_services.dialogue_create(
             actor=actor,
             unit=unit,
             title="Đối thoại với Nhân dân về chính sách hỗ trợ chuyển đổi nghề",
@@ -104,10 +106,10 @@ def _dialogues(*, actor: User, unit: Unit, today: dt.date, upcoming: bool = Fals
             place=f"Hội trường {unit.name}",
             chair="Chủ tịch UBND",
         )
-        services_dialogues.dialogue_announce(actor=actor, dialogue=coming, announced_on=today)
+        dialogue_services.dialogue_announce(actor=actor, dialogue=coming, announced_on=today)
         return 1
     held = today - dt.timedelta(days=240)
-    done = services_dialogues.dialogue_create(
+    done = dialogue_services.dialogue_create(
         actor=actor,
         unit=unit,
         title="Đối thoại về giải phóng mặt bằng dự án đường liên xã",
@@ -115,23 +117,23 @@ def _dialogues(*, actor: User, unit: Unit, today: dt.date, upcoming: bool = Fals
         place=f"Hội trường {unit.name}",
         chair="Chủ tịch UBND",
     )
-    services_dialogues.dialogue_announce(
+    dialogue_services.dialogue_announce(
         actor=actor, dialogue=done, announced_on=held - dt.timedelta(days=10)
     )
-    services_dialogues.dialogue_hold(
+    dialogue_services.dialogue_hold(
         actor=actor,
         dialogue=done,
         participants="Đại diện các hộ có đất bị thu hồi, MTTQ, các đoàn thể",
         participants_count=64,
     )
-    question = services_dialogues.question_add(
+    question = dialogue_services.question_add(
         actor=actor,
         dialogue=done,
         question="Bao giờ chi trả tiền bồi thường đợt 2?",
         answer="Trong quý tới, sau khi phê duyệt phương án.",
         answered_by="Chủ tịch UBND",
     )
-    paid = services_dialogues.commitment_add(
+    paid = dialogue_services.commitment_add(
         actor=actor,
         dialogue=done,
         text="Chi trả tiền bồi thường đợt 2",
@@ -139,27 +141,27 @@ def _dialogues(*, actor: User, unit: Unit, today: dt.date, upcoming: bool = Fals
         due_date=held + dt.timedelta(days=90),
         question=question,
     )
-    services_dialogues.commitment_done(
+    dialogue_services.commitment_done(
         actor=actor,
         commitment=paid,
         done_on=held + dt.timedelta(days=80),
         result="Đã chi trả cho 52 hộ.",
     )
-    services_dialogues.commitment_add(
+    dialogue_services.commitment_add(
         actor=actor,
         dialogue=done,
         text="Làm lại rãnh thoát nước dọc tuyến",
         responsible="Phòng Kinh tế",
         due_date=held + dt.timedelta(days=120),
     )
-    services_dialogues.dialogue_publish(
+    dialogue_services.dialogue_publish(
         actor=actor,
         dialogue=done,
         results="Đã trả lời 12 ý kiến; 2 cam kết.",
         published_on=held + dt.timedelta(days=5),
     )
     late_day = today - dt.timedelta(days=60)
-    late = services_dialogues.dialogue_create(
+    late = dialogue_services.dialogue_create(
         actor=actor,
         unit=unit,
         title="Đối thoại về thu gom, xử lý rác thải sinh hoạt",
@@ -167,10 +169,10 @@ def _dialogues(*, actor: User, unit: Unit, today: dt.date, upcoming: bool = Fals
         place=f"Nhà văn hoá {unit.name}",
         chair="Phó Chủ tịch UBND",
     )
-    services_dialogues.dialogue_announce(
+    dialogue_services.dialogue_announce(
         actor=actor, dialogue=late, announced_on=late_day - dt.timedelta(days=3)
     )
-    services_dialogues.dialogue_hold(
+    dialogue_services.dialogue_hold(
         actor=actor, dialogue=late, participants="Cử tri các tổ dân phố", participants_count=41
     )
     return 2

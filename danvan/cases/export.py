@@ -6,15 +6,15 @@ identities never go into exports (Law on Denunciations 2018, art. 8; domain.md Â
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
+
+from danvan.core.excel import Workbook
 
 from .selectors import TIMING_KEYS
 
@@ -78,6 +78,4 @@ def stats_workbook(tables: StatsTables) -> bytes:
     ws.column_dimensions["A"].width = 48
     ws.column_dimensions["B"].width = 28
     ws.column_dimensions["C"].width = 14
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return wb.to_bytes()

@@ -17,6 +17,9 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
+
+from danvan.core.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,17 @@ def _create_key_file(path: Path) -> list[str]:
 
 
 def configured_keys() -> list[str]:
+    """The keys, newest first: DANVAN_IDENTITY_KEYS, else the file DANVAN_IDENTITY_KEYS_FILE
+    (production: one secret file mounted on every node, docs/operations.md), else — in the
+    embedded mode only — a key file created on first use."""
     keys = list(getattr(settings, "IDENTITY_KEYS", []) or [])
     if keys:
         return keys
+    if not settings.IDENTITY_KEYS_FILE:
+        raise ImproperlyConfigured(
+            "No key for senders' identities: "
+            "set DANVAN_IDENTITY_KEYS_FILE (or DANVAN_IDENTITY_KEYS)"
+        )
     path = Path(settings.IDENTITY_KEYS_FILE)
     keys = _read_key_file(path)
     if keys:
@@ -65,7 +76,8 @@ def configured_keys() -> list[str]:
     if settings.IDENTITY_KEYS_AUTOCREATE:
         return _create_key_file(path)
     raise ImproperlyConfigured(
-        "No key for senders' identities: set DANVAN_IDENTITY_KEYS or DANVAN_IDENTITY_KEYS_FILE"
+        f"No key for senders' identities in {path} (DANVAN_IDENTITY_KEYS_FILE): the file is "
+        "missing or empty"
     )
 
 
@@ -86,13 +98,33 @@ def encrypt(identity: Identity) -> str:
     return cipher().encrypt(payload).decode()
 
 
+class IdentityUnreadable(DomainError):
+    """A stored identity that none of the configured keys opens: the keys of this
+    installation are not the ones it was written with — typically a database restored
+    without its key file (docs/operations.md, "Backups and restore"). The case itself stays
+    readable; only who sent it waits for the right keys."""
+
+    status_code = 503
+
+    def __init__(self) -> None:
+        super().__init__(
+            "identity_unreadable",
+            str(
+                _(
+                    "Không giải mã được danh tính người gửi: khoá mã hoá của hệ thống không "
+                    "khớp khoá đã dùng khi lưu (thường do khôi phục CSDL mà chưa khôi phục tệp "
+                    "khoá). Báo quản trị hệ thống khôi phục tệp khoá danh tính "
+                    "(DANVAN_IDENTITY_KEYS_FILE) từ bản sao lưu khoá."
+                )
+            ),
+        )
+
+
 def decrypt(token: str) -> Identity:
     try:
         data = json.loads(cipher().decrypt(token.encode()))
     except InvalidToken as exc:
-        raise ImproperlyConfigured(
-            "An identity cannot be decrypted with the configured keys"
-        ) from exc
+        raise IdentityUnreadable() from exc
     return Identity.from_dict(data)
 
 
@@ -101,7 +133,10 @@ def encrypt_bytes(data: bytes) -> bytes:
 
 
 def decrypt_bytes(token: bytes) -> bytes:
-    return cipher().decrypt(bytes(token))
+    try:
+        return cipher().decrypt(bytes(token))
+    except InvalidToken as exc:
+        raise IdentityUnreadable() from exc
 
 
 def rotate(token: str | bytes) -> str | bytes:

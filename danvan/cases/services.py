@@ -722,9 +722,11 @@ def current_deadline(case: Case) -> deadlines.Deadline:
         .order_by("on", "id")
         .values_list("document_number", flat=True)
     )
-    return deadlines.Deadline(
+    # Computed again from the acceptance, the extensions and the days paused: the stored
+    # due date has been rolled to a working day, and an extension or a pause runs from
+    # the end of the period, not from that day (legal.deadlines).
+    return deadlines.restore(
         start=case.accepted_on,
-        due=case.due_date,
         rule=case.resolve_rule,
         extensions=extensions,
         paused_days=case.paused_days,

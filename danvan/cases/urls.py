@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from . import views, views_case
+from . import views
 
 app_name = "cases"
 
@@ -25,21 +25,21 @@ ACTION_SLUGS = {
 urlpatterns: list[URLPattern] = [
     path("", views.queue, name="queue"),
     path("danh-sach/", views.case_list, name="list"),
-    path("tiep-nhan/", views_case.receive, name="receive"),
+    path("tiep-nhan/", views.receive, name="receive"),
     path("qua-han/", views.overdue, name="overdue"),
     path("thong-ke/", views.stats, name="stats"),
     path("thong-ke/excel/", views.stats_excel, name="stats_excel"),
-    path("<uuid:public_id>/", views_case.detail, name="detail"),
-    path("<uuid:public_id>/bien-nhan/", views_case.receipt, name="receipt"),
-    path("<uuid:public_id>/danh-tinh/", views_case.identity, name="identity"),
+    path("<uuid:public_id>/", views.detail, name="detail"),
+    path("<uuid:public_id>/bien-nhan/", views.receipt, name="receipt"),
+    path("<uuid:public_id>/danh-tinh/", views.identity, name="identity"),
     path(
         "<uuid:public_id>/danh-tinh/ban-quet/<int:scan_id>/",
-        views_case.identity_scan,
+        views.identity_scan,
         name="identity_scan",
     ),
-    path("<uuid:public_id>/tai-lieu/<int:pk>/", views_case.document, name="document"),
+    path("<uuid:public_id>/tai-lieu/<int:pk>/", views.document, name="document"),
     *[
-        path(f"<uuid:public_id>/{slug}/", views_case.case_action, {"action": action}, name=action)
+        path(f"<uuid:public_id>/{slug}/", views.case_action, {"action": action}, name=action)
         for action, slug in ACTION_SLUGS.items()
     ],
 ]

@@ -7,7 +7,7 @@ unit where the actor holds the source's permission.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import functools
 
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
@@ -23,7 +23,9 @@ from danvan.legal.models import CaseKind, Duty
 from danvan.worklist.registry import (
     Found,
     Item,
+    Judged,
     QuerySetSource,
+    Row,
     Scope,
     Urgency,
     found_from,
@@ -33,8 +35,20 @@ from danvan.worklist.registry import (
 )
 from danvan.worklist.trends import Counts, MonthlyTrend, by_month, register_trend
 
+from .dialogues.selectors import dialogue_rows
 from .models import Case, Commitment, Dialogue, Status
-from .selectors_reception import dialogue_rows
+
+# What the late dialogues' check reads (dialogue_rows) and their line shows.
+DIALOGUE_FIELDS = (
+    "public_id",
+    "title",
+    "state",
+    "held_on",
+    "announced_on",
+    "published_on",
+    "unit__name",
+    "unit__path",
+)
 
 # What a case's line shows (the sender is never among them).
 CASE_FIELDS = (
@@ -49,16 +63,31 @@ CASE_FIELDS = (
 )
 
 
-# The three kinds of cases on the list: (the permission that shows them, the filter).
+# The three kinds of cases on the list, each with the permission that shows it.
 # A paused case's clock is stopped: it is neither overdue nor due soon.
-def _kinds(scope: Scope) -> dict[str, tuple[Perm, Q]]:
+def _kinds(scope: Scope) -> tuple[Q, dict[str, Q]]:
+    """(the filter all three share, each kind's own filter within it)."""
     running = ~Q(status=Status.PAUSED)
-    return {
-        "overdue": (Perm.CASE_VIEW, running & Q(due_date__lt=scope.today)),
-        "soon": (Perm.CASE_VIEW, running & Q(due_date__gte=scope.today, due_date__lte=scope.soon)),
-        # Only those who may assign see these: a case is given a handler by them.
-        "unassigned": (Perm.CASE_ASSIGN, Q(handler__isnull=True)),
+    view = scope.rows_q(Perm.CASE_VIEW, "unit__")
+    # Only those who may assign see cases without a handler: they give them one.
+    assign = scope.rows_q(Perm.CASE_ASSIGN, "unit__")
+    kinds = {
+        "overdue": running & Q(due_date__lt=scope.today),
+        "soon": running & Q(due_date__gte=scope.today, due_date__lte=scope.soon),
+        "unassigned": Q(handler__isnull=True),
     }
+    if not policies.has_perm_anywhere(scope.actor, Perm.CASE_ASSIGN):
+        kinds["unassigned"] = Q(pk__in=[])
+    elif assign != view:
+        # A narrower assigning scope (a leader of one commune who views the district):
+        # each kind keeps its own. Usually the two are the same subtrees, and the
+        # database then tests the scope once per case rather than once per kind.
+        return Q(), {
+            "overdue": view & kinds["overdue"],
+            "soon": view & kinds["soon"],
+            "unassigned": assign & kinds["unassigned"],
+        }
+    return view, kinds
 
 
 def _open_cases() -> QuerySet[Case]:
@@ -66,41 +95,31 @@ def _open_cases() -> QuerySet[Case]:
     return Case.objects.filter(is_open__in=[True])
 
 
-def _case_counts(scope: Scope, key: str) -> dict[str, tuple[int, int]]:
-    """The three kinds of cases counted per child unit in one query (instead of three
-    scans of the open cases), shared by the three sources through the scope's memo."""
-    if "cases" not in scope.memo:
-        kinds = {
-            name: scope.rows_q(perm, "unit__") & cond
-            for name, (perm, cond) in _kinds(scope).items()
-        }
-        rows = (
-            _open_cases()
-            .filter(kinds["overdue"] | kinds["soon"] | kinds["unassigned"])
-            .order_by()
-            .annotate(child=scope.child_key("unit__"))
-            .values("child")
-            .annotate(**{name: Count("pk", filter=q) for name, q in kinds.items()})
-        )
-        memo: dict[str, dict[str, tuple[int, int]]] = {name: {} for name in kinds}
-        for row in rows:
-            for name, counts in memo.items():
-                if row[name]:
-                    # Overdue cases count as overdue once: under "cases.overdue".
-                    counts[row["child"]] = (row[name], row[name] if name == "overdue" else 0)
-        scope.memo["cases"] = memo
-    result: dict[str, tuple[int, int]] = scope.memo["cases"][key]
-    return result
+class CaseSource:
+    """Cases overdue, due soon, or without a handler. The three sources read together:
+    one query counts the three kinds per child unit (instead of three scans of the open
+    cases), and the first cases are listed kind by kind only while the list has room."""
 
+    def __init__(self, key: str, code: str, label: Promise, what: Promise, list_name: str):
+        self.key, self.code, self.label = key, code, label
+        self.what, self.list_name = what, list_name
 
-def _case_item(source: str, what: str | Promise) -> Any:
-    def item(case: Case, scope: Scope) -> Item:
+    def list_url(self) -> str:
+        return reverse(self.list_name)
+
+    def find(self, scope: Scope) -> Found:
+        if "cases" not in scope.memo:
+            scope.memo["cases"] = _find_cases(scope)
+        found: Found = scope.memo["cases"][self.key]
+        return found
+
+    def item(self, case: Row, scope: Scope) -> Item:
         label = case.reference or case.lookup_code
         return Item(
-            source=source,
+            source=self.code,
             what=_("%(what)s: %(ref)s — %(kind)s, %(subject)s")
             % {
-                "what": what,
+                "what": self.what,
                 "ref": label,
                 "kind": CaseKind(case.kind).label,
                 "subject": case.subject[:90],
@@ -109,31 +128,62 @@ def _case_item(source: str, what: str | Promise) -> Any:
             url=link("cases:detail", case.public_id),
             since=case.received_on,
             due=case.due_date,
-            urgency=urgency_of(case.due_date, scope),
+            # A paused case's clock is stopped: it waits, whatever its deadline.
+            urgency=(
+                Urgency.WAITING
+                if case.status == Status.PAUSED
+                else urgency_of(case.due_date, scope)
+            ),
         )
 
-    return item
 
-
-def _case_source(
-    key: str, code: str, label: Promise, what: Promise, list_name: str
-) -> QuerySetSource:
-    return QuerySetSource(
-        code=code,
-        label=label,
-        perm=None,  # the kind's own permission, in the scope filter below
-        unit="unit__",
-        queryset=lambda s: _open_cases().filter(_kinds(s)[key][1]),
-        scope_q=lambda s: s.rows_q(_kinds(s)[key][0], "unit__"),
-        item=_case_item(code, what),
-        due="due_date",
-        since="received_on",
-        fields=CASE_FIELDS,
-        counts=lambda s: _case_counts(s, key),
-        list_url=lambda: reverse(list_name),
+def _find_cases(scope: Scope) -> dict[str, Found]:
+    if not policies.has_perm_anywhere(scope.actor, Perm.CASE_VIEW):
+        return {key: Found() for key in SOURCES}
+    shared, kinds = _kinds(scope)
+    found = {name: Found() for name in kinds}
+    cases = _open_cases().filter(shared, kinds["overdue"] | kinds["soon"] | kinds["unassigned"])
+    counts = (
+        cases.order_by()
+        .annotate(child=scope.child_key("unit__"))
+        .values("child")
+        .annotate(**{name: Count("pk", filter=q) for name, q in kinds.items()})
     )
+    for row in counts:
+        for name, f in found.items():
+            if row[name]:
+                f.by_child[row["child"]] = row[name]
+                f.total += row[name]
+    # Overdue cases count as overdue once: under "cases.overdue".
+    f = found["overdue"]
+    f.late_by_child, f.overdue = dict(f.by_child), f.total
+    # The first cases in the order of urgency, kind by kind: the kinds follow that order
+    # (overdue, then due soon, then the others waiting for a handler), so a kind is read
+    # only while the list has room — usually the overdue ones fill it, from the index
+    # on (is_open, due_date), without sorting every open case.
+    listed: Q = Q(pk__in=[])
+    for name in ("overdue", "soon", "unassigned"):
+        room = scope.limit - sum(len(f.items) for f in found.values())
+        if room <= 0:
+            break
+        if found[name].total:
+            rows = (
+                _open_cases()
+                .filter(shared, kinds[name])
+                .exclude(listed)
+                .order_by(
+                    F("due_date").asc(nulls_last=True),
+                    F("received_on").asc(nulls_last=True),
+                    "pk",
+                )
+                .values(*CASE_FIELDS, "status")[:room]
+            )
+            found[name].items = [SOURCES[name].item(Row(values), scope) for values in rows]
+        listed |= kinds[name]
+    return found
 
 
+SOURCES: dict[str, CaseSource] = {}
 for _key, _code, _label, _what, _list in (
     ("overdue", "cases.overdue", _l("Vụ việc quá hạn"), _l("Vụ việc quá hạn"), "cases:overdue"),
     ("soon", "cases.due_soon", _l("Vụ việc sắp đến hạn"), _l("Sắp đến hạn"), "cases:list"),
@@ -145,7 +195,8 @@ for _key, _code, _label, _what, _list in (
         "cases:list",
     ),
 ):
-    register(_case_source(_key, _code, _label, _what, _list))
+    SOURCES[_key] = CaseSource(_key, _code, _label, _what, _list)
+    register(SOURCES[_key])
 
 
 def _commitment_item(c: Commitment, scope: Scope) -> Item:
@@ -190,7 +241,7 @@ class LateDialogues:
     art. 43: announced at least 7 days ahead, results published within 10 days; the
     figures are the DutyRule versions in force). Two queries: the planned and held
     dialogues under the scope, and the rules; the deadlines are the dialogues page's own
-    (selectors_reception.dialogue_rows)."""
+    (dialogues.selectors.dialogue_rows)."""
 
     code = "dialogues.late"
     label = gettext_lazy("Đối thoại chậm thông báo hoặc chậm công khai kết quả")
@@ -220,30 +271,36 @@ class LateDialogues:
                 state=Dialogue.State.HELD,
                 held_on__lt=scope.today - dt.timedelta(days=min(publish)),
             )
-        pending = Dialogue.objects.filter(
-            scope.rows_q(Perm.CASE_VIEW, "unit__"), maybe
-        ).select_related("unit")
-        rows = []
-        for row in dialogue_rows(pending, book=book):
-            if not (row.announce_overdue or row.publish_overdue):
-                continue
-            d = row.dialogue
-            if row.announce_overdue:
+        pending = (
+            Dialogue.objects.filter(scope.rows_q(Perm.CASE_VIEW, "unit__"), maybe)
+            .select_related("unit")
+            .only(*DIALOGUE_FIELDS)
+            .order_by()  # counted and sorted here, by deadline
+        )
+
+        def item(d: Dialogue, announcing: bool, row: Judged) -> Item:
+            if announcing:
                 what = _("Đối thoại “%(t)s” chưa thông báo (hạn thông báo đã qua)")
-                due = row.announce_by
             else:
                 what = _("Đối thoại “%(t)s” chưa công khai kết quả (đã quá hạn)")
-                due = row.publish_by
-            item = Item(
+            return Item(
                 source=self.code,
                 what=what % {"t": d.title[:90]},
                 where=d.unit.name,
                 url=link("dialogues:detail", d.public_id),
                 since=d.held_on,
-                due=due,
+                due=row.due,
                 urgency=Urgency.OVERDUE,
             )
-            rows.append((item, d.unit.path))
+
+        rows = []
+        for r in dialogue_rows(pending, book=book, now=scope.today):
+            if not (r.announce_overdue or r.publish_overdue):
+                continue
+            d = r.dialogue
+            due = r.announce_by if r.announce_overdue else r.publish_by
+            judged = Judged(urgency=Urgency.OVERDUE, due=due, since=d.held_on, path=d.unit.path)
+            rows.append((judged, functools.partial(item, d, r.announce_overdue, judged)))
         return found_from(scope, rows)
 
 

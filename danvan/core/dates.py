@@ -17,8 +17,6 @@ from django.utils.translation import gettext as _
 # How a date is written back into a field and shown on a page (strftime syntax).
 DATE_INPUT_FORMAT = "%d/%m/%Y"
 MONTH_INPUT_FORMAT = "%m/%Y"
-# A date cell of an Excel export: a real date, shown day first.
-EXCEL_DATE_FORMAT = "DD/MM/YYYY"
 
 # The dates a form accepts. Outside them a typo ("0226" for "2026") would be stored as
 # a plausible-looking record, and PostgreSQL's date type rejects years beyond 9999 with

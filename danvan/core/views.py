@@ -1,18 +1,21 @@
 """Operational endpoints that belong to no domain app, and the error pages.
 
 The error pages (wired in ``danvan.urls`` as handler400/403/404/500 and in settings as
-CSRF_FAILURE_VIEW) answer three kinds of client: the API gets problem+json like every
-other API error; an htmx request gets a fragment that fits the element it swaps; a
-browser gets a page in the site's layout that says what happened and what to do.
+CSRF_FAILURE_VIEW) answer four kinds of client: the API gets problem+json like every
+other API error; Open311 clients get a GeoReport v2 error list like every other error of
+that door; an htmx request gets a fragment that fits the element it swaps; a browser
+gets a page in the site's layout that says what happened and what to do. A database
+that does not answer is a 503 with Retry-After, in the same four forms.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from django.core.exceptions import SuspiciousOperation
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.urls import reverse
@@ -77,10 +80,26 @@ def _is_api(request: HttpRequest) -> bool:
         return False
 
 
+def _is_open311(request: HttpRequest) -> bool:
+    try:
+        prefix = reverse("open311:services", kwargs={"fmt": "json"}).rsplit("/", 1)[0]
+    except Exception:  # a broken URLconf must not hide the original error
+        return False
+    return request.path.startswith(prefix + "/")
+
+
 def _problem(status: int, code: str, detail: str) -> HttpResponse:
     from danvan.api.problems import problem_response
 
     return problem_response(status=status, code=code, detail=detail)
+
+
+def _open311_errors(request: HttpRequest, status: int, detail: str) -> HttpResponse:
+    # Open311 clients read GeoReport v2 error lists ({code, description}), in the
+    # format the path names, for every error of that door.
+    from danvan.portal.open311.views import error_list_response
+
+    return error_list_response(request, status, detail)
 
 
 def _back_url(request: HttpRequest) -> str | None:
@@ -126,6 +145,8 @@ def error_response(
     """One error, answered in the form the client understands (see the module docstring)."""
     if _is_api(request):
         return _problem(status, code, detail)
+    if _is_open311(request):
+        return _open311_errors(request, status, detail)
     context: dict[str, Any] = {"title": title, "message": detail, **(extra or {})}
     user = getattr(request, "user", None)
     # Someone not signed in is most often a citizen on the portal: send them there.
@@ -163,8 +184,24 @@ def bad_request_response(
     )
 
 
+def _from_database_outage(exception: BaseException | None) -> bool:
+    """Was *exception* caused, at any depth, by a database that does not answer?"""
+    seen = 0
+    while exception is not None and seen < 10:
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            return True
+        exception = exception.__cause__ or exception.__context__
+        seen += 1
+    return False
+
+
 @requires_csrf_token
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _from_database_outage(exception):
+        # The session could not be saved because the database is down: Django reports it
+        # as a session deleted under the request (SessionInterrupted, a 400), but the
+        # client did nothing wrong and may simply try again (make scale found it).
+        return _database_unavailable(request)
     if isinstance(exception, SuspiciousOperation):
         # A forged Host header or similar: the request itself cannot be trusted, so
         # nothing of it (user, session, host) is used to build the answer.
@@ -204,11 +241,41 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     )
 
 
+# How long a client should wait before trying again when the database does not answer.
+DATABASE_RETRY_AFTER = 30
+
+
+def _database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: the database is down or unreachable (not the client's fault,
+    nor a bug of the page), so the client is told to come back rather than report."""
+    detail = _("Cơ sở dữ liệu tạm thời không trả lời; vui lòng thử lại sau ít phút.")
+    if _is_api(request):
+        response = _problem(503, "database_unavailable", detail)
+    elif _is_open311(request):
+        response = _open311_errors(request, 503, detail)
+    else:
+        template = "errors/_503.html" if getattr(request, "htmx", False) else "503.html"
+        response = HttpResponse(loader.render_to_string(template), status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    response[ERROR_HEADER] = "503"
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """Rendered without a request context: the database or a context processor may be
-    what failed, so the page needs neither."""
+    what failed, so the page needs neither.
+
+    Django calls this handler inside the ``except`` block of the uncaught exception, at
+    whatever layer it was raised (a view, a middleware reading the session), so a
+    database that does not answer is recognised here, once for every door, and gets a
+    503 instead of a 500.
+    """
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        return _database_unavailable(request)
     if _is_api(request):
         return _problem(500, "server_error", _("Lỗi hệ thống; vui lòng thử lại sau."))
+    if _is_open311(request):
+        return _open311_errors(request, 500, _("Lỗi hệ thống; vui lòng thử lại sau."))
     template = "errors/_500.html" if getattr(request, "htmx", False) else "500.html"
     response = HttpResponse(loader.render_to_string(template), status=500)
     response[ERROR_HEADER] = "500"

@@ -14,7 +14,7 @@ from danvan.core import charts as svg
 from danvan.core.charts import Chart
 from danvan.core.heatmap import HeatMap, HeatRow, Level, heatmap
 
-from .board import OBLIGATIONS, Row, Status
+from .board.selectors import OBLIGATIONS, Row, Status
 from .selectors import Tally
 
 

@@ -2,15 +2,16 @@
 
 from django.urls import URLPattern, path
 
-from . import views, views_board
+from . import views
+from .board import views as board
 
 app_name = "democracy"
 
 urlpatterns: list[URLPattern] = [
     path("", views.matters, name="matters"),
     path("them/", views.matter_create, name="matter_create"),
-    path("bang-theo-doi/", views_board.board, name="board"),
-    path("bang-theo-doi/excel/", views_board.board_excel, name="board_excel"),
+    path("bang-theo-doi/", board.board, name="board"),
+    path("bang-theo-doi/excel/", board.board_excel, name="board_excel"),
     path("<uuid:public_id>/", views.matter_detail, name="matter"),
     path("bieu-quyet/<uuid:public_id>/", views.vote_detail, name="vote"),
     path("bieu-quyet/<uuid:public_id>/kiem-phieu/", views.vote_tally, name="vote_tally"),

@@ -4,6 +4,7 @@ open or ready to close, and communes whose disclosures are missing or late."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -15,6 +16,7 @@ from danvan.units.models import Unit, UnitKind
 from danvan.worklist.registry import (
     Found,
     Item,
+    Judged,
     QuerySetSource,
     Scope,
     Urgency,
@@ -24,7 +26,7 @@ from danvan.worklist.registry import (
     urgency_of,
 )
 
-from . import board
+from .board import selectors as board
 from .models import Vote
 
 
@@ -89,31 +91,38 @@ class Disclosures:
             return Found()
         cells = board._disclosure([u.pk for u in communes], start, scope.today, scope.today)
         base = reverse("disclosure:compliance")
-        rows = []
-        for unit in communes:
-            status, count = cells[unit.pk]
+        end_of_year = dt.date(scope.today.year, 12, 31)
+
+        def item(unit: Unit, status: str, count: int, row: Judged) -> Item:
             if status == board.Status.MISSING:
                 what = _("Còn thiếu %(n)s nội dung công khai bắt buộc trong năm %(y)s") % {
                     "n": count,
                     "y": scope.today.year,
                 }
-                urgency, due = Urgency.WAITING, dt.date(scope.today.year, 12, 31)
-            elif status == board.Status.LATE:
+            else:
                 what = _("%(n)s nội dung công khai chậm hoặc chưa đủ thời gian niêm yết, phát")
                 what %= {"n": count}
-                urgency, due = Urgency.OVERDUE, None
-            else:
-                continue
-            item = Item(
+            return Item(
                 source=self.code,
                 what=what,
                 where=unit.name,
                 url=f"{base}?{urlencode({'unit': unit.code})}",
-                since=start,
-                due=due,
-                urgency=urgency,
+                since=row.since,
+                due=row.due,
+                urgency=row.urgency,
             )
-            rows.append((item, unit.path))
+
+        rows = []
+        for unit in communes:
+            status, count = cells[unit.pk]
+            if status == board.Status.MISSING:
+                urgency, due = Urgency.WAITING, end_of_year
+            elif status == board.Status.LATE:
+                urgency, due = Urgency.OVERDUE, None
+            else:
+                continue
+            row = Judged(urgency=urgency, due=due, since=start, path=unit.path)
+            rows.append((row, functools.partial(item, unit, status, count, row)))
         return found_from(scope, rows)
 
 

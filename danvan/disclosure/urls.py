@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_kinds
+from . import views
+from .kinds import views as kinds
 
 app_name = "disclosure"
 
@@ -9,8 +10,8 @@ urlpatterns = [
     path("them/", views.create, name="create"),
     path("tuan-thu/", views.compliance, name="compliance"),
     path("danh-muc/", views.catalogue, name="catalogue"),
-    path("danh-muc/them/", views_kinds.kind_add, name="kind_add"),
-    path("danh-muc/<int:pk>/da-doi-chieu/", views_kinds.kind_verified, name="kind_verified"),
+    path("danh-muc/them/", kinds.kind_add, name="kind_add"),
+    path("danh-muc/<int:pk>/da-doi-chieu/", kinds.kind_verified, name="kind_verified"),
     path("<uuid:public_id>/", views.detail, name="detail"),
     path("<uuid:public_id>/sua/", views.edit, name="edit"),
     path("<uuid:public_id>/hinh-thuc/", views.channel_add, name="channel_add"),

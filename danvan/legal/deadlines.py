@@ -3,7 +3,14 @@
 A due date is computed from the rule version in force on the day the clock starts
 (`DeadlineRule`, effective-dated data with its citation), counting calendar or working
 days on the working-day calendar (workdays.py). Calendar-day deadlines that fall on a
-day off move to the next working day where the rule says so.
+day off move to the next working day where the rule says so (Civil Code 2015,
+art. 148(5)).
+
+That roll-over moves the day a deadline is *due*, never the end of the period the law
+counts: an extension runs from the end of the period it extends, and a pause moves
+that end, so a denunciation with two extensions is due 30 + 30 + 30 days after its
+acceptance, rolled once to a working day (Law on Denunciations 2018, art. 30(1);
+domain.md §5), not 30 → roll → +30 → roll → +30 → roll. `Deadline.end` keeps the end.
 """
 
 from __future__ import annotations
@@ -28,6 +35,13 @@ class Deadline:
     rule: DeadlineRule
     extensions: tuple[str, ...] = ()  # the decision numbers of the extensions granted
     paused_days: int = 0
+    # The last day of the period as the law counts it, before the roll-over to a working
+    # day (*due*). None when only the due date is known (a clock read back for display).
+    end: dt.date | None = None
+
+    @property
+    def period_end(self) -> dt.date:
+        return self.end if self.end is not None else self.due
 
     def explain(self) -> str:
         """ "30 ngày (dương lịch) kể từ 02/06/2025 — Luật Khiếu nại 2011, Điều 28" """
@@ -95,11 +109,20 @@ def rule_for(
     return rule
 
 
-def _count(rule: DeadlineRule, start: dt.date, calendar: WorkCalendar) -> dt.date:
+def _period_end(rule: DeadlineRule, start: dt.date, calendar: WorkCalendar) -> dt.date:
+    """The last day of *rule*'s period counted from *start*, before any roll-over."""
     if rule.day_kind == DayKind.WORKING:
         return calendar.add_working_days(start, rule.days)
-    due = start + dt.timedelta(days=rule.days)
-    return calendar.next_working_day(due) if rule.roll_to_working_day else due
+    return start + dt.timedelta(days=rule.days)
+
+
+def _due(rule: DeadlineRule, end: dt.date, calendar: WorkCalendar) -> dt.date:
+    """The day a period of *rule* (extended or paused or not) ending on *end* is due: the
+    next working day when it ends on a day off and the rule rolls (Civil Code 2015,
+    art. 148(5)); a working-day count always ends on a working day."""
+    if rule.day_kind == DayKind.WORKING or rule.roll_to_working_day:
+        return calendar.next_working_day(end)
+    return end
 
 
 def due_date(
@@ -126,7 +149,41 @@ def due_date(
             complex=complex,
             remote=remote,
         )
-    return Deadline(start=start, due=_count(rule, start, calendar or WorkCalendar()), rule=rule)
+    calendar = calendar or WorkCalendar()
+    end = _period_end(rule, start, calendar)
+    return Deadline(start=start, due=_due(rule, end, calendar), rule=rule, end=end)
+
+
+def _extension_rule(deadline: Deadline) -> DeadlineRule:
+    return rule_for(case_kind=deadline.rule.case_kind, action=Action.EXTEND, on=deadline.start)
+
+
+def restore(
+    *,
+    start: dt.date,
+    rule: DeadlineRule,
+    extensions: tuple[str, ...] = (),
+    paused_days: int = 0,
+    calendar: WorkCalendar | None = None,
+) -> Deadline:
+    """The deadline of a clock started on *start* under *rule*, after *extensions* (their
+    decision numbers, in order) and *paused_days*: computed again from the law rather
+    than read from a stored due date, which has been rolled to a working day."""
+    calendar = calendar or WorkCalendar()
+    end = _period_end(rule, start, calendar)
+    if extensions:
+        ext = _extension_rule(Deadline(start=start, due=end, rule=rule))
+        for _number in extensions:
+            end = _period_end(ext, end, calendar)
+    end += dt.timedelta(days=paused_days)
+    return Deadline(
+        start=start,
+        due=_due(rule, end, calendar),
+        rule=rule,
+        extensions=extensions,
+        paused_days=paused_days,
+        end=end,
+    )
 
 
 def extend(
@@ -141,7 +198,7 @@ def extend(
     Law on Denunciations 2018, art. 30(1): one extension of at most 30 days when the
     case is complex (*complexity* 1), two when it is especially complex (*complexity* 2).
     """
-    ext = rule_for(case_kind=deadline.rule.case_kind, action=Action.EXTEND, on=deadline.start)
+    ext = _extension_rule(deadline)
     allowed = min(complexity, ext.max_extensions)
     if allowed <= 0:
         raise _error(
@@ -160,8 +217,16 @@ def extend(
         number = docnumber.parse(decision_number)
     except docnumber.DocumentNumberError as exc:
         raise _error("deadline_extension_decision", str(exc), "decision_number") from exc
-    due = _count(ext, deadline.due, calendar or WorkCalendar())
-    return replace(deadline, due=due, extensions=(*deadline.extensions, number.raw))
+    calendar = calendar or WorkCalendar()
+    # From the end of the period extended, not from the day it was rolled to; the
+    # extended period is the resolution's, rolled by its rule.
+    end = _period_end(ext, deadline.period_end, calendar)
+    return replace(
+        deadline,
+        due=_due(deadline.rule, end, calendar),
+        end=end,
+        extensions=(*deadline.extensions, number.raw),
+    )
 
 
 def pause(
@@ -172,7 +237,8 @@ def pause(
     calendar: WorkCalendar | None = None,
 ) -> Deadline:
     """Stop the clock from *paused_from* until *resumed_on* (a suspension the law allows,
-    e.g. Law on Denunciations 2018, art. 31): the due date moves by the days paused."""
+    e.g. Law on Denunciations 2018, art. 31): the end of the period moves by the days
+    paused (from the end, not from the rolled due date), then rolls to a working day."""
     if resumed_on < paused_from:
         raise _error(
             "deadline_bad_pause",
@@ -180,7 +246,6 @@ def pause(
             "resumed_on",
         )
     days = (resumed_on - paused_from).days
-    due = deadline.due + dt.timedelta(days=days)
-    if deadline.rule.roll_to_working_day or deadline.rule.day_kind == DayKind.WORKING:
-        due = (calendar or WorkCalendar()).next_working_day(due)
-    return replace(deadline, due=due, paused_days=deadline.paused_days + days)
+    end = deadline.period_end + dt.timedelta(days=days)
+    due = _due(deadline.rule, end, calendar or WorkCalendar())
+    return replace(deadline, due=due, end=end, paused_days=deadline.paused_days + days)

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views, views_versions
+from danvan.supervision.rules import views as supervision_rules
+
+from . import views
 
 app_name = "legal"
 
@@ -8,12 +10,12 @@ urlpatterns = [
     path("", views.rules, name="rules"),
     path("them/", views.rule_add, name="rule_add"),
     path("<int:pk>/da-doi-chieu/", views.rule_verified, name="rule_verified"),
-    path("nghia-vu/them/", views_versions.duty_add, name="duty_add"),
-    path("nghia-vu/<int:pk>/da-doi-chieu/", views_versions.duty_verified, name="duty_verified"),
-    path("giam-sat/them/", views_versions.supervision_rule_add, name="supervision_rule_add"),
+    path("nghia-vu/them/", views.duty_add, name="duty_add"),
+    path("nghia-vu/<int:pk>/da-doi-chieu/", views.duty_verified, name="duty_verified"),
+    path("giam-sat/them/", supervision_rules.rule_add, name="supervision_rule_add"),
     path(
         "giam-sat/<int:pk>/da-doi-chieu/",
-        views_versions.supervision_rule_verified,
+        supervision_rules.rule_verified,
         name="supervision_rule_verified",
     ),
     path("ngay-nghi/them/", views.day_add, name="day_add"),

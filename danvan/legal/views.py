@@ -1,7 +1,9 @@
 """Pages of legal rule data: every officer whose work these rules date (Perm.LEGAL_VIEW:
 officers, leaders, inspectors, reviewers, administrators) reads every rule with its
-citation and to-verify flag, as the reference; system administrators add versions and
-days off."""
+citation and to-verify flag, as the reference; system administrators add versions (of
+the deadline rules and the recurring duties) and days off, and confirm a version against
+the official text. The supervision figures' pages live with their data
+(danvan.supervision.rules.views) and are routed here, beside the other rules."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from danvan.core.http import domain_http
 from danvan.supervision.models import SupervisionRule
 
 from . import services
-from .forms import CalendarExceptionForm, RuleVersionForm
+from .forms import CalendarExceptionForm, DutyVersionForm, RuleVersionForm
 from .models import CalendarException, DeadlineRule, DutyRule
 
 
@@ -111,6 +113,28 @@ def rule_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 def rule_verified(request: HttpRequest, pk: int) -> HttpResponse:
     services.rule_mark_verified(actor=request.user, rule=get_object_or_404(DeadlineRule, pk=pk))
+    messages.success(request, _("Đã đánh dấu quy định là đã đối chiếu."))
+    return redirect("legal:rules")
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def duty_add(request: HttpRequest) -> HttpResponse:
+    return version_form_page(
+        request,
+        DutyVersionForm,
+        services.duty_version_add,
+        title=_("Thêm phiên bản quy định nghĩa vụ định kỳ"),
+        done=_("Đã thêm phiên bản quy định nghĩa vụ định kỳ."),
+    )
+
+
+@login_required
+@domain_http
+@require_POST
+def duty_verified(request: HttpRequest, pk: int) -> HttpResponse:
+    services.duty_mark_verified(actor=request.user, rule=get_object_or_404(DutyRule, pk=pk))
     messages.success(request, _("Đã đánh dấu quy định là đã đối chiếu."))
     return redirect("legal:rules")
 

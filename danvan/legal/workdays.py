@@ -2,7 +2,11 @@
 
 A working day is Monday to Friday, not a public holiday (the `holidays` package's
 Vietnamese calendar, Labour Code 2019 art. 112, with Tết) and not a day off an
-administrator recorded; a Saturday recorded as a make-up working day counts.
+administrator recorded. The government's make-up working Saturdays count as working
+days: the ones the `holidays` package knows (it moves a day off next to a holiday and
+marks the Saturday worked in exchange, e.g. Fri 2/5/2025 off, Sat 26/4/2025 worked) and
+the ones an administrator records (CalendarException, "Ngày làm việc bù"), which
+also override the package either way (domain.md §5).
 """
 
 from __future__ import annotations
@@ -43,7 +47,9 @@ class WorkCalendar:
             return True
         if kind == CalendarException.Kind.DAY_OFF:
             return False
-        return day.weekday() < 5 and day not in self._holidays
+        # Weekends, public holidays and the package's make-up Saturdays (holidays 0.109:
+        # `weekend_workdays`, also across a year end: Sat 27/12/2014 for Fri 2/1/2015).
+        return bool(self._holidays.is_working_day(day))
 
     def next_working_day(self, day: dt.date) -> dt.date:
         """*day* itself if it is a working day, else the first working day after it."""

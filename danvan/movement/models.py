@@ -485,6 +485,9 @@ class ImportJob(TimeStampedModel):
     updated_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
     failure = models.TextField(blank=True)
+    # The failure came from the system (the worker died, an unexpected error), not from
+    # the file: the same job may be run again from the page (imports.job_retry).
+    retryable = models.BooleanField(_("được chạy lại"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

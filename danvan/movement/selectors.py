@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
@@ -117,8 +119,44 @@ def entry_get(*, actor: Any, public_id: Any) -> Entry:
     return entry
 
 
-def entry_replications(entry: Entry) -> QuerySet[Entry]:
-    return entry.replications.select_related("unit").order_by("registration_year", "name")
+# How an entry on the other end of a replication is shown to whom may not see it.
+OTHER_UNIT_ENTRY = gettext_lazy("một mô hình của đơn vị khác")
+
+
+@dataclass(frozen=True)
+class LineageLink:
+    """An entry at the other end of a replication, as the actor may see it.
+
+    Replication crosses units, so the entry a commune replicated (or the entries that
+    replicated it) may lie outside what the actor may see. Such an entry is shown as
+    "một mô hình của đơn vị khác" with no name, unit or link: *entry* is None and the
+    hidden entry never reaches a template or the API (like a missing one, policies)."""
+
+    entry: Entry | None
+
+    @property
+    def label(self) -> str:
+        return self.entry.name if self.entry is not None else str(OTHER_UNIT_ENTRY)
+
+
+def _link(actor: Any, entry: Entry) -> LineageLink:
+    visible = policies.has_perm(actor, Perm.MOVEMENT_VIEW, entry.unit)
+    return LineageLink(entry if visible else None)
+
+
+def replication_source(*, actor: Any, entry: Entry) -> LineageLink | None:
+    """The entry *entry* replicates (None when it replicates none), as *actor* may see it.
+    Load *entry* with ``replicated_from__unit`` (entry_get does) to spare a query."""
+    source = entry.replicated_from
+    return _link(actor, source) if source is not None else None
+
+
+def entry_replications(*, actor: Any, entry: Entry) -> list[LineageLink]:
+    """The entries that replicate *entry*, as *actor* may see them: those out of sight
+    come last, without name or unit (their order would hint at them)."""
+    rows = entry.replications.select_related("unit").order_by("registration_year", "name", "id")
+    links = [_link(actor, r) for r in rows]
+    return [x for x in links if x.entry is not None] + [x for x in links if x.entry is None]
 
 
 def replication_counts(entries: list[Entry]) -> dict[int, int]:

@@ -1,12 +1,15 @@
-"""URLs of the movement, one module per area (entries, evaluation, imports, statistics)."""
+"""URLs of the movement, one sub-package per area (entries, evaluation, imports, stats)."""
 
-from . import urls_entries, urls_evaluation, urls_imports, urls_stats
+from .entries import urls as entries
+from .evaluation import urls as evaluation
+from .imports import urls as imports
+from .stats import urls as stats
 
 app_name = "movement"
 
 urlpatterns = [
-    *urls_stats.urlpatterns,
-    *urls_evaluation.urlpatterns,
-    *urls_imports.urlpatterns,
-    *urls_entries.urlpatterns,
+    *stats.urlpatterns,
+    *evaluation.urlpatterns,
+    *imports.urlpatterns,
+    *entries.urlpatterns,
 ]

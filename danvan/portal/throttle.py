@@ -11,6 +11,7 @@ from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django_ratelimit.decorators import ratelimit
 
 View = Callable[..., HttpResponse]
@@ -21,6 +22,11 @@ SUBMIT_RATES = ("5/10m",)
 LOOKUP_RATES = ("10/m", "100/d")
 OPEN311_WRITE_RATES = ("5/10m",)
 OPEN311_READ_RATES = ("60/m", "2000/d")
+
+
+def too_many_page(request: HttpRequest) -> HttpResponse:
+    """The portal's answer past a limit: a page saying to wait and try again (429)."""
+    return render(request, "portal/ratelimited.html", status=429)
 
 
 def throttle(

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import views, views_consultations, views_disclosures, views_votes
+from . import views
+from .consultations import views as consultations
+from .disclosures import views as disclosures
+from .votes import views as votes
 
 app_name = "portal"
 
@@ -11,14 +14,14 @@ urlpatterns = [
     path("tra-cuu/", views.lookup, name="lookup"),
     path("lich-tiep-cong-dan/", views.schedules, name="schedules"),
     path("doi-thoai/", views.dialogues, name="dialogues"),
-    path("bieu-quyet/", views_votes.votes, name="votes"),
-    path("cong-khai/", views_disclosures.disclosures, name="disclosures"),
-    path("bieu-quyet/<uuid:public_id>/", views_votes.vote, name="vote"),
-    path("lay-y-kien/", views_consultations.consultations, name="consultations"),
-    path("lay-y-kien/<uuid:public_id>/", views_consultations.consultation, name="consultation"),
+    path("bieu-quyet/", votes.votes, name="votes"),
+    path("cong-khai/", disclosures.disclosures, name="disclosures"),
+    path("bieu-quyet/<uuid:public_id>/", votes.vote, name="vote"),
+    path("lay-y-kien/", consultations.consultations, name="consultations"),
+    path("lay-y-kien/<uuid:public_id>/", consultations.consultation, name="consultation"),
     path(
         "lay-y-kien/<uuid:public_id>/tep-du-thao/",
-        views_consultations.consultation_document,
+        consultations.consultation_document,
         name="consultation_document",
     ),
 ]

@@ -18,14 +18,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from danvan.cases import services
+from danvan.cases.dialogues.selectors import public_dialogues
 from danvan.cases.models import Channel, Dialogue, ReceptionSchedule, Status
-from danvan.cases.selectors_public import public_dialogues, public_schedules
+from danvan.cases.reception.selectors import public_schedules
 from danvan.core.forms import apply_service
 from danvan.core.http import paginate
 
 from . import selectors
 from .forms import LookupForm, PlaceFilterForm, ProvinceForm, SubmitForm
-from .throttle import LOOKUP_RATES, SUBMIT_RATES, throttle
+from .throttle import LOOKUP_RATES, SUBMIT_RATES, throttle, too_many_page
 
 # The lookup code shown once after sending: kept in the session, popped when shown.
 SUBMITTED_KEY = "portal_submitted"
@@ -44,10 +45,6 @@ WEEKDAYS = (
 )
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/ratelimited.html", status=429)
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html")
@@ -57,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@throttle(group="portal.submit", rates=SUBMIT_RATES, method="POST", answer=_too_many)
+@throttle(group="portal.submit", rates=SUBMIT_RATES, method="POST", answer=too_many_page)
 def submit(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     province = selectors.province_by_code(source.get("province"))
@@ -120,7 +117,7 @@ def submitted(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@throttle(group="portal.lookup", rates=LOOKUP_RATES, method="POST", answer=_too_many)
+@throttle(group="portal.lookup", rates=LOOKUP_RATES, method="POST", answer=too_many_page)
 def lookup(request: HttpRequest) -> HttpResponse:
     """The code is sent by POST, so that it stays out of server logs and referrers."""
     form = LookupForm(request.POST if request.method == "POST" else None)

@@ -1,5 +1,6 @@
 """Settings shared by every environment; values come from the environment (see env.py)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -7,7 +8,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("DANVAN_VAR_DIR", str(BASE_DIR / "var")))
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "ninja",
     "danvan.core",
     "danvan.audit",
+    "danvan.jobs",
     "danvan.units",
     "danvan.accounts",
     "danvan.worklist",
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
     "danvan.movement",
     "danvan.dashboard",
     "danvan.api",
+    "danvan.demo",
 ]
 
 MIDDLEWARE = [
@@ -67,8 +70,9 @@ MIDDLEWARE = [
     "danvan.accounts.middleware.TwoFactorRequiredMiddleware",
     "danvan.accounts.form_rescue.FormRescueMiddleware",
     "danvan.api.middleware.ApiProblemMiddleware",
-    # NUL characters in query strings and API bodies: 400 before PostgreSQL sees them.
-    "danvan.core.nul_guard.NulCharacterGuardMiddleware",
+    # Bad input (NUL characters, out-of-range dates and numbers, malformed identifiers)
+    # answered with 400 at every door, never a 500 (core.input_guard).
+    "danvan.core.input_guard.InputGuardMiddleware",
     # django-axes must be the last middleware.
     "axes.middleware.AxesMiddleware",
 ]
@@ -95,9 +99,14 @@ TEMPLATES = [
 ]
 
 _default_sqlite = f"sqlite:///{VAR_DIR / 'danvan.sqlite3'}"
+# A connection kept between requests (DB_CONN_MAX_AGE seconds; production.py keeps them by
+# default) is checked with a cheap query before its first use in each request, so a
+# connection the database dropped is reopened instead of failing that request.
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", _default_sqlite), conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
+        env_str("DATABASE_URL", _default_sqlite),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -138,11 +147,25 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # a form posted after the end is kept and given back after login (accounts.form_rescue).
 SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 180)
 
-# django-axes: lock an account name after repeated failures from the same address.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Failed logins (django-axes, with the growing delays of accounts/lockout.py; docs/access.md):
+# failures are counted per account name whatever the address, and per client address
+# whatever the account (one password tried on many accounts). From the limit on, each
+# further failure refuses the next attempt for a time that doubles, up to a cap: guessing
+# stays slow, and the most an attacker can impose on a real officer is the cap.
+AXES_HANDLER = "danvan.accounts.lockout.GrowingDelayHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)  # per account
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("DANVAN_LOGIN_ADDRESS_FAILURE_LIMIT", 10)  # per address
+LOGIN_DELAY_FIRST_SECONDS = env_int("DANVAN_LOGIN_DELAY_FIRST_SECONDS", 60)
+LOGIN_DELAY_MAX_SECONDS = env_int("DANVAN_LOGIN_DELAY_MAX_SECONDS", 15 * 60)
+# How long failures are remembered after the last one (axes forgets older attempts).
+AXES_COOLOFF_TIME = timedelta(hours=env_int("DANVAN_LOGIN_FAILURE_MEMORY_HOURS", 24))
+# The handler decides the lock, not axes' single limit over every parameter.
+AXES_LOCK_OUT_AT_FAILURE = False
+# An attempt refused during a delay is not checked, so it does not count or prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "danvan.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "danvan.core.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 
 OTP_TOTP_ISSUER = "danvan"
@@ -212,18 +235,59 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
     }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Redis gives a message nobody acknowledged back to the workers after this many
+    # seconds. Tasks acknowledge late (after the work), so it must exceed the longest
+    # job (an import of MOVEMENT_IMPORT_MAX_ROWS rows: minutes), or a running job's
+    # message would be delivered again meanwhile (harmless: the claim refuses it, see
+    # danvan/jobs, but wasted). A dead worker's jobs do not wait for it: the reaper
+    # finds them within JOBS_STALE_SECONDS + JOBS_REAP_SECONDS (docs/operations.md).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 30 * 60),
+    }
+# Installations that share one Redis database keep apart by their queue's name.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A pool process killed mid-task gives its message back at once (with acks_late the
+# message would otherwise count as done); the claim refuses it if the job finished.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Jobs are long: a worker reserves one message at a time, so the others stay free for
+# the other workers instead of waiting behind a long import.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Durable jobs (danvan/jobs, docs/operations.md "Background jobs"): a running job's
+# worker beats every JOBS_HEARTBEAT_SECONDS; without a beat for JOBS_STALE_SECONDS the
+# worker is taken for dead, and the reaper (every JOBS_REAP_SECONDS) resumes the job
+# while it has attempts left (JOBS_MAX_ATTEMPTS) or fails it with a message the user
+# may retry. A job queued for JOBS_RESEND_SECONDS is sent again (a lost message).
+JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 10)
+JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 60)
+JOBS_REAP_SECONDS = env_int("JOBS_REAP_SECONDS", 60)
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 2)
+JOBS_RESEND_SECONDS = env_int("JOBS_RESEND_SECONDS", 15 * 60)
+JOBS_HEARTBEAT_DIR = env_str("JOBS_HEARTBEAT_DIR", str(VAR_DIR / "jobs"))
+if JOBS_STALE_SECONDS < 3 * JOBS_HEARTBEAT_SECONDS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "JOBS_STALE_SECONDS must be at least three heartbeats (3 × JOBS_HEARTBEAT_SECONDS):"
+        " a worker that misses one beat under load is not dead."
+    )
 # The daily deadline sweep (cases.tasks): marks cases due soon and overdue, then sends
-# the leaders' digests. `make run` starts beat inside its worker (-B).
+# the leaders' digests, once a day whatever runs it twice. The reaper of durable jobs.
+# `make run` starts beat inside its worker (-B).
 CELERY_BEAT_SCHEDULE = {
     "cases-sweep-deadlines": {
         "task": "danvan.cases.tasks.sweep_deadlines",
         "schedule": crontab(hour=0, minute=30),
+    },
+    "jobs-reap": {
+        "task": "danvan.jobs.tasks.reap_jobs",
+        "schedule": timedelta(seconds=JOBS_REAP_SECONDS),
     },
 }
 
@@ -252,7 +316,8 @@ LOGGING = {
 # --- Cache, used by the citizens' portal rate limits (django-ratelimit) -------------------
 # The embedded default is the per-process memory cache. In production with more than one
 # process the counters must be shared, or each worker would allow the full rate: set
-# DANVAN_CACHE_URL=redis://host:6379/1 (Django's own Redis backend, redis-py is installed).
+# DANVAN_CACHE_URL=redis://host:6379/1 (Django's own Redis backend, redis-py is installed);
+# production refuses to start without a shared cache (danvan.E003, core/checks.py).
 _cache_url = env_str("DANVAN_CACHE_URL", "")
 if _cache_url and not _cache_url.startswith(("redis://", "rediss://", "unix://")):
     from django.core.exceptions import ImproperlyConfigured
@@ -267,6 +332,12 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# Behind a reverse proxy every request comes from the proxy's address: name the header the
-# proxy sets to the client's address (e.g. HTTP_X_REAL_IP), or all citizens share one limit.
-RATELIMIT_IP_META_KEY = env_str("DANVAN_CLIENT_IP_META_KEY", "") or None
+# --- The client's address (danvan/core/client_address.py) ---------------------------------
+# Behind a reverse proxy every request comes from the proxy's address, and every citizen and
+# officer would share one rate limit and one login counter. The header the proxy sets to the
+# client's address (DANVAN_CLIENT_IP_HEADER) is believed only from the proxies' addresses
+# (DANVAN_TRUSTED_PROXIES: addresses or networks, comma-separated); from anywhere else it is
+# ignored and REMOTE_ADDR counts. Used by the login lock-out, the rate limits and the trail.
+TRUSTED_PROXIES = env_networks("DANVAN_TRUSTED_PROXIES")
+CLIENT_IP_HEADER = env_str("DANVAN_CLIENT_IP_HEADER", "X-Forwarded-For")
+RATELIMIT_IP_META_KEY = "danvan.core.client_address.client_address_for_limits"

@@ -4,6 +4,7 @@ Every value has a safe default for the embedded mode; a bad value stops start-up
 with ImproperlyConfigured, and secrets may come from ``<NAME>_FILE``.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -50,3 +51,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """A comma-separated list of IP addresses or networks (``127.0.0.1, 10.0.0.0/24``)."""
+    values = env_list(name, [])
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name}: {value!r} is not an IP address or network (e.g. 10.0.0.5, 10.0.0.0/24)"
+            ) from exc
+    return values

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.policies import Perm
+from danvan.core.errors import DomainError
 from danvan.core.forms import BootstrapMixin, DateField
 from danvan.core.validators import DateWindow
 from danvan.units import picker
@@ -64,6 +67,10 @@ class MemberForm(BootstrapMixin, forms.Form):
         village.queryset = Unit.objects.filter(
             parent=board.unit, kind=UnitKind.VILLAGE, valid_to__isnull=True
         ).order_by("path")
+        self.board = board
+
+    def service_checks(self, data: dict[str, Any]) -> None:
+        services.member_checks(data, board=self.board)
 
 
 class PlanForm(BootstrapMixin, forms.Form):
@@ -141,6 +148,19 @@ def _conference_unit_field() -> picker.UnitField:
     )
 
 
+def _unit_checks_on_picker(check: Callable[[dict[str, Any]], None], data: dict[str, Any]) -> None:
+    """Run the service's *check* on the conference forms' fields: the picked unit is the
+    service's *unit*, and its problems about *unit* go beside the picker (unit_code)."""
+    if "unit_code" in data:
+        data["unit"] = data.pop("unit_code")
+    try:
+        check(data)
+    except DomainError as exc:
+        problems = [replace(p, field="unit_code") if p.field == "unit" else p for p in exc.problems]
+        first = problems[0]
+        raise DomainError(first.code, first.message, field=first.field, problems=problems) from exc
+
+
 class ConferenceForm(BootstrapMixin, forms.Form):
     unit_code = _conference_unit_field()
     kind = forms.ChoiceField(label=_("Loại hội nghị"), choices=Conference.Kind.choices)
@@ -158,6 +178,11 @@ class ConferenceForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         picker.bind(self, actor)
 
+    def service_checks(self, data: dict[str, Any]) -> None:
+        # The schedule entry (plan, an id here) is checked by the service under its lock.
+        data.pop("plan", None)
+        _unit_checks_on_picker(services.conference_checks, data)
+
 
 class ConferencePlanForm(BootstrapMixin, forms.Form):
     unit_code = _conference_unit_field()
@@ -169,6 +194,9 @@ class ConferencePlanForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         picker.bind(self, actor)
+
+    def service_checks(self, data: dict[str, Any]) -> None:
+        _unit_checks_on_picker(services.conference_plan_checks, data)
 
 
 class YearForm(forms.Form):

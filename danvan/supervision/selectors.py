@@ -49,7 +49,7 @@ from .models import (
     RuleCode,
     SupervisionRule,
 )
-from .rules import RuleBook
+from .rules.selectors import RuleBook
 
 
 def today() -> dt.date:

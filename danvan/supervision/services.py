@@ -39,7 +39,7 @@ from .models import (
     Recommendation,
     RuleCode,
 )
-from .rules import rule_on
+from .rules.selectors import rule_on
 
 RecState = Recommendation.State
 
@@ -225,6 +225,53 @@ def _check_investment_limits(board: Board, role: str, day: dt.date) -> None:
             )
 
 
+def member_checks(data: dict[str, Any], *, board: Board) -> None:
+    """The rules on a new member of *board* that need no lock, for the keys present in
+    *data* (member_add's keyword names); one DomainError lists every problem. MemberForm
+    runs it too (one pass). The board's legal size counts its current members, so it is
+    checked in member_add under the board's lock."""
+    checks = Checks()
+    if "full_name" in data and not (data["full_name"] or "").strip():
+        checks.refuse(SupervisionError.EMPTY, _("Cần ghi họ và tên thành viên."), field="full_name")
+    role = data.get("role")
+    if "role" in data and role not in BoardMember.Role.values:
+        checks.refuse(
+            SupervisionError.BAD_MEMBER, one_of(_("Vai trò"), BoardMember.Role.labels), field="role"
+        )
+    elif role == BoardMember.Role.REPRESENTATIVE and board.kind != Board.Kind.INVESTMENT:
+        # Law 10/2022/QH15: community representatives sit on the community investment
+        # supervision board; a people's inspection board has a head, deputies, members.
+        checks.refuse(
+            SupervisionError.BAD_MEMBER,
+            _(
+                "Vai trò “Đại diện cộng đồng” chỉ dùng cho Ban Giám sát đầu tư của cộng đồng; "
+                "%(kind)s có Trưởng ban, Phó trưởng ban và Thành viên."
+            )
+            % {"kind": board.get_kind_display()},
+            field="role",
+        )
+    village = data.get("village")
+    if village is not None and (
+        village.kind != UnitKind.VILLAGE
+        or village.parent_id != board.unit_id
+        or village.is_historical
+    ):
+        checks.refuse(
+            SupervisionError.BAD_MEMBER,
+            _("Chọn một thôn, tổ dân phố đang hoạt động của %(unit)s, hoặc để trống.")
+            % {"unit": board.unit.name},
+            field="village",
+        )
+    start, end = data.get("term_start"), data.get("term_end")
+    if start is not None and end is not None and end < start:
+        checks.refuse(
+            SupervisionError.BAD_DATE,
+            _("Ngày kết thúc phải từ ngày bắt đầu (%(d)s) trở đi.") % {"d": f"{start:%d/%m/%Y}"},
+            field="term_end",
+        )
+    checks.raise_if_any()
+
+
 @transaction.atomic
 def member_add(
     *,
@@ -238,33 +285,19 @@ def member_add(
 ) -> BoardMember:
     """Add a member to *board*; an investment board over its legal size is refused."""
     _require(actor, board.unit)
+    member_checks(
+        {
+            "full_name": full_name,
+            "role": role,
+            "village": village,
+            "term_start": term_start,
+            "term_end": term_end,
+        },
+        board=board,
+    )
     # Lock the board so two additions at once cannot both pass the size check.
     board = Board.objects.select_for_update().select_related("unit").get(pk=board.pk)
-    full_name = _text(full_name, "full_name", _("Cần ghi họ và tên thành viên."))
-    if role not in BoardMember.Role.values:
-        raise _error(
-            SupervisionError.BAD_MEMBER, one_of(_("Vai trò"), BoardMember.Role.labels), "role"
-        )
-    if role == BoardMember.Role.REPRESENTATIVE and board.kind != Board.Kind.INVESTMENT:
-        raise _error(
-            SupervisionError.BAD_MEMBER,
-            _("Vai trò “Đại diện cộng đồng” chỉ dùng cho Ban Giám sát đầu tư của cộng đồng."),
-            "role",
-        )
-    if village is not None and (
-        village.kind != UnitKind.VILLAGE or village.parent_id != board.unit_id
-    ):
-        raise _error(
-            SupervisionError.BAD_MEMBER,
-            _("Thôn, tổ dân phố phải thuộc %(unit)s.") % {"unit": board.unit.name},
-            "village",
-        )
-    if term_start is not None and term_end is not None and term_end < term_start:
-        raise _error(
-            SupervisionError.BAD_DATE,
-            _("Ngày kết thúc không được trước ngày bắt đầu."),
-            "term_end",
-        )
+    full_name = (full_name or "").strip()
     if board.kind == Board.Kind.INVESTMENT:
         _check_investment_limits(board, role, max(term_start or today(), today()))
     member = BoardMember.objects.create(
@@ -423,6 +456,98 @@ def recommendation_close(
 # --- conferences of agencies and enterprises -----------------------------------------------
 
 
+def _conference_unit_checks(checks: Checks, data: dict[str, Any]) -> None:
+    """Which kind of unit holds which conference (CONFERENCE_UNIT_KINDS), for the keys
+    *kind* and *unit* present in *data*."""
+    kind, unit = data.get("kind"), data.get("unit")
+    if "kind" in data and kind not in CONFERENCE_UNIT_KINDS:
+        checks.refuse(
+            SupervisionError.BAD_UNIT,
+            one_of(_("Loại hội nghị"), [Conference.Kind(k).label for k in CONFERENCE_UNIT_KINDS]),
+            field="kind",
+        )
+    elif (
+        unit is not None
+        and kind is not None
+        and (unit.kind not in CONFERENCE_UNIT_KINDS[kind] or unit.is_historical)
+    ):
+        checks.refuse(
+            SupervisionError.BAD_UNIT,
+            _(
+                "%(kind)s chỉ ghi nhận cho %(units)s đang hoạt động; “%(unit)s” không phải "
+                "là đơn vị như vậy."
+            )
+            % {
+                "kind": Conference.Kind(kind).label,
+                "units": ", ".join(str(UnitKind(k).label) for k in CONFERENCE_UNIT_KINDS[kind]),
+                "unit": unit.name,
+            },
+            field="unit",
+        )
+
+
+def conference_checks(data: dict[str, Any]) -> None:
+    """The rules on recording a conference that need no lock, for the keys present in
+    *data* (conference_record's keyword names); one DomainError lists every problem.
+    ConferenceForm runs it too (one pass). Whether the schedule entry (*plan*) is still
+    open is checked in conference_record, under its lock."""
+    checks = Checks()
+    _conference_unit_checks(checks, data)
+    held_on = data.get("held_on")
+    if held_on is not None:
+        with checks.collect():
+            _not_future(held_on, "held_on")
+    counts = {
+        name: data[name]
+        for name in ("participants_employer", "participants_workers")
+        if data.get(name) is not None
+    }
+    for name, count in counts.items():
+        if count < 0:
+            checks.refuse(
+                SupervisionError.TOO_FEW_PARTICIPANTS,
+                _("Số người không được âm: nhập 0 hoặc số dương."),
+                field=name,
+            )
+    if data.get("kind") == Conference.Kind.DIALOGUE and held_on is not None:
+        # Labour Code 2019 art. 63, Decree 145/2020: at least the legal number of people
+        # on each side of a workplace dialogue (the figure in force on the day: rule data).
+        with checks.collect():
+            rule = rule_on(RuleCode.WORKPLACE_DIALOGUE_MIN_PER_SIDE, held_on)
+            for name, count in counts.items():
+                if 0 <= count < rule.amount:
+                    checks.refuse(
+                        SupervisionError.TOO_FEW_PARTICIPANTS,
+                        _(
+                            "Đối thoại tại nơi làm việc cần ít nhất %(n)s người mỗi bên "
+                            "(%(citation)s); bên này có %(have)s người."
+                        )
+                        % {"n": rule.amount, "citation": rule.citation, "have": count},
+                        field=name,
+                    )
+    checks.raise_if_any()
+
+
+def conference_plan_checks(data: dict[str, Any]) -> None:
+    """The rules on putting a conference on the schedule, for the keys present in *data*
+    (conference_schedule's keyword names); one DomainError lists every problem.
+    ConferencePlanForm runs it too (one pass)."""
+    checks = Checks()
+    _conference_unit_checks(checks, data)
+    planned_on = data.get("planned_on")
+    if planned_on is not None and planned_on < today():
+        checks.refuse(
+            SupervisionError.BAD_DATE,
+            _(
+                "Ngày dự kiến đã qua: chỉ lên lịch từ hôm nay (%(today)s) trở đi; hội nghị "
+                "đã tổ chức thì ghi nhận hội nghị."
+            )
+            % {"today": f"{today():%d/%m/%Y}"},
+            field="planned_on",
+        )
+    checks.raise_if_any()
+
+
 @transaction.atomic
 def conference_record(
     *,
@@ -443,8 +568,15 @@ def conference_record(
     Code 2019 art. 63, Decree 145/2020; figure: rule data): fewer is refused.
     """
     _require(actor, unit)
-    _check_conference_unit(unit, kind)
-    _not_future(held_on, "held_on")
+    conference_checks(
+        {
+            "unit": unit,
+            "kind": kind,
+            "held_on": held_on,
+            "participants_employer": participants_employer,
+            "participants_workers": participants_workers,
+        }
+    )
     if plan is not None:
         plan = ConferencePlan.objects.select_for_update().get(pk=plan.pk)
         if plan.unit_id != unit.pk or plan.kind != kind or plan.conference_id is not None:
@@ -453,25 +585,6 @@ def conference_record(
                 _("Lịch này không khớp (đơn vị, loại hội nghị) hoặc đã được ghi nhận."),
                 "plan",
             )
-    if participants_employer < 0 or participants_workers < 0:
-        raise _error(
-            SupervisionError.TOO_FEW_PARTICIPANTS,
-            _("Số người không được âm."),
-            "participants_workers",
-        )
-    if kind == Conference.Kind.DIALOGUE:
-        rule = rule_on(RuleCode.WORKPLACE_DIALOGUE_MIN_PER_SIDE, held_on)
-        for field, count in (
-            ("participants_employer", participants_employer),
-            ("participants_workers", participants_workers),
-        ):
-            if count < rule.amount:
-                raise _error(
-                    SupervisionError.TOO_FEW_PARTICIPANTS,
-                    _("Đối thoại tại nơi làm việc cần ít nhất %(n)s người mỗi bên (%(citation)s).")
-                    % {"n": rule.amount, "citation": rule.citation},
-                    field,
-                )
     conference = Conference(
         unit=unit,
         kind=kind,
@@ -493,25 +606,6 @@ def conference_record(
     return conference
 
 
-def _check_conference_unit(unit: Unit, kind: str) -> None:
-    if kind not in CONFERENCE_UNIT_KINDS:
-        raise _error(
-            SupervisionError.BAD_UNIT,
-            one_of(_("Loại hội nghị"), [Conference.Kind(k).label for k in CONFERENCE_UNIT_KINDS]),
-            "kind",
-        )
-    if unit.kind not in CONFERENCE_UNIT_KINDS[kind] or unit.is_historical:
-        raise _error(
-            SupervisionError.BAD_UNIT,
-            _("%(kind)s chỉ ghi nhận cho %(units)s đang hoạt động.")
-            % {
-                "kind": Conference.Kind(kind).label,
-                "units": ", ".join(str(UnitKind(k).label) for k in CONFERENCE_UNIT_KINDS[kind]),
-            },
-            "unit",
-        )
-
-
 @transaction.atomic
 def conference_schedule(
     *,
@@ -525,13 +619,7 @@ def conference_schedule(
     """Put a conference on an agency's or an enterprise's schedule (today or later: a
     conference already held is recorded with conference_record)."""
     _require(actor, unit)
-    _check_conference_unit(unit, kind)
-    if planned_on < today():
-        raise _error(
-            SupervisionError.BAD_DATE,
-            _("Ngày dự kiến đã qua: hội nghị đã tổ chức thì ghi nhận hội nghị."),
-            "planned_on",
-        )
+    conference_plan_checks({"unit": unit, "kind": kind, "planned_on": planned_on})
     plan = ConferencePlan.objects.create(
         unit=unit,
         kind=kind,

@@ -1,42 +1,29 @@
-"""Demo data: a realistic Thái Nguyên for trying danvan out (``manage.py seed_demo``).
+"""Demo units: a realistic Thái Nguyên for trying danvan out (``manage.py seed_demo``).
+
+This module knows only the unit tree: the province's and the demo communes'
+organisations, villages, officials and steering committees. The demo accounts and
+the order in which every area adds its demo data belong to the project
+(``danvan.demo``), because units must not depend on the areas built on it.
 
 Everything is written through the services with ``actor=None`` (the system), so
 the audit trail shows how the demo came about. Running the seeding twice adds
-nothing: units are found again by code, officials by (unit, position), steering
-members by (level, official), users by username and devices by (user, name).
+nothing: units are found again by code, officials by (unit, position) and
+steering members by (level, official).
 
 The people are fictional; the units are the real organisation of a province
 and its communes since 1 July 2025 (two tiers of local government), with
 invented villages and household counts.
-
-Demo accounts share one password, :data:`DEMO_PASSWORD`. Administrators (system
-and unit administrators) must pass TOTP, so each gets a confirmed device whose
-secret is derived, not random, and therefore the same on every machine::
-
-    key    = SHA-1("danvan-demo-totp:" + username)   (20 bytes)
-    secret = base32(key)                             (what an authenticator app takes)
-
-Known passwords and keys: never run this against a production database
-(``seed_demo`` refuses unless DEBUG is on or ``--force`` is given).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from base64 import b32encode
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from danvan.accounts import services as account_services
-from danvan.accounts.models import ADMIN_ROLES, Role, User
-from danvan.audit import services as audit
 from danvan.core.errors import DomainError
 
 from . import services
@@ -44,11 +31,8 @@ from .models import Official, SteeringCommitteeMember, Unit, UnitKind
 
 PROVINCE_CODE = "19"  # Thái Nguyên (Bắc Kạn merged into it on 1 July 2025)
 # Three real communes of Thái Nguyên (package codes); the first one gets the
-# commune-level demo accounts.
+# commune-level demo accounts (danvan.demo.accounts).
 COMMUNE_CODES = ("05443", "05503", "05830")  # P. Phan Đình Phùng, X. Tân Cương, X. Đại Từ
-DEMO_PASSWORD = "danvan-demo-2025"  # noqa: S105 (a published demo password)
-TOTP_DEVICE_NAME = "demo"
-TOTP_KEY_SALT = "danvan-demo-totp:"
 TERM_START = dt.date(2025, 7, 1)
 
 
@@ -328,21 +312,6 @@ COMMUNE_STEERING = (
     ("CA", "Trưởng Công an {level}", _SR.MEMBER),
 )
 
-# Demo accounts: (username, full name, role, "province" | "commune" | None).
-ACCOUNTS: tuple[tuple[str, str, str, str | None], ...] = (
-    ("admin", "Quản trị hệ thống (demo)", Role.SYSTEM_ADMIN, None),
-    ("tinh.quantri", "Nguyễn Thị Hồng Nhung", Role.UNIT_ADMIN, "province"),
-    ("tinh.canbo", "Trần Văn Khánh", Role.OFFICER, "province"),
-    ("tinh.danhgia", "Lê Thị Thu Hà", Role.REVIEWER, "province"),
-    ("tinh.kiemtra", "Phạm Quang Huy", Role.INSPECTOR, "province"),
-    ("tinh.lanhdao", "Hoàng Minh Tuấn", Role.LEADER, "province"),
-    ("xa.quantri", "Đỗ Thị Lan", Role.UNIT_ADMIN, "commune"),
-    ("xa.canbo", "Dương Văn Hải", Role.OFFICER, "commune"),
-    ("xa.danhgia", "Ma Thị Hoa", Role.REVIEWER, "commune"),
-    ("xa.kiemtra", "Lương Đức Thắng", Role.INSPECTOR, "commune"),
-    ("xa.lanhdao", "Hà Văn Bình", Role.LEADER, "commune"),
-)
-
 # Fictional names for officials, composed deterministically (no randomness).
 _FAMILY: tuple[str, ...] = (
     "Nguyễn",
@@ -408,44 +377,13 @@ def official_name(n: int, *, female: bool | None = None) -> str:
     return f"{family} {middle} {given}"
 
 
-def demo_totp_key(username: str) -> bytes:
-    """The fixed 20-byte TOTP key of a demo administrator (see the module docstring)."""
-    return hashlib.sha1((TOTP_KEY_SALT + username).encode(), usedforsecurity=False).digest()
-
-
-def demo_totp_secret(username: str) -> str:
-    """The base32 secret an authenticator app takes for *username*."""
-    return b32encode(demo_totp_key(username)).decode()
-
-
 @dataclass
-class DemoAccount:
-    username: str
-    role: str
-    unit: Unit | None
-    totp_secret: str = ""
-    otpauth_uri: str = ""
-
-    @property
-    def role_label(self) -> str:
-        return str(Role(self.role).label)
-
-    @property
-    def unit_label(self) -> str:
-        return self.unit.name if self.unit is not None else _("Toàn quốc")
-
-
-@dataclass
-class DemoResult:
+class UnitsDemoResult:
+    province: Unit
+    communes: list[Unit]
     created: dict[str, int] = field(
-        default_factory=lambda: dict.fromkeys(
-            ("units", "officials", "steering", "users", "grants", "devices"), 0
-        )
+        default_factory=lambda: dict.fromkeys(("units", "officials", "steering"), 0)
     )
-    accounts: list[DemoAccount] = field(default_factory=list)
-    province: Unit | None = None
-    communes: list[Unit] = field(default_factory=list)
-    password: str = DEMO_PASSWORD
 
     @property
     def total_created(self) -> int:
@@ -453,8 +391,8 @@ class DemoResult:
 
 
 class _Seeder:
-    def __init__(self) -> None:
-        self.result = DemoResult()
+    def __init__(self, province: Unit, communes: list[Unit]) -> None:
+        self.result = UnitsDemoResult(province=province, communes=communes)
         self.name_seq = 0
 
     # Units ---------------------------------------------------------------
@@ -524,56 +462,10 @@ class _Seeder:
                 start_date=dt.date(2025, 8, 15),
             )
 
-    def account(self, username: str, full_name: str, role: str, unit: Unit | None) -> None:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            validate_password(DEMO_PASSWORD, User(username=username, full_name=full_name))
-            self.result.created["users"] += 1
-            user = account_services.user_create(
-                actor=None,
-                username=username,
-                password=DEMO_PASSWORD,
-                full_name=full_name,
-                email=f"{username}@example.org",
-            )
-        if not user.grants.filter(role=role, unit=unit).exists():
-            self.result.created["grants"] += 1
-            account_services.grant_create(actor=None, user=user, role=role, unit=unit)
-        account = DemoAccount(username=username, role=role, unit=unit)
-        if role in ADMIN_ROLES:
-            device = self.device(user)
-            account.totp_secret = b32encode(device.bin_key).decode()
-            account.otpauth_uri = device.config_url
-        self.result.accounts.append(account)
-
-    def device(self, user: User) -> TOTPDevice:
-        device = TOTPDevice.objects.filter(user=user, name=TOTP_DEVICE_NAME).first()
-        if device is not None:
-            return device
-        self.result.created["devices"] += 1
-        device = TOTPDevice.objects.create(
-            user=user,
-            name=TOTP_DEVICE_NAME,
-            key=demo_totp_key(user.username).hex(),
-            confirmed=True,
-        )
-        # The key is a secret: the audit row names the device, never the key.
-        audit.record(
-            actor=None,
-            action="create",
-            instance=device,
-            changes={
-                "user": [None, user.pk],
-                "name": [None, device.name],
-                "confirmed": [None, True],
-            },
-        )
-        return device
-
 
 @transaction.atomic
-def demo_seed() -> DemoResult:
-    """Build (or find again) the demo Thái Nguyên; see the module docstring."""
+def demo_seed_units() -> UnitsDemoResult:
+    """Build (or find again) the demo Thái Nguyên's units; see the module docstring."""
     province = Unit.objects.filter(code=PROVINCE_CODE, kind=UnitKind.PROVINCE).first()
     communes = [Unit.objects.filter(code=c, kind=UnitKind.COMMUNE).first() for c in COMMUNE_CODES]
     if province is None or None in communes:
@@ -584,10 +476,8 @@ def demo_seed() -> DemoResult:
                 " Hãy chạy trước: python manage.py load_units"
             ),
         )
-    seeder = _Seeder()
+    seeder = _Seeder(province, [c for c in communes if c is not None])
     result = seeder.result
-    result.province = province
-    result.communes = [c for c in communes if c is not None]
 
     seeder.orgs(province, province.code, PROVINCE_ORGS)
     seeder.steering(province, PROVINCE_STEERING, "125-QĐ/TU", {})
@@ -610,23 +500,4 @@ def demo_seed() -> DemoResult:
         level = commune.division_type or "xã"
         seeder.steering(commune, COMMUNE_STEERING, "08-QĐ/ĐU", {"level": level})
 
-    where = {"province": province, "commune": result.communes[0], None: None}
-    for username, full_name, role, scope in ACCOUNTS:
-        seeder.account(username, full_name, role, where[scope])
     return result
-
-
-def demo_totp_code(username: str) -> str:
-    """The current 6-digit code of *username*'s confirmed TOTP device (for demos and tests)."""
-    devices = TOTPDevice.objects.filter(user__username=username, confirmed=True)
-    device = devices.filter(name=TOTP_DEVICE_NAME).first() or devices.first()
-    if device is None:
-        raise DemoError(
-            "no_totp_device",
-            _("Tài khoản “%(username)s” không có thiết bị TOTP đã xác nhận.")
-            % {"username": username},
-        )
-    code = totp(
-        device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift
-    )
-    return f"{code:0{device.digits}d}"

@@ -20,6 +20,8 @@ class UnitError(StrEnum):
     SUCCESSION_BEFORE_EXISTENCE = "succession_before_existence"
     SUCCESSION_AFTER_END = "succession_after_end"
     SUCCESSION_NO_RESOLUTION = "succession_no_resolution"
+    CORRECTION_NOT_ENDED = "succession_correction_not_ended"
+    CORRECTION_NO_REASON = "succession_correction_no_reason"
     STEERING_NOT_LEVEL = "steering_not_level"
     STEERING_DUPLICATE = "steering_duplicate"
     OFFICIAL_OUT_OF_SCOPE = "official_out_of_scope"

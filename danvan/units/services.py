@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
+from danvan.audit.models import AuditEvent
+from danvan.core.errors import PermissionDenied
 from danvan.core.text import fold
 from danvan.core.validators import one_of
 
@@ -210,6 +212,30 @@ def unit_update(
     _check(actor, Perm.UNIT_CHANGE, unit)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = audit.snapshot(unit)
+    _apply_changes(
+        unit,
+        name=name,
+        code=code,
+        division_type=division_type,
+        households=households,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    audit.record_update(actor=actor, instance=unit, before=before)
+    return unit
+
+
+def _apply_changes(
+    unit: Unit,
+    *,
+    name: str | None,
+    code: str | None,
+    division_type: str | None,
+    households: int | None,
+    valid_from: dt.date | None,
+    valid_to: dt.date | None,
+) -> None:
+    """Validate and save the given fields of *unit* (locked by the caller); None: unchanged."""
     if name is not None:
         if not name.strip():
             raise unit_error(
@@ -230,7 +256,67 @@ def unit_update(
         unit.valid_to = valid_to
     _validate_fields(unit.kind, unit.households, unit.valid_from, unit.valid_to)
     unit.save()
-    audit.record_update(actor=actor, instance=unit, before=before)
+
+
+@transaction.atomic
+def succession_correct(
+    *,
+    actor: Any,
+    unit: Unit,
+    reason: str,
+    name: str | None = None,
+    code: str | None = None,
+    division_type: str | None = None,
+    households: int | None = None,
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+) -> Unit:
+    """Correct a mistake in an ended unit (its name, code, dates…): the one way it changes.
+
+    An ended unit is history, read-only for every role (accounts.policies): its
+    successor's officers read it, nobody edits it through unit_update. A correction is a
+    system administrator's act, with the reason written into the audit trail beside the
+    change ("correction"), so the history says who changed the record of a merged unit,
+    when and why. *actor* None is the system itself (a management command).
+    """
+    if actor is not None and not policies.is_system_admin(actor):
+        raise PermissionDenied(
+            _(
+                "Chỉ quản trị hệ thống được đính chính đơn vị đã kết thúc hoạt động"
+                " (sáp nhập, chia tách)."
+            )
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise unit_error(
+            UnitError.CORRECTION_NO_REASON,
+            _("Ghi lý do đính chính (ví dụ: số, ngày văn bản xác nhận sai sót)."),
+            field="reason",
+        )
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if not policies.is_ended(unit):
+        raise unit_error(
+            UnitError.CORRECTION_NOT_ENDED,
+            _(
+                "“%(unit)s” còn hoạt động: sửa trực tiếp trên trang của đơn vị, không cần"
+                " đính chính."
+            )
+            % {"unit": unit.name},
+        )
+    before = audit.snapshot(unit)
+    _apply_changes(
+        unit,
+        name=name,
+        code=code,
+        division_type=division_type,
+        households=households,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    changes = audit.diff(before, audit.snapshot(unit))
+    if changes:
+        changes["correction"] = [None, reason]
+        audit.record(actor=actor, action=AuditEvent.Action.UPDATE, instance=unit, changes=changes)
     return unit
 
 

@@ -46,6 +46,14 @@ class Urgency(IntEnum):
     WAITING = 2
 
 
+def order_key(
+    urgency: Urgency, due: dt.date | None, since: dt.date | None
+) -> tuple[int, dt.date, dt.date]:
+    """The list's order: overdue first, then by deadline, then by start day."""
+    far = dt.date.max
+    return (int(urgency), due or far, since or far)
+
+
 @dataclass(frozen=True, slots=True)
 class Item:
     """One thing to do: what, where, since when, by when, and the page where it is done."""
@@ -59,8 +67,7 @@ class Item:
     urgency: Urgency
 
     def sort_key(self) -> tuple[int, dt.date, dt.date]:
-        far = dt.date.max
-        return (int(self.urgency), self.due or far, self.since or far)
+        return order_key(self.urgency, self.due, self.since)
 
 
 @dataclass(frozen=True)
@@ -72,9 +79,9 @@ class Scope:
     today: dt.date
     limit: int = 20
     due_soon_days: int = 5
-    # What several sources of one area share within one list (e.g. one count query for
-    # three kinds of cases), filled by the first that needs it.
-    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # What several sources share within one list (one count query for three kinds of
+    # cases, the scope filters), filled by the first that needs it.
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def soon(self) -> dt.date:
@@ -83,10 +90,14 @@ class Scope:
     def rows_q(self, perm: Perm, prefix: str) -> Q:
         """Rows whose unit (through *prefix*, e.g. ``"unit__"``) lies under the root and
         where the actor holds *perm*."""
-        q = policies.scope_q(self.actor, perm, prefix)
-        if self.root is not None:
-            q &= policies.subtree_q(self.root, prefix)
-        return q
+        key = ("rows_q", perm, prefix)
+        if key not in self.memo:  # asked by several sources, twice each
+            if self.root is None:
+                self.memo[key] = policies.scope_q(self.actor, perm, prefix)
+            else:
+                self.memo[key] = policies.subtree_scope_q(self.actor, perm, self.root, prefix)
+        result: Q = self.memo[key]
+        return result
 
     def child_of(self, path: str) -> str:
         """child_key for a unit path already loaded (sources that judge rows in Python)."""
@@ -158,9 +169,6 @@ class QuerySetSource:
     # False for a source whose overdue rows another source already counts (a case
     # without a handler is also an overdue case): the totals count each late thing once.
     counts_overdue: bool = True
-    # The counts per child unit computed elsewhere (``{child path: (count, overdue)}``),
-    # e.g. one query shared by several sources; by default a query of this source.
-    counts: Callable[[Scope], dict[str, tuple[int, int]]] | None = None
 
     def _rows(self, scope: Scope) -> QuerySet[Any]:
         qs = self.queryset(scope)
@@ -175,9 +183,7 @@ class QuerySetSource:
     def find(self, scope: Scope) -> Found:
         if self.perm is not None and not policies.has_perm_anywhere(scope.actor, self.perm):
             return Found()  # nothing to build a query for: the actor has no such role
-        if self.counts is not None:
-            per_child = self.counts(scope)
-        elif self.code in scope.memo.get("counts", {}):
+        if self.code in scope.memo.get("counts", {}):
             per_child = scope.memo["counts"][self.code]  # counted with the others
         else:
             query = self.count_query(scope)
@@ -214,10 +220,8 @@ class QuerySetSource:
 
     def count_query(self, scope: Scope) -> QuerySet[Any] | None:
         """(source, child path, count, overdue) rows, to be read with other sources' in
-        one UNION ALL (count_all); None when the counts come from elsewhere or the actor
-        holds no role that shows this source."""
-        if self.counts is not None:
-            return None
+        one UNION ALL (count_all); None when the actor holds no role that shows this
+        source."""
         if self.perm is not None and not policies.has_perm_anywhere(scope.actor, self.perm):
             return None
         late: Any = Value(0)
@@ -282,21 +286,37 @@ def urgency_of(due: dt.date | dt.datetime | None, scope: Scope) -> Urgency:
     return Urgency.WAITING
 
 
-def found_from(scope: Scope, rows: Iterable[tuple[Item, str]]) -> Found:
-    """The answer of a source that judges its rows in Python: (item, unit path) pairs,
-    counted per child unit (overdue ones too), the most urgent ``scope.limit`` listed."""
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """A row a source judged in Python: its place in the order of urgency and the path
+    of its unit."""
+
+    urgency: Urgency
+    due: dt.date | None
+    since: dt.date | None
+    path: str
+
+    def sort_key(self) -> tuple[int, dt.date, dt.date]:
+        return order_key(self.urgency, self.due, self.since)
+
+
+def found_from(scope: Scope, rows: Iterable[tuple[Judged, Callable[[], Item]]]) -> Found:
+    """The answer of a source that judges its rows in Python: (judged row, how to build
+    its item) pairs, counted per child unit (overdue ones too). Only the most urgent
+    ``scope.limit`` items are built: a source may judge hundreds of rows to count them
+    and list twenty."""
     found = Found()
-    items = []
-    for item, path in rows:
-        items.append(item)
-        child = scope.child_of(path)
+    judged = []
+    for row, make in rows:
+        judged.append((row, make))
+        child = scope.child_of(row.path)
         found.by_child[child] = found.by_child.get(child, 0) + 1
-        if item.urgency == Urgency.OVERDUE:
+        if row.urgency == Urgency.OVERDUE:
             found.late_by_child[child] = found.late_by_child.get(child, 0) + 1
             found.overdue += 1
-    items.sort(key=Item.sort_key)
-    found.items = items[: scope.limit]
-    found.total = len(items)
+    judged.sort(key=lambda pair: pair[0].sort_key())
+    found.items = [make() for _row, make in judged[: scope.limit]]
+    found.total = len(judged)
     return found
 
 

@@ -110,7 +110,9 @@ def _children(scope: Scope, active: list[tuple[SourceSummary, Found]]) -> list[C
     paths = {p for _s, f in active for p in f.by_child if p.startswith(prefix)}
     if not paths:
         return []
-    units = {u.path: u for u in Unit.objects.filter(path__in=sorted(paths))}
+    units = {
+        u.path: u for u in Unit.objects.filter(path__in=sorted(paths)).only("code", "name", "path")
+    }
     rows = []
     for path, unit in units.items():
         param = "?" + urlencode({"unit": unit.code})

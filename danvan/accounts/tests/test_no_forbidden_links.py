@@ -33,12 +33,12 @@ from danvan.accounts.models import Role, User
 from danvan.accounts.testing import login_verified, make_user
 from danvan.cases import demo as cases_demo
 from danvan.consultation import demo as consultation_demo
+from danvan.demo.services import demo_seed_base
 from danvan.democracy import demo as democracy_demo
 from danvan.disclosure import demo as disclosure_demo
 from danvan.movement import demo as movement_demo
 from danvan.movement.tests.evaluation_factories import open_round, submitted_entry
 from danvan.supervision import demo as supervision_demo
-from danvan.units import demo as units_demo
 from danvan.units.models import Unit
 from danvan.urls import urlpatterns as site_urls
 
@@ -179,7 +179,7 @@ class Walk:
 
 def _cast() -> dict[str, User]:
     """The demo's accounts for each role, and an identity keeper (a role of its own)."""
-    units = units_demo.demo_seed()
+    units = demo_seed_base().units
     movement_demo.demo_seed_movement()
     cases_demo.demo_seed_cases(per_unit=3)
     democracy_demo.demo_seed_democracy()

@@ -144,3 +144,81 @@ def test_successor_officers_inherit_the_history_of_merged_units(
     assert not policies.has_perm(commune_officer, Perm.MOVEMENT_VIEW, bac_kan)
     assert not policies.has_perm(other_province, Perm.MOVEMENT_VIEW, bac_kan)
     assert bac_kan not in Unit.objects.filter(policies.scope_q(other_province, Perm.UNIT_VIEW))
+
+
+# --- ended units are read-only (issue 11) -----------------------------------------------
+
+
+def test_ended_units_are_read_only_for_every_role(thai_nguyen: Unit) -> None:
+    """Every changing permission is refused on an ended unit (Bắc Kạn, merged into Thái
+    Nguyên), whatever the role and wherever the grant: on the successor (inherited
+    history), on the ended unit itself, national. Recording a succession is left to
+    system administrators (a merger entered late); reading is unchanged."""
+    bac_kan = Unit.objects.get(code="06")
+    assert bac_kan.valid_to is not None
+    unit_roles = [role for role in Role.values if role != Role.SYSTEM_ADMIN]
+    users = [make_user(f"tn-{role}", role, thai_nguyen) for role in unit_roles]
+    users += [make_user(f"bk-{role}", role, bac_kan) for role in unit_roles]
+    root = make_user("root", Role.SYSTEM_ADMIN, None)
+    users.append(root)
+    changing = set(Perm) - policies.READ_PERMS
+    assert changing >= WRITE_PERMS | {Perm.SUCCESSION_RECORD, Perm.EVALUATION_SCORE}
+    for user in users:
+        for perm in changing:
+            allowed = perm == Perm.SUCCESSION_RECORD and user is root
+            assert policies.has_perm(user, perm, bac_kan) is allowed, (user.username, perm)
+            assert policies.has_perm_above(user, perm, bac_kan) is allowed, (user.username, perm)
+            in_scope = Unit.objects.filter(policies.scope_q(user, perm), pk=bac_kan.pk).exists()
+            assert in_scope is allowed, (user.username, perm)
+    # Reading the history stays as it was.
+    successor = users[unit_roles.index(Role.OFFICER)]
+    for perm in (Perm.UNIT_VIEW, Perm.MOVEMENT_VIEW, Perm.OFFICIAL_VIEW, Perm.CASE_VIEW):
+        assert policies.has_perm(successor, perm, bac_kan)
+    assert policies.has_perm(root, Perm.MOVEMENT_VIEW, bac_kan)
+    # The live units are untouched by the rule.
+    assert policies.has_perm(successor, Perm.UNIT_CHANGE, thai_nguyen)
+    assert Unit.objects.filter(policies.scope_q(root, Perm.UNIT_CHANGE), pk=thai_nguyen.pk).exists()
+
+
+def test_a_change_to_an_ended_unit_is_refused_with_the_reason(thai_nguyen: Unit) -> None:
+    bac_kan = Unit.objects.get(code="06")
+    successor = make_user("tn-officer", Role.OFFICER, thai_nguyen)
+    with pytest.raises(PermissionDenied) as refused:
+        policies.require(successor, Perm.UNIT_CHANGE, bac_kan)
+    message = refused.value.message
+    assert "“Bắc Kạn” đã kết thúc hoạt động từ ngày" in message
+    assert "chỉ để xem" in message
+    assert "quản trị hệ thống ghi nhận đính chính" in message
+    # Reading is allowed as before.
+    policies.require(successor, Perm.MOVEMENT_VIEW, bac_kan)
+
+
+def test_subtree_scope_is_the_scope_within_the_subtree_and_one_range_when_covered(
+    thai_nguyen: Unit, commune: Unit, sibling_commune: Unit
+) -> None:
+    """subtree_scope_q selects exactly what scope_q & subtree_q select — for every role,
+    permission and root, the inherited history (Bắc Kạn) and ended units included — and
+    is the subtree's bare range when a grant covers the root."""
+    bac_kan = Unit.objects.get(code="06")
+    unit_roles = [role for role in Role.values if role != Role.SYSTEM_ADMIN]
+    users = [make_user(f"ss-{role}", role, thai_nguyen) for role in unit_roles]
+    users += [make_user(f"ssx-{role}", role, commune) for role in (Role.OFFICER, Role.LEADER)]
+    users.append(make_user("ss-root", Role.SYSTEM_ADMIN, None))
+    for user in users:
+        for perm in Perm:
+            for root in (thai_nguyen, commune, sibling_commune, bac_kan):
+                expected = set(
+                    Unit.objects.filter(
+                        policies.scope_q(user, perm) & policies.subtree_q(root)
+                    ).values_list("pk", flat=True)
+                )
+                got = set(
+                    Unit.objects.filter(policies.subtree_scope_q(user, perm, root)).values_list(
+                        "pk", flat=True
+                    )
+                )
+                assert got == expected, (user.username, perm, root.code)
+    officer = users[unit_roles.index(Role.OFFICER)]
+    assert policies.subtree_scope_q(officer, Perm.CASE_VIEW, thai_nguyen) == policies.subtree_q(
+        thai_nguyen
+    )

@@ -10,7 +10,7 @@ from django.test import Client
 
 from danvan.accounts.testing import API_READ_SCOPED, Cast, walk
 from danvan.cases.models import Dialogue
-from danvan.democracy.board import OBLIGATION_CODES
+from danvan.democracy.board.selectors import OBLIGATION_CODES
 from danvan.units.models import Unit
 
 pytestmark = pytest.mark.django_db

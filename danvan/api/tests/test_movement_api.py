@@ -379,3 +379,38 @@ def test_replication(
     assert response.json()["replicated_from"] == str(source.public_id)
     detail = client.get(detail_url(source), headers=bearer(manager)).json()
     assert [r["public_id"] for r in detail["replications"]] == [str(copy.public_id)]
+    assert detail["replications_other_units"] == 0
+    assert response.json()["replicated_from_label"] == "Mô hình gốc"
+
+
+def test_replication_lineage_hides_entries_out_of_sight(
+    client: Client,
+    make_entry: Callable[..., Entry],
+    manager: User,
+    officer: User,
+    sibling_commune: Unit,
+) -> None:
+    """Issue 11: the other end of a replication that the caller may not see is neither
+    named nor identified, in the detail and in the list."""
+    source = make_entry("Mô hình gốc kín")
+    copy = make_entry("Bản nhân rộng kín", unit=sibling_commune)
+    services.replication_record(actor=None, entry=copy, source=source)
+    sibling_officer = make_user("api-xa-ben-kin", Role.OFFICER, sibling_commune)
+    hidden = "một mô hình của đơn vị khác"
+
+    detail = client.get(detail_url(copy), headers=bearer(sibling_officer)).json()
+    assert detail["replicated_from"] is None
+    assert detail["replicated_from_label"] == hidden
+    (row,) = client.get(ENTRIES, headers=bearer(sibling_officer)).json()["items"]
+    assert (row["replicated_from"], row["replicated_from_label"]) == (None, hidden)
+    # The source's own unit sees how often it was replicated, not where.
+    detail = client.get(detail_url(source), headers=bearer(officer)).json()
+    assert detail["replications"] == []
+    assert detail["replications_other_units"] == 1
+    assert str(copy.public_id) not in str(detail)
+    assert "Bản nhân rộng kín" not in str(detail)
+
+    # The province sees both ends.
+    detail = client.get(detail_url(copy), headers=bearer(manager)).json()
+    assert detail["replicated_from"] == str(source.public_id)
+    assert detail["replicated_from_label"] == "Mô hình gốc kín"

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from danvan.accounts.models import User
 from danvan.accounts.testing import API_READ_SCOPED, Cast, make_user, walk
-from danvan.movement import stats
+from danvan.movement.stats import selectors as stats
 from danvan.movement.tests.stats_dataset import (
     Dataset,
     add_entries,

@@ -15,8 +15,9 @@ from django.test import Client
 from danvan.accounts.models import Role, User
 from danvan.accounts.testing import API_READ_SCOPED, Cast, make_user, walk
 from danvan.audit.models import AuditEvent
-from danvan.cases import services_dialogues, services_reception
+from danvan.cases.dialogues import services as dialogue_services
 from danvan.cases.models import Commitment, Dialogue, ReceptionSchedule, ReceptionSession
+from danvan.cases.reception import services as reception_services
 from danvan.legal.models import Duty
 from danvan.units.models import Official, Unit
 
@@ -53,7 +54,7 @@ def get(client: Client, url: str, headers: dict[str, str], **params: Any) -> Any
 
 
 def weekly(chair: Official) -> ReceptionSchedule:
-    return services_reception.schedule_create(
+    return reception_services.schedule_create(
         actor=None,
         unit=chair.unit,
         leader=chair,
@@ -66,7 +67,7 @@ def weekly(chair: Official) -> ReceptionSchedule:
 
 
 def held_dialogue(unit: Unit) -> Dialogue:
-    dialogue = services_dialogues.dialogue_create(
+    dialogue = dialogue_services.dialogue_create(
         actor=None,
         unit=unit,
         title="Đối thoại về đất đai",
@@ -74,10 +75,10 @@ def held_dialogue(unit: Unit) -> Dialogue:
         place="Hội trường",
         chair="Chủ tịch UBND xã",
     )
-    dialogue = services_dialogues.dialogue_announce(
+    dialogue = dialogue_services.dialogue_announce(
         actor=None, dialogue=dialogue, announced_on=dt.date(2026, 3, 1)
     )
-    return services_dialogues.dialogue_hold(
+    return dialogue_services.dialogue_hold(
         actor=None, dialogue=dialogue, participants="", participants_count=50
     )
 
@@ -88,7 +89,7 @@ def held_dialogue(unit: Unit) -> Dialogue:
 @time_machine.travel(END_OF_MARCH, tick=False)
 def test_reads_are_scoped(cast: Cast, chair: Official) -> None:
     weekly(chair)
-    services_reception.session_record(
+    reception_services.session_record(
         actor=None,
         unit=cast.unit,
         leader=chair,

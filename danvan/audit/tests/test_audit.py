@@ -1,7 +1,10 @@
 import pytest
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory, override_settings
 
 from danvan.accounts.testing import make_user
 from danvan.audit.context import client_ip
+from danvan.audit.middleware import AuditContextMiddleware
 from danvan.audit.models import AppendOnlyError, AuditEvent
 from danvan.units import services
 from danvan.units.models import Unit, UnitKind
@@ -49,3 +52,21 @@ def test_trail_is_append_only(commune: Unit) -> None:
         AuditEvent.objects.all().delete()
     event.refresh_from_db()
     assert event.object_repr != "sửa"
+
+
+@override_settings(TRUSTED_PROXIES=["10.0.0.0/24"], CLIENT_IP_HEADER="X-Forwarded-For")
+def test_the_trail_records_the_client_behind_a_trusted_proxy_not_the_proxy() -> None:
+    """The middleware takes the address from core.client_address, as the lock-out and the
+    rate limits do: the proxy's header from the proxy, REMOTE_ADDR from anywhere else."""
+    seen: list[str | None] = []
+
+    def view(request: HttpRequest) -> HttpResponse:
+        seen.append(client_ip.get())
+        return HttpResponse()
+
+    middleware = AuditContextMiddleware(view)
+    factory = RequestFactory()
+    middleware(factory.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.5"))
+    middleware(factory.get("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="198.51.100.5"))
+    assert seen == ["198.51.100.5", "203.0.113.9"]
+    assert client_ip.get() is None

@@ -14,7 +14,7 @@ import time_machine
 from danvan.accounts.testing import make_user
 from danvan.audit.models import AuditEvent
 from danvan.audit.services import MASK
-from danvan.cases import services_reception
+from danvan.cases.reception import services as reception_services
 from danvan.consultation import services as consultation
 from danvan.units.models import Official, Unit
 
@@ -68,14 +68,14 @@ def test_the_citizens_received_stay_out_of_the_trail(commune: Unit) -> None:
         "citizens_count": 2,
         "content": "Đất đai",
     }
-    session = services_reception.session_record(
+    session = reception_services.session_record(
         actor=officer, citizens="Nguyễn Văn An; Lê Thị Bích", **fields
     )
     fields.pop("unit")
-    services_reception.session_update(
+    reception_services.session_update(
         actor=officer, session=session, citizens="Nguyễn Văn An", **fields
     )
-    services_reception.session_update(actor=officer, session=session, citizens="", **fields)
+    reception_services.session_update(actor=officer, session=session, citizens="", **fields)
     events = AuditEvent.objects.filter(model_label="cases.receptionsession").order_by("id")
     # Set, changed (still recorded, though both values are hidden), cleared.
     assert [e.changes["citizens"] for e in events] == [[None, MASK], [MASK, MASK], [MASK, ""]]

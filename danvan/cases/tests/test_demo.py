@@ -10,15 +10,15 @@ from django.utils import timezone
 from danvan.accounts.models import User
 from danvan.cases import demo, services
 from danvan.cases.models import Alert, Case, Commitment, ReceptionSession, Status
-from danvan.cases.selectors_reception import reception_shortfalls
+from danvan.cases.reception.selectors import reception_shortfalls
 from danvan.core.errors import PermissionDenied
-from danvan.units import demo as units_demo
+from danvan.demo.services import demo_seed_base
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_year_of_cases_is_idempotent_and_has_overdue_cases() -> None:
-    units_demo.demo_seed()
+    demo_seed_base()
     result = demo.demo_seed_cases(per_unit=12)
     # 12 per unit, plus one in four reception sessions left a written case.
     assert result.cases == 48 + result.sessions // 4

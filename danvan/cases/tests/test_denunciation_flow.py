@@ -99,3 +99,56 @@ def test_second_save_from_a_stale_version_is_refused(
     assert exc.value.code == "case_stale"
     assert "tải lại" in exc.value.message
     assert Case.objects.get(pk=case.pk).kind == "petition"
+
+
+@time_machine.travel(dt.datetime(2026, 6, 30, 9, 0, tzinfo=HCM), tick=False)
+def test_two_extensions_give_ninety_days_before_the_final_roll_over(
+    receive: Callable[..., Case], handler: User, leader: User
+) -> None:
+    """Issue 11, domain.md §5: accepted Thu 5/3/2026, the 30 days end Sat 4/4 (due Mon 6/4);
+    the extensions run from Sat 4/4: Mon 4/5, then Wed 3/6/2026 = 30 + 30 + 30 days.
+    Counting from the rolled Monday gave Fri 5/6 (92 days)."""
+    case = receive(kind="denunciation", sender=DENOUNCER, received_on=dt.date(2026, 3, 2))
+    case = services.case_assign(
+        actor=leader, case=case, version=case.version, users=[handler], lead=handler
+    )
+    case = services.case_classify(
+        actor=handler, case=case, version=case.version, kind="denunciation", complexity=2
+    )
+    case = services.case_accept(
+        actor=handler, case=case, version=case.version, accepted_on=dt.date(2026, 3, 5)
+    )
+    assert case.due_date == dt.date(2026, 4, 6)
+    case = services.case_extend(
+        actor=handler, case=case, version=case.version, decision_number="12/QĐ-UBND"
+    )
+    assert case.due_date == dt.date(2026, 5, 4)
+    case = services.case_extend(
+        actor=handler, case=case, version=case.version, decision_number="13/QĐ-UBND"
+    )
+    assert case.due_date == dt.date(2026, 6, 3)
+    assert case.accepted_on is not None
+    assert (case.due_date - case.accepted_on).days == 90
+    assert services.current_deadline(case).due == case.due_date
+
+
+@time_machine.travel(dt.datetime(2026, 6, 30, 9, 0, tzinfo=HCM), tick=False)
+def test_a_pause_moves_the_end_of_the_period_not_the_rolled_due_date(
+    receive: Callable[..., Case], handler: User, leader: User
+) -> None:
+    """Accepted Thu 5/3/2026: ends Sat 4/4 (due Mon 6/4). Paused 10 days (10 → 20/3):
+    Tue 14/4, not Thu 16/4 (the rolled Monday + 10)."""
+    case = receive(kind="denunciation", sender=DENOUNCER, received_on=dt.date(2026, 3, 2))
+    case = services.case_assign(
+        actor=leader, case=case, version=case.version, users=[handler], lead=handler
+    )
+    case = services.case_accept(
+        actor=handler, case=case, version=case.version, accepted_on=dt.date(2026, 3, 5)
+    )
+    case = services.case_pause(
+        actor=handler, case=case, version=case.version, on=dt.date(2026, 3, 10), reason="Chờ"
+    )
+    case = services.case_resume(
+        actor=handler, case=case, version=case.version, on=dt.date(2026, 3, 20)
+    )
+    assert (case.due_date, case.paused_days) == (dt.date(2026, 4, 14), 10)

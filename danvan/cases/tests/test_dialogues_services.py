@@ -14,8 +14,7 @@ import time_machine
 from danvan.accounts.models import Role, User
 from danvan.accounts.testing import make_user
 from danvan.audit.models import AuditEvent
-from danvan.cases import selectors_reception as selectors
-from danvan.cases import services_dialogues as services
+from danvan.cases.dialogues import selectors, services
 from danvan.cases.models import Commitment, Dialogue, DialogueQuestion
 from danvan.core.errors import DomainError, NotFound, PermissionDenied
 from danvan.units.models import Unit

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from danvan.accounts.models import Role, User
 from danvan.accounts.testing import READ_SCOPED, Cast, login_verified, make_user, walk
-from danvan.cases import services_dialogues as services
+from danvan.cases.dialogues import services
 from danvan.cases.models import Commitment, Dialogue, DialogueQuestion
 from danvan.units.models import Unit
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from danvan.accounts.models import Role
 from danvan.accounts.testing import login_verified, make_user
 from danvan.cases.models import ReceptionSchedule
-from danvan.cases.views_reception import SHORTFALLS_PER_PAGE
+from danvan.cases.reception.views import SHORTFALLS_PER_PAGE
 from danvan.units.models import Official, Unit
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,8 @@ import time_machine
 from danvan.accounts.models import Role, User
 from danvan.accounts.testing import make_user
 from danvan.audit.models import AuditEvent
-from danvan.cases import selectors_reception as selectors
-from danvan.cases import services_reception as services
 from danvan.cases.models import ReceptionSchedule, ReceptionSession
+from danvan.cases.reception import selectors, services
 from danvan.core.errors import DomainError, NotFound, PermissionDenied
 from danvan.legal.models import Duty, DutyRule, Measure
 from danvan.units.models import Official, Unit
@@ -114,6 +113,29 @@ def test_schedule_bad_input_writes_nothing(
     assert any(ord(ch) > 127 for ch in exc.value.message)
     assert not ReceptionSchedule.objects.exists()
     assert not AuditEvent.objects.filter(model_label="cases.receptionschedule").exists()
+
+
+def test_schedule_create_reports_every_problem_at_once(
+    officer: User, chair: Official, sibling_commune: Unit
+) -> None:
+    with pytest.raises(DomainError) as exc:
+        schedule_for(
+            make_official(sibling_commune, "Người xã khác"),
+            actor=officer,
+            unit=chair.unit,
+            duty=Duty.RECEPTION_PROVINCE_CHAIR,
+            day=9,
+            place=" ",
+            valid_to=dt.date(2025, 12, 31),
+        )
+    assert [(p.field, p.code) for p in exc.value.problems] == [
+        ("leader", "reception_bad_schedule"),
+        ("duty", "reception_bad_schedule"),
+        ("day", "reception_bad_schedule"),
+        ("place", "case_empty"),
+        ("valid_to", "case_bad_date"),
+    ]
+    assert not ReceptionSchedule.objects.exists()
 
 
 def test_schedule_leader_must_belong_to_the_unit(

@@ -153,7 +153,7 @@ def test_add_and_end_a_schedule_through_the_forms(cast: Cast, chair: Official) -
     assert response.status_code == 400
     body = page(response)
     assert 'id="error-summary"' in body
-    assert "Chọn ngày tiếp trong tuần." in body
+    assert "Lịch hằng tuần cần một ngày tiếp: chọn từ thứ Hai đến Chủ nhật." in body
     response = client.post(url, {**data, "weekday": "3", "valid_to": "01/01/2025"})
     assert response.status_code == 400
     assert "Ngày kết thúc không được trước ngày áp dụng" in page(response)

@@ -3,19 +3,23 @@ each saying what is allowed, nothing written, what was typed kept."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Callable
 
 import pytest
+from django.urls import reverse
 
 from danvan.accounts.models import User
-from danvan.cases.forms_reception import PublishForm, SessionForm
+from danvan.audit.models import AuditEvent
+from danvan.cases.dialogues.forms import PublishForm
 from danvan.cases.identity import Identity
-from danvan.cases.models import Case, Status
+from danvan.cases.models import Case, ReceptionSchedule, Status
+from danvan.cases.reception.forms import ScheduleEndForm, ScheduleForm, SessionForm
 from danvan.core.validation import TEXT_LIMIT
 from danvan.units.models import Unit
 
-from .test_reception_services import make_official
+from .test_reception_services import make_official, schedule_for
 from .test_views import (  # noqa: F401 - the autouse fixtures apply here too
     RECEIVE,
     fresh,
@@ -133,4 +137,100 @@ def test_dialogue_results_missing_and_published_on_a_day_to_come() -> None:
     assert form.errors["results"] == ["Chưa nhập: đây là thông tin bắt buộc."]
     assert form.errors["published_on"] == [
         "Ngày 01/07/2026 chưa đến: phải là hôm nay (30/06/2026) hoặc một ngày trước đó."
+    ]
+
+
+def test_a_schedule_reports_the_form_s_and_the_service_s_errors_together(
+    officer: User, commune: Unit
+) -> None:
+    chair = make_official(commune, "Hoàng Văn Chủ")
+    place = "Phòng tiếp công dân " + "p" * 200
+    response = logged_in(officer).post(
+        f"{reverse('reception:schedule_create')}?unit={commune.code}",
+        {
+            "leader": str(chair.pk),
+            "pattern": "monthly",
+            "month_day": "31",  # the form: no day 31 in every month
+            "place": place,  # the form: too long
+            "valid_from": "01/07/2026",
+            "valid_to": "30/06/2026",  # the service: ends before it starts
+        },
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["month_day"] == ["Phải nhỏ hơn hoặc bằng 28."]
+    assert errors["place"] == [f"Dài tối đa 200 ký tự (bạn đã nhập {len(place)})."]
+    assert errors["valid_to"] == [
+        "Ngày kết thúc không được trước ngày áp dụng (01/07/2026): chọn từ ngày 01/07/2026 trở đi."
+    ]
+    assert not ReceptionSchedule.objects.exists()
+    assert not AuditEvent.objects.filter(model_label="cases.receptionschedule").exists()
+    page = html.unescape(text(response))
+    assert place in page  # what was typed is kept
+    assert 'value="30/06/2026"' in page
+
+
+def test_a_schedule_s_day_missing_beside_a_unit_that_has_stopped(commune: Unit) -> None:
+    chair = make_official(commune, "Hoàng Văn Chủ")
+    commune.valid_to = dt.date(2026, 6, 1)  # merged away: the unit no longer works
+    form = ScheduleForm(
+        {
+            "leader": str(chair.pk),
+            "pattern": "weekly",
+            "place": "Trụ sở",
+            "valid_from": "01/07/2026",
+        },
+        unit=commune,
+    )
+    assert not form.is_valid()
+    assert form.errors["weekday"] == [
+        "Lịch hằng tuần cần một ngày tiếp: chọn từ thứ Hai đến Chủ nhật."
+    ]
+    # The unit is no field of the form: the service's refusal goes to the summary.
+    assert form.non_field_errors() == [f"Đơn vị {commune.name} đã ngừng hoạt động."]
+
+
+def test_ending_a_schedule_before_it_began_is_refused_in_the_form_pass(
+    officer: User, commune: Unit
+) -> None:
+    schedule = schedule_for(make_official(commune, "Hoàng Văn Chủ"), valid_from=dt.date(2026, 3, 1))
+    # The form itself reports the service's rule: the view never reaches the service.
+    form = ScheduleEndForm({"valid_to": "28/02/2026"}, schedule=schedule)
+    assert not form.is_valid()
+    assert form.errors["valid_to"] == [
+        "Ngày kết thúc không được trước ngày áp dụng (01/03/2026): chọn từ ngày 01/03/2026 trở đi."
+    ]
+    # A date that does not parse is the form's own error, the one to fix first.
+    form = ScheduleEndForm({"valid_to": "31/02/2026"}, schedule=schedule)
+    assert not form.is_valid()
+    assert len(form.errors["valid_to"]) == 1
+    assert "Ngày kết thúc không được" not in form.errors["valid_to"][0]
+    response = logged_in(officer).post(
+        reverse("reception:schedule_end", args=[schedule.pk]), {"valid_to": "28/02/2026"}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["valid_to"] == [
+        "Ngày kết thúc không được trước ngày áp dụng (01/03/2026): chọn từ ngày 01/03/2026 trở đi."
+    ]
+    schedule.refresh_from_db()
+    assert schedule.valid_to is None
+    assert not AuditEvent.objects.filter(
+        model_label="cases.receptionschedule", action="update"
+    ).exists()
+    assert 'value="28/02/2026"' in text(response)
+
+
+def test_ending_an_ended_schedule_later_says_which_days_are_allowed(
+    officer: User, commune: Unit
+) -> None:
+    schedule = schedule_for(
+        make_official(commune, "Hoàng Văn Chủ"),
+        valid_from=dt.date(2026, 3, 1),
+        valid_to=dt.date(2026, 5, 31),
+    )
+    form = ScheduleEndForm({"valid_to": "30/06/2026"}, schedule=schedule)
+    assert not form.is_valid()
+    assert form.errors["valid_to"] == [
+        "Lịch đã kết thúc ngày 31/05/2026; chỉ được chọn ngày từ 01/03/2026 đến 31/05/2026. "
+        "Muốn áp dụng lại, hãy thêm lịch mới."
     ]

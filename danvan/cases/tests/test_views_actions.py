@@ -101,11 +101,11 @@ def test_receive_page_marks_personal_data(officer: User) -> None:
 
 
 def test_receive_from_a_reception_session_preselects_it(officer: User, commune: Unit) -> None:
-    from danvan.cases import services_reception
+    from danvan.cases.reception import services as reception_services
     from danvan.units.models import Official
 
     chair = Official.objects.create(full_name="Hà Văn Chủ", position="Chủ tịch UBND", unit=commune)
-    session = services_reception.session_record(
+    session = reception_services.session_record(
         actor=officer,
         unit=commune,
         leader=chair,

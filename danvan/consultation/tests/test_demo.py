@@ -6,13 +6,14 @@ import pytest
 
 from danvan.consultation import demo
 from danvan.consultation.models import Comment, Consultation
+from danvan.demo.services import demo_seed_base
 from danvan.units import demo as units_demo
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_consultations_are_reported_and_open_and_idempotent() -> None:
-    units_demo.demo_seed()
+    demo_seed_base()
     result = demo.demo_seed_consultation()
     assert result.consultations == Consultation.objects.count() == 2
     assert result.comments == Comment.objects.count() == 7

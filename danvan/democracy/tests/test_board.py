@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from danvan.accounts.testing import READ_SCOPED, Cast, make_user, walk
 from danvan.cases.models import Dialogue
-from danvan.democracy.board import OBLIGATION_CODES, Status, compliance_board
+from danvan.democracy.board.selectors import OBLIGATION_CODES, Status, compliance_board
 from danvan.disclosure.models import Disclosure, DisclosureChannel, DisclosureKind
 from danvan.supervision.models import Board, BoardMember
 from danvan.units.models import Unit

@@ -1,4 +1,4 @@
-"""The board computes its heavy cells in SQL (democracy.board_sql); the owning apps check
+"""The board computes its heavy cells in SQL (democracy.board.sql); the owning apps check
 one unit at a time in Python. On a mixed data set — channels that overlap, touch, leave
 gaps or are still open; schedules that start and end mid-month; sessions on some weeks
 only; boards with too few members or a village left out — both must say the same thing
@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from danvan.accounts.testing import make_user
-from danvan.cases import selectors_reception
+from danvan.cases.dialogues import selectors as dialogue_selectors
 from danvan.cases.models import Dialogue, ReceptionSchedule, ReceptionSession
-from danvan.democracy.board import Status, compliance_board
+from danvan.cases.reception import selectors as reception_selectors
+from danvan.democracy.board.selectors import Status, compliance_board
 from danvan.disclosure import selectors as disclosure_selectors
 from danvan.disclosure.models import Disclosure, DisclosureChannel, DisclosureKind
 from danvan.disclosure.selectors import Problem
@@ -165,7 +166,7 @@ def expected_reception(user: Any, unit: Unit) -> tuple[str, int]:
     short = 0
     year, month = START.year, START.month
     while (year, month) <= (END.year, END.month):
-        for s in selectors_reception.reception_shortfalls(
+        for s in reception_selectors.reception_shortfalls(
             user=user, unit=unit, year=year, month=month
         ):
             if (s.per_week and any(not g.ongoing for g in s.missing_weeks)) or (
@@ -195,7 +196,7 @@ def expected_inspection(unit: Unit) -> tuple[str, int]:
 
 def expected_dialogue(unit: Unit) -> tuple[str, int]:
     held = Dialogue.objects.filter(unit=unit, held_on__gte=START, held_on__lte=END)
-    rows = selectors_reception.dialogue_rows(held)
+    rows = dialogue_selectors.dialogue_rows(held)
     late = sum(1 for r in rows if r.publish_late or r.publish_overdue)
     if late:
         return Status.LATE, late
@@ -207,7 +208,8 @@ def test_board_agrees_with_the_pages(
     seed: int, thai_nguyen: Unit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(disclosure_selectors, "today", lambda: TODAY)
-    monkeypatch.setattr(selectors_reception, "today", lambda: TODAY)
+    monkeypatch.setattr(reception_selectors, "today", lambda: TODAY)
+    monkeypatch.setattr(dialogue_selectors, "today", lambda: TODAY)
     rng = random.Random(seed)
     communes = list(Unit.objects.filter(parent=thai_nguyen, kind="commune").order_by("code")[:12])
     populate(rng, communes)

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from danvan.accounts.models import Role, User
 from danvan.accounts.testing import login_verified, make_user
-from danvan.democracy.board import OBLIGATIONS, compliance_board
+from danvan.democracy.board.selectors import OBLIGATIONS, compliance_board
+from danvan.democracy.board.views import ROWS_PER_PAGE
 from danvan.democracy.models import Matter, Vote
-from danvan.democracy.views_board import ROWS_PER_PAGE
 from danvan.supervision.models import Conference
 from danvan.units.models import Unit
 from danvan.units.services import unit_create

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from danvan.demo.services import demo_seed_base
 from danvan.democracy import demo
 from danvan.democracy.models import Matter, Outcome, Vote
-from danvan.units import demo as units_demo
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_votes_follow_the_rules_and_are_idempotent() -> None:
-    units_demo.demo_seed()
+    demo_seed_base()
     result = demo.demo_seed_democracy()
     assert result.matters == Matter.objects.count() > 0
     assert result.votes == Vote.objects.count()

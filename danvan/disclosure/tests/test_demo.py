@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from danvan.accounts.models import User
+from danvan.demo.services import demo_seed_base
 from danvan.disclosure import demo, selectors
 from danvan.disclosure.models import Disclosure, DisclosureChannel
 from danvan.disclosure.selectors import Problem
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_disclosures_show_the_planned_gaps_and_are_idempotent() -> None:
-    units_demo.demo_seed()
+    demo_seed_base()
     result = demo.demo_seed_disclosure()
     communes = [Unit.objects.get(code=code) for code in units_demo.COMMUNE_CODES]
     assert result.disclosures == Disclosure.objects.filter(unit__in=communes).count() > 30

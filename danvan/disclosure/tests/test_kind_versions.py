@@ -15,7 +15,8 @@ from danvan.accounts.models import Role, User
 from danvan.accounts.testing import login_verified, make_user
 from danvan.audit.models import AuditEvent
 from danvan.core.errors import DomainError, PermissionDenied
-from danvan.disclosure import selectors, services, services_kinds
+from danvan.disclosure import selectors, services
+from danvan.disclosure.kinds import services as kind_services
 from danvan.disclosure.models import Disclosure, DisclosureKind
 from danvan.units.models import Unit
 
@@ -63,7 +64,7 @@ def add(actor: User | None, **kw: Any) -> DisclosureKind:
         "valid_from": NEW,
     }
     params.update(kw)
-    return services_kinds.kind_version_add(actor=actor, **params)
+    return kind_services.kind_version_add(actor=actor, **params)
 
 
 def in_force(commune: Unit, number: int, day: dt.date) -> list[DisclosureKind]:
@@ -135,7 +136,7 @@ def test_overlapping_versions_are_refused_and_nothing_is_written(admin: User) ->
         with pytest.raises(DomainError) as exc:
             add(admin, valid_from=day)
         assert exc.value.field == "valid_from"
-        assert exc.value.code == services_kinds.KindVersionError.OVERLAP
+        assert exc.value.code == kind_services.KindVersionError.OVERLAP
     bad = client_as(admin).post(ADD, {**FORM, "valid_from": "01/03/2026"})
     assert bad.status_code == 400
     assert "Đã có phiên bản quy định hiệu lực từ ngày 01/07/2026" in bad.content.decode()
@@ -182,7 +183,7 @@ def test_only_system_admins_add_or_check_kinds(commune: Unit, officer: User) -> 
         with pytest.raises(PermissionDenied):
             add(user)
         with pytest.raises(PermissionDenied):
-            services_kinds.kind_mark_verified(actor=user, kind=flagged)
+            kind_services.kind_mark_verified(actor=user, kind=flagged)
     assert DisclosureKind.objects.count() == count
     flagged.refresh_from_db()
     assert flagged.to_verify

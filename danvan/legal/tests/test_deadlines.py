@@ -213,3 +213,97 @@ def test_duty_rules_in_force_with_their_citations() -> None:
     with pytest.raises(DomainError) as exc:
         duty_rule("tea_break", on=dt.date(2026, 1, 5))
     assert exc.value.code == "duty_unknown"
+
+
+# --- extensions and pauses run from the end of the period (issue 11, domain.md §5) ------
+
+
+def test_two_extensions_run_from_the_end_of_each_period_not_from_its_roll_over() -> None:
+    """Accepted Thu 5/6/2025: 30 days end Sat 5/7 (due Mon 7/7). The extensions run from
+    Sat 5/7: +30 = Mon 4/8, +30 = Wed 3/9 (Tue 2/9 and Mon 1/9 are National Day, but Wed 3/9
+    is the 90th day itself). Counting from the rolled days gave 7/7 → 6/8 → Fri 5/9: 92."""
+    base = deadlines.due_date(case_kind="denunciation", action="resolve", start=D(2025, 6, 5))
+    assert (base.end, base.due) == (D(2025, 7, 5), D(2025, 7, 7))
+    once = deadlines.extend(base, complexity=2, decision_number="12/QĐ-UBND")
+    assert (once.end, once.due) == (D(2025, 8, 4), D(2025, 8, 4))
+    twice = deadlines.extend(once, complexity=2, decision_number="13/QĐ-UBND")
+    assert (twice.end, twice.due) == (D(2025, 9, 3), D(2025, 9, 3))
+    assert (twice.due - base.start).days == 30 + 30 + 30
+
+
+def test_the_final_roll_over_happens_once_at_the_end() -> None:
+    """Accepted Wed 4/6/2025: 30 days end Fri 4/7; +30 = Sun 3/8; +30 = Tue 2/9 (National
+    Day) → the 90th day rolls once, to Wed 3/9."""
+    base = deadlines.due_date(case_kind="denunciation", action="resolve", start=D(2025, 6, 4))
+    once = deadlines.extend(base, complexity=2, decision_number="12/QĐ-UBND")
+    assert (once.end, once.due) == (D(2025, 8, 3), D(2025, 8, 4))
+    twice = deadlines.extend(once, complexity=2, decision_number="13/QĐ-UBND")
+    assert (twice.end, twice.due) == (D(2025, 9, 2), D(2025, 9, 3))
+
+
+def test_a_pause_moves_the_end_of_the_period_not_the_rolled_due_date() -> None:
+    """Accepted Thu 5/6/2025: ends Sat 5/7 (due Mon 7/7). Paused 10 days: Tue 15/7 (from
+    the rolled Monday it was Thu 17/7)."""
+    base = deadlines.due_date(case_kind="denunciation", action="resolve", start=D(2025, 6, 5))
+    paused = deadlines.pause(base, paused_from=D(2025, 6, 10), resumed_on=D(2025, 6, 20))
+    assert (paused.end, paused.due, paused.paused_days) == (D(2025, 7, 15), D(2025, 7, 15), 10)
+    # Then an extension runs from the paused end: 15/7 + 30 = Thu 14/8.
+    extended = deadlines.extend(paused, complexity=1, decision_number="12/QĐ-UBND")
+    assert extended.due == D(2025, 8, 14)
+
+
+def test_a_clock_restored_from_what_a_case_stores_is_the_same() -> None:
+    """cases.services.current_deadline restores the clock from the acceptance, the
+    extension decisions and the days paused, never from the rolled due date."""
+    base = deadlines.due_date(case_kind="denunciation", action="resolve", start=D(2025, 6, 5))
+    once = deadlines.extend(base, complexity=2, decision_number="12/QĐ-UBND")
+    paused = deadlines.pause(once, paused_from=D(2025, 7, 1), resumed_on=D(2025, 7, 6))
+    twice = deadlines.extend(paused, complexity=2, decision_number="13/QĐ-UBND")
+    restored = deadlines.restore(
+        start=D(2025, 6, 5),
+        rule=base.rule,
+        extensions=("12/QĐ-UBND", "13/QĐ-UBND"),
+        paused_days=5,
+    )
+    # 5/6 + 30 + 30 + 5 + 30 = Mon 8/9.
+    assert (restored.end, restored.due) == (twice.end, twice.due) == (D(2025, 9, 8), D(2025, 9, 8))
+    assert restored.extensions == twice.extensions
+
+
+# --- the government's make-up working Saturdays (issue 11, domain.md §5) ----------------
+
+
+def test_make_up_saturdays_the_holidays_package_lists_are_working_days() -> None:
+    """Fri 2/5/2025 was a day off in exchange for Sat 26/4/2025, worked; the `holidays`
+    package knows it, with no day recorded by an administrator."""
+    assert not CalendarException.objects.exists()
+    calendar = WorkCalendar()
+    assert calendar.is_working_day(D(2025, 4, 26))
+    assert not calendar.is_working_day(D(2025, 5, 2))
+    assert not calendar.is_working_day(D(2025, 4, 27))  # Sunday
+    assert calendar.is_working_day(D(2026, 8, 22))  # for Mon 31/8/2026
+    assert not calendar.is_working_day(D(2026, 8, 31))
+    # 10 working days after Thu 24/4/2025: Fri 25, Sat 26, Mon 28, Tue 29/4, (30/4, 1/5
+    # and 2/5 off), Mon 5 … Fri 9/5, Mon 12/5.
+    result = deadlines.due_date(case_kind="letter", action="classify", start=D(2025, 4, 24))
+    assert result.due == D(2025, 5, 12)
+    # A calendar-day period that ends on the make-up Saturday ends there: Wed 16/4 + 10.
+    result = deadlines.due_date(
+        case_kind="complaint", action="accept", start=D(2025, 4, 16), round=1
+    )
+    assert result.due == D(2025, 4, 26)
+
+
+def test_an_administrator_records_the_make_up_days_the_package_does_not_know() -> None:
+    """Sat 15/11/2025 is an ordinary Saturday to the package; an administrator records it
+    as a make-up working day announced by the government (and may also take one back)."""
+    assert not WorkCalendar().is_working_day(D(2025, 11, 15))
+    CalendarException.objects.create(
+        date=D(2025, 11, 15), kind="working_day", reason="Làm bù theo thông báo"
+    )
+    CalendarException.objects.create(date=D(2025, 4, 26), kind="day_off", reason="Không làm bù")
+    calendar = WorkCalendar()
+    assert calendar.is_working_day(D(2025, 11, 15))
+    assert not calendar.is_working_day(D(2025, 4, 26))
+    # 1 working day after Fri 14/11/2025: the Saturday worked.
+    assert calendar.add_working_days(D(2025, 11, 14), 1) == D(2025, 11, 15)

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from danvan.movement.stats import Change
+from danvan.movement.stats.selectors import Change
 
 from .entry_format import vn_number
 

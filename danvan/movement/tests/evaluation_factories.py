@@ -8,9 +8,9 @@ from typing import Any
 
 from danvan.accounts.models import Role, User
 from danvan.accounts.testing import make_user
-from danvan.movement import evaluation_selectors as selectors
-from danvan.movement import evaluation_services as evaluation
 from danvan.movement import services
+from danvan.movement.evaluation import selectors
+from danvan.movement.evaluation import services as evaluation
 from danvan.movement.models import (
     CriteriaSet,
     Criterion,

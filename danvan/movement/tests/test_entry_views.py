@@ -571,6 +571,49 @@ def test_commend_and_replicate_from_the_page(
     assert "77/QĐ-UBND" in page
 
 
+def test_replication_lineage_hides_entries_out_of_sight(
+    make_entry: Callable[..., Entry],
+    province_officer: User,
+    commune_officer: User,
+    sibling_commune: Unit,
+) -> None:
+    """Issue 11: an entry at the other end of a replication that the reader may not see
+    is shown as "một mô hình của đơn vị khác", without its name, unit or link."""
+    source = make_entry("Mô hình gốc kín")
+    copy = make_entry("Bản nhân rộng kín", unit=sibling_commune)
+    services.replication_record(actor=None, entry=copy, source=source)
+    sibling_officer = make_user("xa-ben-dong-doi", Role.OFFICER, sibling_commune)
+    hidden = "một mô hình của đơn vị khác"
+
+    # The sibling commune sees its copy, not the commune's source.
+    page = logged_in(sibling_officer).get(url("detail", copy))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f"Nhân rộng từ {hidden}" in text
+    assert "Mô hình gốc kín" not in text
+    assert str(source.public_id) not in text
+    assert source.unit.name not in text
+    assert page.context["replicated_from"].entry is None
+    # The commune sees its source, and its replication only as another unit's entry.
+    page = logged_in(commune_officer).get(url("detail", source))
+    text = page.content.decode()
+    assert "Đã được nhân rộng 1 lần" in text
+    assert hidden in text
+    assert "Bản nhân rộng kín" not in text
+    assert str(copy.public_id) not in text
+    assert sibling_commune.name not in text
+
+    # The province sees both ends, named and linked.
+    manager = logged_in(province_officer)
+    text = manager.get(url("detail", copy)).content.decode()
+    assert source.get_absolute_url() in text
+    assert "Mô hình gốc kín" in text
+    assert hidden not in text
+    text = manager.get(url("detail", source)).content.decode()
+    assert copy.get_absolute_url() in text
+    assert hidden not in text
+
+
 # --- attachments ---------------------------------------------------------------------
 
 

@@ -13,9 +13,9 @@ from danvan.accounts.models import Role, User
 from danvan.accounts.testing import make_user
 from danvan.audit.models import AuditEvent
 from danvan.core.errors import DomainError, NotFound, PermissionDenied
-from danvan.movement import evaluation_selectors as selectors
-from danvan.movement import evaluation_services as evaluation
 from danvan.movement import services
+from danvan.movement.evaluation import selectors
+from danvan.movement.evaluation import services as evaluation
 from danvan.movement.models import (
     CriteriaSet,
     Decision,
@@ -442,6 +442,39 @@ def test_round_open_validates_candidates_reviewers_and_marks(
     # A commune officer is no administrator of the level.
     with pytest.raises(PermissionDenied):
         open_round(thai_nguyen, [good], reviewers, actor=officer)
+
+
+def test_round_open_reports_every_lock_free_problem_at_once(
+    thai_nguyen: Unit, commune: Unit, reviewers: list[User], province_admin: User
+) -> None:
+    """The API and commands get round_checks through round_open: one refusal listing
+    every problem, each beside its field, and nothing written."""
+    officer = make_user("can-bo", Role.OFFICER, thai_nguyen)
+    with pytest.raises(DomainError) as refused:
+        open_round(
+            thai_nguyen,
+            [],
+            [reviewers[0], officer],
+            actor=province_admin,
+            name=" ",
+            pass_mark=Decimal(0),
+            exemplary_mark="abc",
+            disagreement_threshold=Decimal("20.555"),
+        )
+    assert sorted(p.field or "" for p in refused.value.problems) == [
+        "candidates",
+        "disagreement_threshold",
+        "exemplary_mark",
+        "name",
+        "pass_mark",
+        "reviewers",
+    ]
+    messages = {p.field: p.message for p in refused.value.problems}
+    assert messages["pass_mark"] == "Điểm đạt phải từ 0,01 đến 100, tối đa hai chữ số thập phân."
+    assert messages["exemplary_mark"] == "Điểm tiêu biểu phải là một số."
+    assert messages["reviewers"].startswith(f"“{officer.get_full_name()}” không có quyền chấm")
+    assert not EvaluationRound.objects.exists()
+    assert not RoundReviewer.objects.exists()
 
 
 def test_a_commune_admin_opens_a_round_over_its_own_entries(

@@ -11,20 +11,23 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from danvan.accounts.models import Role, User
 from danvan.accounts.testing import READ_SCOPED, build_cast, login_verified, make_user, walk
-from danvan.movement import evaluation_services as evaluation
+from danvan.movement.evaluation import services as evaluation
 from danvan.movement.models import (
     CriteriaSet,
     Decision,
     Entry,
     EvaluationRound,
+    Period,
     RoundReviewer,
     Score,
     Status,
 )
 from danvan.units.models import Unit
+from danvan.worklist.models import Notice
 
 from .evaluation_factories import (
     candidate_of,
@@ -271,6 +274,79 @@ def test_admin_opens_a_round_through_the_page(
     # An officer is no administrator.
     officer = make_user("can-bo", Role.OFFICER, thai_nguyen)
     assert client_for(officer).get(url).status_code == 403
+
+
+def test_opening_a_round_reports_the_form_and_the_service_in_one_answer(
+    thai_nguyen: Unit, commune: Unit, province_admin: User
+) -> None:
+    """A missing name (the form's own rule) and the service's rules on the year and the
+    marks come back together from one POST: 400, nothing written, what was typed kept."""
+    entry = submitted_entry("Mô hình chờ đánh giá", commune)
+    judge = reviewer("gk-tinh", thai_nguyen)
+    cset = criteria_set(owner=thai_nguyen)
+    last = timezone.localdate().year + 1
+    url = f"{reverse('movement:round_create')}?unit={thai_nguyen.code}"
+    response = client_for(province_admin).post(
+        url,
+        {
+            "name": "",
+            "year": last + 1,
+            "criteria_set": cset.pk,
+            "pass_mark": "60",
+            "exemplary_mark": "50",
+            "disagreement_threshold": "150",
+            "candidates": [entry.pk],
+            "reviewers": [judge.pk],
+        },
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors == {
+        "name": ["Nhập tên đợt đánh giá."],
+        "year": [f"Năm phải từ 2000 đến năm sau ({last}); bạn nhập {last + 1}."],
+        "exemplary_mark": [
+            "Điểm tiêu biểu không được thấp hơn điểm đạt (60): nhập từ 60 đến 100, "
+            "hoặc để trống nếu không chọn điển hình."
+        ],
+        "disagreement_threshold": [
+            "Ngưỡng chênh lệch phải từ 0 đến 100, tối đa hai chữ số thập phân."
+        ],
+    }
+    assert not EvaluationRound.objects.exists()
+    assert not RoundReviewer.objects.exists()
+    assert not Notice.objects.exists()
+    assert form["disagreement_threshold"].value() == "150"
+    assert form["exemplary_mark"].value() == "50"
+
+
+def test_a_period_that_does_not_hold_the_year_says_which_years_it_holds(
+    thai_nguyen: Unit, commune: Unit, province_admin: User
+) -> None:
+    entry = submitted_entry("Mô hình chờ đánh giá", commune)
+    judge = reviewer("gk-tinh", thai_nguyen)
+    period = Period.objects.get(name="2016–2020")
+    url = f"{reverse('movement:round_create')}?unit={thai_nguyen.code}"
+    response = client_for(province_admin).post(
+        url,
+        {
+            "name": "Đánh giá năm 2025",
+            "year": 2025,
+            "period": period.pk,
+            "criteria_set": criteria_set(owner=thai_nguyen).pk,
+            "pass_mark": "50",
+            "disagreement_threshold": "20",
+            "candidates": [entry.pk],
+            "reviewers": [judge.pk],
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "period": [
+            "Năm 2025 không thuộc giai đoạn 2016–2020: chọn năm từ 2016 đến 2020 "
+            "hoặc để trống giai đoạn (theo năm đánh giá)."
+        ]
+    }
+    assert not EvaluationRound.objects.exists()
 
 
 def test_confirm_through_the_page_all_or_nothing(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Callable
 
 import pytest
@@ -39,3 +40,31 @@ def test_export_dates_are_dates_shown_day_first(
     name = sheet.cell(row=2, column=1)
     assert name.value == "Đường hoa"
     assert name.number_format == "General"
+
+
+def test_export_writes_a_formula_like_name_as_text(
+    make_entry: Callable[..., Entry], province_officer: User, thai_nguyen: Unit
+) -> None:
+    """Issue 11: a name typed as a formula comes back as the literal text, not a live
+    formula (danvan.core.excel writes every export)."""
+    name = '=HYPERLINK("http://x","y")'
+    make_entry(name)
+    make_entry("-5 hộ thoát nghèo")
+    client = Client()
+    login_verified(client, province_officer)
+    response = client.get(reverse("movement:export"), {"unit": thai_nguyen.code, "year": "2025"})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    sheet = load_workbook(io.BytesIO(body)).active
+    assert sheet is not None
+    cells = {c.value: c for c in sheet["A"][1:]}
+    assert set(cells) == {name, "-5 hộ thoát nghèo"}
+    for cell in cells.values():
+        assert cell.data_type == "s"
+        assert cell.quotePrefix  # stays text when an officer edits the cell in Excel
+    # The saved XML holds no formula at all.
+    with zipfile.ZipFile(io.BytesIO(body)) as package:
+        sheet_xml = package.read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet_xml
+    assert b"<f " not in sheet_xml
+    assert b"HYPERLINK" in sheet_xml

@@ -1,9 +1,11 @@
 """Importing entries from Excel: template, upload checks, row report, the two modes,
-re-import without duplicates, all-or-nothing writing, and who may see a job."""
+re-import without duplicates, all-or-nothing writing, who may see a job, and the
+background phases as durable jobs (a dead worker, resume, retry, duplicate deliveries)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import zipfile
 from collections.abc import Callable
@@ -11,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from danvan.accounts.models import User
@@ -21,7 +25,12 @@ from danvan.accounts.testing import READ_SCOPED, build_cast, login_verified, mak
 from danvan.audit import services as audit
 from danvan.audit.models import AuditEvent
 from danvan.core.errors import DomainError
-from danvan.movement import excel, imports
+from danvan.jobs import heartbeat as jobs_heartbeat
+from danvan.jobs import services as jobs
+from danvan.jobs.models import Job
+from danvan.movement import tasks
+from danvan.movement.imports import excel
+from danvan.movement.imports import services as imports
 from danvan.movement.models import Decision, Entry, EntryEvent, ImportJob, Status
 from danvan.units.models import Unit
 
@@ -422,7 +431,7 @@ def test_a_50_mb_upload_is_refused_without_being_read(
 def test_upload_limit_is_a_setting_and_cuts_the_stream(
     officer: User, thai_nguyen: Unit, settings: Any
 ) -> None:
-    from danvan.movement.views_imports import ImportSizeLimitHandler
+    from danvan.movement.imports.views import ImportSizeLimitHandler
 
     settings.MOVEMENT_IMPORT_MAX_BYTES = 4096
     handler = ImportSizeLimitHandler(limit=4096)
@@ -936,3 +945,198 @@ def test_choice_keys_fold_case_diacritics_and_punctuation() -> None:
     assert excel.kind_choices()[excel.choice_key("ĐIỂN HÌNH TẬP THỂ")] == "collective"
     assert excel.status_choices()[excel.choice_key("recognized")] == "recognized"
     assert excel.choice_key("Trả lại để bổ sung") not in excel.status_choices()
+
+
+# -- durable jobs: a dead worker, resume, retry, duplicates (danvan/jobs) -----------------
+
+
+@pytest.fixture(autouse=True)
+def beats(settings: Any, tmp_path: Path) -> None:
+    # The heartbeat files of the jobs, apart from the repository's var/.
+    settings.JOBS_HEARTBEAT_DIR = str(tmp_path / "beats")
+
+
+@pytest.fixture
+def validated(officer: User, thai_nguyen: Unit, create_job: Callable[..., ImportJob]) -> ImportJob:
+    job = create_job(officer, thai_nguyen, workbook_bytes(good_rows(commune_codes(thai_nguyen))))
+    assert job.state == ImportJob.State.VALIDATED
+    return job
+
+
+def run_key(job: ImportJob) -> str:
+    return imports.job_key(imports.RUN_JOB, job.pk)
+
+
+def start_on_a_worker_that_dies(
+    officer: User, job: ImportJob, django_capture_on_commit_callbacks: Any
+) -> dt.datetime:
+    """job_start, then a worker claims the writing and is never heard of again."""
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        imports.job_start(actor=officer, job=job, mode="all")
+    assert len(sent) == 1  # the message the dead worker took
+    claimed_at = timezone.now() - dt.timedelta(hours=1)
+    assert jobs.job_claim(key=run_key(job), worker="dead:1", now=claimed_at) is not None
+    return claimed_at
+
+
+def test_a_dead_writer_is_resumed_and_the_rows_are_written_once(
+    officer: User,
+    validated: ImportJob,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    start_on_a_worker_that_dies(officer, validated, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        reaped = jobs.jobs_reap()
+    assert reaped.resumed == [run_key(validated)]
+    validated.refresh_from_db()
+    assert validated.state == ImportJob.State.DONE
+    assert validated.created_count == Entry.objects.count() == 3
+    task_job = Job.objects.get(key=run_key(validated))
+    assert (task_job.state, task_job.attempts) == (Job.State.SUCCEEDED, 2)
+    # The dead worker's message delivered late (Redis after its visibility timeout).
+    tasks.run_import.apply(args=(validated.pk,))
+    assert Entry.objects.count() == 3
+    assert EntryEvent.objects.count() == 3
+
+
+def test_a_dead_writer_with_no_attempt_left_fails_with_a_message_and_the_retry_writes_once(
+    officer: User,
+    validated: ImportJob,
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+) -> None:
+    settings.JOBS_MAX_ATTEMPTS = 1
+    start_on_a_worker_that_dies(officer, validated, django_capture_on_commit_callbacks)
+    client = Client()
+    login_verified(client, officer)
+    # The page's poll finds the dead worker: no "đang ghi dữ liệu…" for ever.
+    progress = client.get(
+        reverse("movement:import_progress", args=[validated.public_id]), HTTP_HX_REQUEST="true"
+    )
+    assert progress.status_code == 200
+    assert progress.headers["HX-Refresh"] == "true"
+    validated.refresh_from_db()
+    assert (validated.state, validated.retryable) == (ImportJob.State.FAILED, True)
+    assert validated.failure.startswith("Tiến trình xử lý nền đã dừng đột ngột")
+    assert "Không dòng nào được ghi; dữ liệu giữ nguyên" in validated.failure
+    assert Entry.objects.count() == 0
+    page = client.get(reverse("movement:import_detail", args=[validated.public_id]))
+    assert "dừng đột ngột" in page.content.decode()
+    assert 'id="import-retry"' in page.content.decode()
+    # A leader of the unit reads the import but may not write it: no button leading to 403.
+    reader = Client()
+    login_verified(reader, make_user("leader-import", "leader", validated.unit))
+    seen = reader.get(reverse("movement:import_detail", args=[validated.public_id]))
+    assert seen.status_code == 200
+    assert "dừng đột ngột" in seen.content.decode()
+    assert 'id="import-retry"' not in seen.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("movement:import_retry", args=[validated.public_id]))
+    assert response.status_code == 302
+    validated.refresh_from_db()
+    assert (validated.state, validated.failure) == (ImportJob.State.DONE, "")
+    assert Entry.objects.count() == 3
+    task_job = Job.objects.get(key=run_key(validated))
+    assert (task_job.pk, task_job.state, task_job.attempts) == (
+        task_job.pk,
+        Job.State.SUCCEEDED,
+        1,
+    )
+    # A second retry is refused: the job is done.
+    again = client.post(reverse("movement:import_retry", args=[validated.public_id]))
+    assert again.status_code == 400
+    assert "Chỉ thử lại được lượt nhập thất bại do lỗi hệ thống" in again.content.decode()
+    assert Entry.objects.count() == 3
+
+
+def test_a_duplicate_delivery_while_the_writer_runs_writes_nothing(
+    officer: User, validated: ImportJob, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False):
+        imports.job_start(actor=officer, job=validated, mode="all")
+    assert jobs.job_claim(key=run_key(validated), worker="alive:1") is not None
+    tasks.run_import.apply(args=(validated.pk,))  # the same message, delivered again
+    validated.refresh_from_db()
+    assert validated.state == ImportJob.State.IMPORTING
+    assert Entry.objects.count() == 0
+    assert Job.objects.get(key=run_key(validated)).worker == "alive:1"
+
+
+def test_a_system_error_while_writing_is_retryable(
+    officer: User,
+    validated: ImportJob,
+    import_job: Callable[..., ImportJob],
+    run_tasks: Callable[[Callable[[], Any]], Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = imports.write_batch
+
+    def failing(run: Any, rows: list[dict[str, Any]]) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(imports, "write_batch", failing)
+    job = import_job(officer, validated, "all")
+    assert (job.state, job.retryable) == (ImportJob.State.FAILED, True)
+    task_job = Job.objects.get(key=run_key(job))
+    assert (task_job.state, task_job.retryable) == (Job.State.FAILED, True)
+    monkeypatch.setattr(imports, "write_batch", real)
+    run_tasks(lambda: imports.job_retry(actor=officer, job=job))
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE
+    assert Entry.objects.count() == 3
+
+
+def test_a_failure_of_the_file_is_not_retried(
+    officer: User,
+    thai_nguyen: Unit,
+    create_job: Callable[..., ImportJob],
+    settings: Any,
+) -> None:
+    settings.MOVEMENT_IMPORT_MAX_ROWS = 2
+    job = create_job(officer, thai_nguyen, workbook_bytes(good_rows(commune_codes(thai_nguyen))))
+    assert (job.state, job.retryable) == (ImportJob.State.FAILED, False)
+    validate = Job.objects.get(key=imports.job_key(imports.VALIDATE_JOB, job.pk))
+    assert (validate.state, validate.retryable) == (Job.State.FAILED, False)
+    with pytest.raises(DomainError, match="Chỉ thử lại được lượt nhập thất bại do lỗi hệ thống"):
+        imports.job_retry(actor=officer, job=job)
+    client = Client()
+    login_verified(client, officer)
+    page = client.get(reverse("movement:import_detail", args=[job.public_id])).content.decode()
+    assert "quá 2 dòng" in page
+    assert 'id="import-retry"' not in page
+
+
+def test_an_import_left_writing_before_the_upgrade_is_found_and_finished(
+    validated: ImportJob, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    # As a version without job records left it: writing, its worker gone, no record.
+    ImportJob.objects.filter(pk=validated.pk).update(state=ImportJob.State.IMPORTING, mode="all")
+    Job.objects.all().delete()
+    migration = importlib.import_module("danvan.movement.migrations.0008_import_job_records")
+    migration.record_running_imports(django_apps, None)
+    assert jobs.jobs_reap().resumed == []  # no beat since the upgrade, but not for long
+    later = timezone.now() + dt.timedelta(seconds=settings.JOBS_STALE_SECONDS + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        reaped = jobs.jobs_reap(now=later)
+    assert reaped.resumed == [run_key(validated)]
+    validated.refresh_from_db()
+    assert validated.state == ImportJob.State.DONE
+    assert Entry.objects.count() == 3
+
+
+def test_the_progress_of_the_writing_comes_from_its_heartbeat(
+    officer: User, validated: ImportJob, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False):
+        imports.job_start(actor=officer, job=validated, mode="all")
+    task_job = jobs.job_claim(key=run_key(validated), worker="alive:1")
+    assert task_job is not None
+    client = Client()
+    login_verified(client, officer)
+    url = reverse("movement:import_progress", args=[validated.public_id])
+    assert 'id="import-written"' not in client.get(url).content.decode()
+    jobs_heartbeat.record(task_job.pk, at=timezone.now(), progress=2)
+    page = client.get(url).content.decode()
+    assert "Đã xử lý 2 / 3 dòng." in page
+    assert 'value="2" max="3"' in page

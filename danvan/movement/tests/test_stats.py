@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from danvan.accounts.models import User
 from danvan.accounts.testing import make_user
 from danvan.core.errors import NotFound, PermissionDenied
-from danvan.movement import stats
 from danvan.movement.models import Period
+from danvan.movement.stats import selectors as stats
 from danvan.units.models import Unit
 
 from .stats_dataset import (

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from danvan.accounts.models import User
 from danvan.accounts.testing import READ_SCOPED, Cast, login_verified, make_user, walk
-from danvan.movement import stats
+from danvan.movement.stats import selectors as stats
 from danvan.units.models import Unit
 
 from .stats_dataset import Dataset, add_entries, list_count, raw_counts, raw_entries, under, units
@@ -256,7 +256,7 @@ def test_links_are_built_without_reversing_per_number(
     """The list's URL is reversed once per page, whatever the number of cells (a
     province's page has about 900 linked numbers); the links are those list_query
     writes."""
-    from danvan.movement import views_stats
+    from danvan.movement.stats import views as views_stats
 
     calls = []
     real = views_stats.reverse
@@ -294,7 +294,7 @@ def test_the_child_units_table_is_paged(client: Client, thai_nguyen: Unit) -> No
     from danvan.accounts.models import Role
     from danvan.movement import services
     from danvan.movement.models import Field
-    from danvan.movement.views_stats import SUBUNITS_PER_PAGE
+    from danvan.movement.stats.views import SUBUNITS_PER_PAGE
 
     communes = list(Unit.objects.filter(parent=thai_nguyen, kind="commune").order_by("code"))
     field = Field.objects.order_by("pk")[0]

@@ -138,7 +138,7 @@ def selectors_dupes(entry: Entry, name: str) -> list[Entry]:
 
 
 def test_replication_rules(
-    make_entry: Callable[..., Entry], sibling_commune: Unit, commune: Unit
+    make_entry: Callable[..., Entry], sibling_commune: Unit, commune: Unit, province_officer: User
 ) -> None:
     source = make_entry("Mô hình gốc")
     with pytest.raises(DomainError):
@@ -148,7 +148,8 @@ def test_replication_rules(
         services.replication_record(actor=None, entry=same_unit, source=source)
     copy = make_entry("Bản nhân rộng", unit=sibling_commune)
     services.replication_record(actor=None, entry=copy, source=source)
-    assert list(selectors.entry_replications(source)) == [copy]
+    links = selectors.entry_replications(actor=province_officer, entry=source)
+    assert [link.entry for link in links] == [copy]
     assert selectors.replication_counts([source]) == {source.pk: 1}
 
 
@@ -174,3 +175,26 @@ def test_restated_scope_counts_bac_kan_under_thai_nguyen(
     assert old not in plain
     assert old in restated
     assert old in selectors.entry_list(actor=admin, unit=bac_kan)
+
+
+def test_records_of_an_ended_unit_are_read_only_to_its_successor(
+    make_entry: Callable[..., Entry], thai_nguyen: Unit, province_officer: User
+) -> None:
+    """Issue 11: Thái Nguyên's officers read Bắc Kạn's entries; they do not change them."""
+    bac_kan = Unit.objects.get(code="06")
+    old = Entry.objects.create(
+        unit=bac_kan,
+        kind="initiative",
+        name="Mô hình Bắc Kạn 2019",
+        name_folded="mo hinh bac kan 2019",
+        field=make_entry().field,
+        registration_year=2019,
+        period=services.period_for_year(2019),
+    )
+    assert selectors.entry_get(actor=province_officer, public_id=old.public_id) == old
+    with pytest.raises(PermissionDenied) as refused:
+        services.entry_update(actor=province_officer, entry=old, name="Đổi tên")
+    assert "“Bắc Kạn” đã kết thúc hoạt động" in refused.value.message
+    assert services.allowed_transitions(province_officer, old) == []
+    old.refresh_from_db()
+    assert old.name == "Mô hình Bắc Kạn 2019"

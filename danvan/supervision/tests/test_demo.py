@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from danvan.accounts.models import User
+from danvan.demo.services import demo_seed_base
 from danvan.supervision import demo, selectors
 from danvan.supervision.models import Board, BoardMember, Conference, Plan, Recommendation
 from danvan.units import demo as units_demo
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_supervision_shows_the_planned_gaps_and_is_idempotent() -> None:
-    units_demo.demo_seed()
+    demo_seed_base()
     result = demo.demo_seed_supervision()
     assert result.boards == Board.objects.count() == 4
     assert result.members == BoardMember.objects.count()

@@ -11,9 +11,9 @@ from danvan.accounts.models import Role, User
 from danvan.accounts.testing import login_verified, make_user
 from danvan.audit.models import AuditEvent
 from danvan.core.errors import DomainError, PermissionDenied
-from danvan.supervision import services_rules
 from danvan.supervision.models import RuleCode, SupervisionRule
-from danvan.supervision.rules import rule_on
+from danvan.supervision.rules import services as rule_services
+from danvan.supervision.rules.selectors import rule_on
 from danvan.units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def add(actor: User | None, **kw: object) -> SupervisionRule:
         "valid_from": dt.date(2026, 7, 1),
     }
     params.update(kw)
-    return services_rules.rule_version_add(actor=actor, **params)  # type: ignore[arg-type]
+    return rule_services.rule_version_add(actor=actor, **params)  # type: ignore[arg-type]
 
 
 def test_a_new_version_ends_the_old_one_and_the_lookup_follows_the_day(admin: User) -> None:
@@ -88,7 +88,7 @@ def test_overlapping_versions_are_refused_and_nothing_is_written(admin: User) ->
         with pytest.raises(DomainError) as exc:
             add(admin, amount=9, valid_from=day)
         assert exc.value.field == "valid_from"
-        assert exc.value.code == services_rules.RuleVersionError.OVERLAP
+        assert exc.value.code == rule_services.RuleVersionError.OVERLAP
     bad = client_as(admin).post(
         ADD, {"code": CODE, "amount": 9, "citation": "X", "valid_from": "01/07/2026"}
     )
@@ -132,7 +132,7 @@ def test_only_system_admins_add_or_check_figures(commune: Unit, officer: User) -
         with pytest.raises(PermissionDenied):
             add(user)
         with pytest.raises(PermissionDenied):
-            services_rules.rule_mark_verified(actor=user, rule=flagged)
+            rule_services.rule_mark_verified(actor=user, rule=flagged)
     assert SupervisionRule.objects.count() == count
     flagged.refresh_from_db()
     assert flagged.to_verify is True

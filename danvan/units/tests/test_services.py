@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from vietnam_provinces import Province, Ward
 
+from danvan.accounts.models import Role, User
 from danvan.accounts.testing import make_user
 from danvan.audit.models import AuditEvent
 from danvan.core.errors import DomainError, NotFound, PermissionDenied
@@ -162,3 +163,56 @@ def test_unit_codes_must_be_url_safe_and_not_reserved(commune: Unit, code: str) 
     assert exc.value.code == "unit_bad_code"
     assert exc.value.field == "code"
     assert Unit.objects.count() == before
+
+
+# --- ended units: read-only, corrected only by a system administrator (issue 11) --------
+
+
+def test_ended_unit_is_refused_to_its_successor_and_to_the_system_admin(
+    thai_nguyen: Unit, system_admin: User
+) -> None:
+    bac_kan = Unit.objects.get(code="06")
+    for actor in (make_user("tn-sua", Role.UNIT_ADMIN, thai_nguyen), system_admin):
+        with pytest.raises(PermissionDenied) as refused:
+            services.unit_update(actor=actor, unit=bac_kan, name="Bắc Cạn")
+        assert "đã kết thúc hoạt động" in refused.value.message
+    bac_kan.refresh_from_db()
+    assert bac_kan.name == "Bắc Kạn"
+
+
+def test_succession_correction_by_the_system_admin_is_audited(
+    thai_nguyen: Unit, system_admin: User
+) -> None:
+    bac_kan = Unit.objects.get(code="06")
+    reason = "Công văn 12/UBND ngày 02/07/2025 xác nhận sai tên"
+    corrected = services.succession_correct(
+        actor=system_admin, unit=bac_kan, reason=f"  {reason} ", name="Bắc Kạn (cũ)"
+    )
+    assert corrected.name == "Bắc Kạn (cũ)"
+    bac_kan.refresh_from_db()
+    assert bac_kan.name == "Bắc Kạn (cũ)"
+    assert bac_kan.valid_to == dt.date(2025, 6, 30)  # still ended
+    event = AuditEvent.objects.filter(model_label="units.unit", object_pk=str(bac_kan.pk)).latest(
+        "id"
+    )
+    assert event.actor == system_admin
+    assert event.changes["name"] == ["Bắc Kạn", "Bắc Kạn (cũ)"]
+    assert event.changes["correction"] == [None, reason]
+
+
+def test_succession_correction_refusals(thai_nguyen: Unit, system_admin: User) -> None:
+    bac_kan = Unit.objects.get(code="06")
+    successor_admin = make_user("tn-qt", Role.UNIT_ADMIN, thai_nguyen)
+    before = AuditEvent.objects.count()
+    with pytest.raises(PermissionDenied) as refused:
+        services.succession_correct(actor=successor_admin, unit=bac_kan, reason="x", name="X")
+    assert "Chỉ quản trị hệ thống" in refused.value.message
+    with pytest.raises(DomainError) as no_reason:
+        services.succession_correct(actor=system_admin, unit=bac_kan, reason="  ", name="X")
+    assert no_reason.value.field == "reason"
+    with pytest.raises(DomainError) as live:
+        services.succession_correct(actor=system_admin, unit=thai_nguyen, reason="y", name="X")
+    assert live.value.code == "succession_correction_not_ended"
+    bac_kan.refresh_from_db()
+    assert bac_kan.name == "Bắc Kạn"
+    assert AuditEvent.objects.count() == before

@@ -531,3 +531,24 @@ def test_steering_pages_only_for_levels(commune: Unit) -> None:
     client = client_for(make_user("officer", Role.OFFICER, commune))
     assert client.get(reverse("units:steering_add", args=[village.code])).status_code == 404
     assert client.get(reverse("units:steering_add", args=[commune.code])).status_code == 200
+
+
+# --- ended units are read-only (issue 11) -----------------------------------------------
+
+
+def test_a_successor_officer_cannot_rename_the_ended_unit(thai_nguyen: Unit) -> None:
+    """Thái Nguyên's officers read Bắc Kạn's history; they may not rename it."""
+    bac_kan = Unit.objects.get(code="06")
+    officer = make_user("tn-can-bo", Role.OFFICER, thai_nguyen)
+    client = client_for(officer)
+    detail = client.get(reverse("units:detail", args=[bac_kan.code]))
+    assert detail.status_code == 200  # reading the history is unchanged
+    assert reverse("units:edit", args=[bac_kan.code]) not in detail.content.decode()
+    url = reverse("units:edit", args=[bac_kan.code])
+    for response in (client.get(url), client.post(url, {"name": "Bắc Kạn (sửa)"})):
+        assert response.status_code == 403
+        text = response.content.decode()
+        assert "đã kết thúc hoạt động từ ngày 30/06/2025" in text
+        assert "chỉ để xem" in text
+    bac_kan.refresh_from_db()
+    assert bac_kan.name == "Bắc Kạn"

@@ -17,7 +17,7 @@ from django.urls import reverse
 from danvan.accounts.models import Role, User
 from danvan.accounts.testing import login_verified, make_user
 from danvan.cases import services as case_services
-from danvan.cases import services_dialogues as dialogue_services
+from danvan.cases.dialogues import services as dialogue_services
 from danvan.cases.identity import Identity
 from danvan.cases.models import Case, Channel, Commitment
 from danvan.movement.models import Entry, Field, Status
@@ -339,3 +339,60 @@ def test_a_case_overdue_and_unassigned_is_listed_and_counted_overdue_once(
     totals = {s.source.code: (s.total, s.overdue) for s in found.summaries}
     assert totals["cases.overdue"] == (1, 1)
     assert totals["cases.unassigned"] == (1, 0)
+
+
+def test_each_case_is_listed_under_its_most_urgent_kind(
+    commune: Unit, case_in: Callable[..., Case]
+) -> None:
+    late = case_in(commune, TODAY - dt.timedelta(days=2), subject="Quá hạn")
+    soon = case_in(commune, TODAY + dt.timedelta(days=1), subject="Sắp hạn")
+    waiting = case_in(commune, TODAY + dt.timedelta(days=60), subject="Còn xa")
+    paused = case_in(commune, TODAY - dt.timedelta(days=9), subject="Tạm dừng")
+    # A paused case's clock is stopped: never overdue, still waiting for a handler.
+    Case.objects.filter(pk=paused.pk).update(status="paused")
+    admin = make_user("wl-xa-admin2", Role.UNIT_ADMIN, commune)
+    found = worklist_for(actor=admin, root=commune, today=TODAY)
+    source = {i.url: i.source for i in found.items if i.source.startswith("cases.")}
+    assert source == {
+        late.get_absolute_url(): "cases.overdue",
+        soon.get_absolute_url(): "cases.due_soon",
+        waiting.get_absolute_url(): "cases.unassigned",
+        paused.get_absolute_url(): "cases.unassigned",
+    }
+    what = {i.url: i.what for i in found.items}
+    assert what[waiting.get_absolute_url()].startswith("Chưa giao người xử lý: ")
+    urgency = {i.url: i.urgency for i in found.items}
+    assert urgency[paused.get_absolute_url()] == Urgency.WAITING
+    totals = {s.source.code: (s.total, s.overdue) for s in found.summaries}
+    assert totals["cases.overdue"] == (1, 1)
+    assert totals["cases.due_soon"] == (1, 0)
+    assert totals["cases.unassigned"] == (4, 0)
+
+
+def test_cases_are_read_kind_by_kind_only_while_the_list_has_room(
+    commune: Unit, case_in: Callable[..., Case]
+) -> None:
+    # Made most overdue first, as the list orders them.
+    late = [case_in(commune, TODAY - dt.timedelta(days=d)) for d in (3, 2, 1)]
+    soon = case_in(commune, TODAY + dt.timedelta(days=1))
+    admin = make_user("wl-xa-admin3", Role.UNIT_ADMIN, commune)
+
+    def listed(limit: int) -> tuple[list[str], int]:
+        with CaptureQueriesContext(connection) as ctx:
+            found = worklist_for(actor=admin, root=commune, today=TODAY, limit=limit)
+        cases = [i.url for i in found.items if i.source.startswith("cases.")]
+        return cases, sum('FROM "cases_case"' in q["sql"] for q in ctx.captured_queries)
+
+    worklist_for(actor=admin, root=commune, today=TODAY)  # the grants, cached
+    # Three overdue cases fill a list of three: the other kinds are not read.
+    cases, reads = listed(3)
+    assert cases == [c.get_absolute_url() for c in late]
+    assert reads == 2  # the counts, the overdue ones
+    # With room left, the next kinds follow in order, each case once.
+    cases, reads = listed(30)
+    assert cases[:4] == [
+        *(c.get_absolute_url() for c in late),
+        soon.get_absolute_url(),
+    ]
+    assert len(cases) == len(set(cases)) == 4
+    assert reads == 4

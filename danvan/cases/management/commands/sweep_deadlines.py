@@ -14,6 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = tasks.sweep_deadlines()
+        if not result:  # the day's sweep is running in a worker right now
+            self.stdout.write("Lượt rà soát hôm nay đang chạy ở tiến trình nền; không chạy lại.")
+            return
         self.stdout.write(
             "Quá hạn mới: {overdue}; sắp đến hạn mới: {due_soon}; bỏ cảnh báo: {cleared}; "
             "thư tổng hợp: {digests}".format(**result)
