@@ -43,7 +43,7 @@ lint: install
 	$(BIN)/ruff format --check --no-cache .
 
 typecheck: install
-	$(BIN)/mypy danvan
+	$(BIN)/mypy danvan scale
 
 # Lint, types and the whole suite on SQLite, in parallel. Browser tests skip
 # themselves where Chromium is absent.

@@ -17,6 +17,7 @@ from __future__ import annotations
 import http.client
 import itertools
 import json
+import os
 import re
 import threading
 import time
@@ -24,6 +25,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
+from typing import Any
 from urllib.parse import urlencode
 
 from scale.balancer import PIN_HEADER
@@ -295,3 +297,26 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
     return ordered[index]
+
+
+def crowd(port: int, users: int, stop: Any, done: Any, failed: Any, seconds: Any) -> None:
+    """In a process of its own: *users* portal readers until *stop* is set, then the pages
+    served, the errors and the time they ran in *done*, *failed* and *seconds*.
+
+    A process apart from the officers' clients: in one process the crowd's threads (HTTP,
+    parsing) would compete with them for the interpreter lock, and the officers' measured
+    latency would include waiting for the harness itself rather than for the nodes."""
+    global _addresses
+    _addresses = itertools.count(500_000)  # client addresses apart from the parent's
+    # Citizens' browsers are not on the servers: the crowd yields the machine's two cores
+    # to the nodes, the database and the balancer whenever they have work.
+    os.nice(19)
+    recorder = Recorder(phase="crowd")
+    context = Context(port=port, recorder=recorder, run_tag="", token="", province="", communes=[])
+    started = time.monotonic()
+    threads = start([portal_reader(context) for _ in range(users)])
+    stop.wait()
+    finish(context, threads)
+    seconds.value = time.monotonic() - started
+    done.value = sum(1 for s in recorder.samples if s.kind == "portal" and not s.error)
+    failed.value = sum(1 for s in recorder.samples if s.error)

@@ -263,12 +263,14 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # worker beats every JOBS_HEARTBEAT_SECONDS; without a beat for JOBS_STALE_SECONDS the
 # worker is taken for dead, and the reaper (every JOBS_REAP_SECONDS) resumes the job
 # while it has attempts left (JOBS_MAX_ATTEMPTS) or fails it with a message the user
-# may retry. A job queued for JOBS_RESEND_SECONDS is sent again (a lost message).
+# may retry. A job queued for JOBS_RESEND_SECONDS is sent again: its message may have
+# died with a worker that had reserved it (Redis would give it back only after the
+# visibility timeout); a duplicate is refused by the job's claim, so two minutes is safe.
 JOBS_HEARTBEAT_SECONDS = env_int("JOBS_HEARTBEAT_SECONDS", 10)
 JOBS_STALE_SECONDS = env_int("JOBS_STALE_SECONDS", 60)
 JOBS_REAP_SECONDS = env_int("JOBS_REAP_SECONDS", 60)
 JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 2)
-JOBS_RESEND_SECONDS = env_int("JOBS_RESEND_SECONDS", 15 * 60)
+JOBS_RESEND_SECONDS = env_int("JOBS_RESEND_SECONDS", 120)
 JOBS_HEARTBEAT_DIR = env_str("JOBS_HEARTBEAT_DIR", str(VAR_DIR / "jobs"))
 if JOBS_STALE_SECONDS < 3 * JOBS_HEARTBEAT_SECONDS:
     from django.core.exceptions import ImproperlyConfigured
