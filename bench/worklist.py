@@ -50,7 +50,8 @@ def main_parent(args: argparse.Namespace) -> int:
         ["--repeat", str(args.repeat), "--cases", str(args.cases)]
         + (["--profile"] if args.profile else [])
         + (["--explain"] if args.explain else [])
-        + (["--queries"] if args.queries else []),
+        + (["--queries"] if args.queries else [])
+        + (["--phases"] if args.phases else []),
         only=args.only,
         db_prefix="danvan_bench_worklist",
     )
@@ -372,6 +373,58 @@ class Reference:
         return out
 
 
+def phases(user: Any, province: Any, repeat: int) -> None:
+    """The median time of each phase of the list: counting, each source, the children."""
+    from django.conf import settings
+
+    from danvan.worklist import selectors
+    from danvan.worklist.registry import Scope, count_all, sources
+
+    times: dict[str, list[float]] = {}
+
+    def timed(name: str, fn: Any) -> Any:
+        t0 = time.perf_counter()
+        out = fn()
+        times.setdefault(name, []).append((time.perf_counter() - t0) * 1000)
+        return out
+
+    for _ in range(repeat):
+        scope = Scope(
+            actor=user,
+            root=province,
+            today=TODAY,
+            limit=30,
+            due_soon_days=getattr(settings, "CASES_DUE_SOON_DAYS", 5),
+        )
+        registered = sources()
+        timed("count_all", lambda: count_all(scope, registered))  # noqa: B023
+        for s in registered:
+            timed(s.code, lambda: s.find(scope))  # noqa: B023
+        timed(
+            "whole",
+            lambda: selectors.worklist_for(
+                actor=user, root=province, today=TODAY, with_children=True
+            ),
+        )
+    from danvan.worklist.registry import QuerySetSource
+
+    for _ in range(repeat):
+        scope = Scope(actor=user, root=province, today=TODAY, limit=30)
+
+        def compile_counts() -> None:
+            qs = [
+                q
+                for s in sources()
+                if isinstance(s, QuerySetSource) and (q := s.count_query(scope)) is not None  # noqa: B023
+            ]
+            first, *rest = qs
+            first.union(*rest, all=True).query.sql_with_params()
+
+        timed("compile count_all (no SQL)", compile_counts)
+    for name, values in times.items():
+        print(f"  phase {name:<30} {statistics.median(values):7.2f} ms", flush=True)
+
+
 def main_child(backend: str, args: argparse.Namespace) -> int:
     step = harness.start_child()
     from django.db import connection
@@ -409,6 +462,13 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
         for q in ctx.captured_queries:
             print(f"  {float(q['time']) * 1000:6.1f} ms  {q['sql'][:160]}", flush=True)
         print(f"  list {whole:.1f} ms, of which SQL {in_sql:.1f} ms", flush=True)
+        for summary in result.summaries:
+            print(
+                f"  {summary.source.code:<30} total {summary.total:6} overdue {summary.overdue:6}",
+                flush=True,
+            )
+    if args.phases:
+        phases(user, province, args.repeat)
     if args.profile:
         import cProfile
         import pstats
@@ -554,6 +614,7 @@ def main() -> int:
     p.add_argument("--profile", action="store_true", help="print a profile of the list")
     p.add_argument("--explain", action="store_true", help="print each query's plan")
     p.add_argument("--queries", action="store_true", help="print the list's queries, timed")
+    p.add_argument("--phases", action="store_true", help="print the median time of each phase")
     args = p.parse_args()
     if args.child:
         return main_child(args.child, args)

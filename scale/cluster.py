@@ -275,9 +275,18 @@ class Cluster:
             )
         return result.stdout
 
-    def cpu_group(self, node: str, cores: float) -> Path | None:
+    def cpu_group(
+        self, node: str, cores: float, pool: str = "", share: float = 1.0, weight: int = 1024
+    ) -> Path | None:
         """A cgroup (v1 ``cpu``) that lets *node*'s processes use *cores* processors at most,
-        as a virtual machine of that size would; None where the controller is missing."""
+        as a virtual machine of that size would; None where the controller is missing.
+
+        With a *pool*, a group inside the node's for that pool alone, held to *share* of
+        the node's processors and of CPU *weight* against the node's other pools (1024 is
+        a full share): the portal's pool (share 0.5) can never
+        take the whole node's quota, so an officer's request never waits for a period
+        the citizens' crowd has used up — the throttling of a shared quota stops every
+        process in the group, whatever its nice value."""
         base = CPU_CGROUP / f"danvan-scale-{self.tag}"
         if not CPU_CGROUP.is_dir():
             return None
@@ -290,7 +299,16 @@ class Cluster:
             self.cgroups.append(group)
             period = int((group / "cpu.cfs_period_us").read_text())
             (group / "cpu.cfs_quota_us").write_text(str(int(period * cores)))
-        return group
+        if not pool:
+            return group
+        inner = group / pool
+        if not inner.exists():
+            inner.mkdir()
+            self.cgroups.append(inner)
+            period = int((inner / "cpu.cfs_period_us").read_text())
+            (inner / "cpu.cfs_quota_us").write_text(str(int(period * cores * share)))
+            (inner / "cpu.shares").write_text(str(max(2, weight)))
+        return inner
 
     def spawn(
         self,
@@ -300,10 +318,13 @@ class Cluster:
         *,
         cores: float | None = None,
         nice: int = 0,
+        pool: str = "",
+        share: float = 1.0,
+        weight: int = 1024,
     ) -> NodeProcess:
         log = self.tmp / "logs" / f"{name}.log"
         command = ["ip", "netns", "exec", self.namespace(node)]
-        group = self.cpu_group(node, cores) if cores else None
+        group = self.cpu_group(node, cores, pool, share, weight) if cores else None
         if cores and group is None:
             # No cgroup: one core of its own at least keeps the nodes apart.
             core = sum(map(ord, node)) % (os.cpu_count() or 1)  # web1 and web2 differ

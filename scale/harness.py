@@ -49,6 +49,10 @@ from scale.cluster import VENV_BIN, Cluster, pg_binary
 NODES = {"web1": 11, "web2": 12, "worker": 21}
 WEB_PORT = 8000
 PUBLIC_PORT = 8001  # the portal's pool on each web node
+# The portal's pool may use half of its node's processors at most, and weighs 1/16 of the
+# officers' pool when both want the processor (docs/operations.md, "Two pools per node").
+PORTAL_SHARE = 0.5
+PORTAL_WEIGHT = 64
 THROUGHPUT_GOAL = 1.7
 LATENCY_GOAL = 2.0
 # After the database is back, the nodes have this long to reconnect before errors count.
@@ -152,11 +156,15 @@ class Harness:
 
     def start_web(self, name: str) -> None:
         """Two gunicorn pools on the node: the officers' and API's, and the portal's at a
-        lowest CPU priority (nice 19), so that a crowd of citizens slows itself, not the
-        officers (docs/operations.md)."""
+        lowest CPU priority (nice 19) in a CPU group of its own, capped at half the node's
+        processors, so that a crowd of citizens slows itself, not the officers
+        (docs/operations.md)."""
         address = self.cluster.addresses[name]
         self.web[name] = []
-        for pool, port, nice in (("", WEB_PORT, 0), ("-portal", PUBLIC_PORT, 19)):
+        for pool, port, nice, share, weight in (
+            ("", WEB_PORT, 0, 1.0, 1024),
+            ("-portal", PUBLIC_PORT, 19, PORTAL_SHARE, PORTAL_WEIGHT),
+        ):
             argv = [
                 str(VENV_BIN / "gunicorn"), "danvan.wsgi:application",
                 "--bind", f"{address}:{port}", "--workers", "2", "--threads", "2",
@@ -164,7 +172,14 @@ class Harness:
                 "--error-logfile", "-",
             ]  # fmt: skip
             process = self.cluster.spawn(
-                name + pool, name, argv, cores=self.args.node_cpu, nice=nice
+                name + pool,
+                name,
+                argv,
+                cores=self.args.node_cpu,
+                nice=nice,
+                pool=pool.strip("-") or "officers",
+                share=share,
+                weight=weight,
             )
             self.web[name].append(process)
 

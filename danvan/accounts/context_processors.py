@@ -50,6 +50,7 @@ def navigation(request: HttpRequest) -> dict[str, bool]:
         "cases": here(Perm.CASE_VIEW),
         "case_intake": here(Perm.CASE_INTAKE),
         "democracy": here(Perm.DEMOCRACY_VIEW),
+        "directives": here(Perm.DIRECTIVE_VIEW),
         "officials": anywhere(Perm.OFFICIAL_VIEW),
         "audit": anywhere(Perm.AUDIT_VIEW),
         "rules": anywhere(Perm.LEGAL_VIEW),

@@ -61,6 +61,12 @@ class Perm(StrEnum):
     DEMOCRACY_VIEW = "democracy.view"
     DEMOCRACY_MANAGE = "democracy.manage"
 
+    # Directives, plans and tasks (danvan.directives): the document register, and every
+    # "giao …" followed to the end.
+    DIRECTIVE_VIEW = "directive.view"
+    DIRECTIVE_MANAGE = "directive.manage"  # register documents; create, assign, accept tasks
+    TASK_REPORT = "task.report"  # report progress on the tasks one's unit leads or coordinates
+
 
 # The permissions that only read. Every other permission changes something, and is
 # refused on an ended unit and on the history a grant inherits (see the module docstring).
@@ -74,6 +80,7 @@ READ_PERMS = frozenset(
         Perm.CASE_VIEW,
         Perm.CASE_IDENTITY,
         Perm.DEMOCRACY_VIEW,
+        Perm.DIRECTIVE_VIEW,
     }
 )
 
@@ -104,6 +111,7 @@ _READ = {
     Perm.MOVEMENT_VIEW,
     Perm.DEMOCRACY_VIEW,
     Perm.LEGAL_VIEW,
+    Perm.DIRECTIVE_VIEW,
 }
 _CASE_READ = {Perm.CASE_VIEW}
 _OFFICER = (
@@ -121,6 +129,8 @@ _OFFICER = (
         Perm.STEERING_MANAGE,
         Perm.MOVEMENT_EDIT,
         Perm.MOVEMENT_MANAGE,
+        Perm.DIRECTIVE_MANAGE,
+        Perm.TASK_REPORT,
     }
 )
 _UNIT_ADMIN = _OFFICER | {

@@ -28,6 +28,7 @@ from . import (
     problems,
     reception,
     supervision,
+    tasks,
     units,
 )
 from .auth import API_AUTH
@@ -66,6 +67,7 @@ api.add_router("", disclosure.router)
 api.add_router("", consultation.router)
 api.add_router("", supervision.router)
 api.add_router("", compliance.router)
+api.add_router("", tasks.router)
 
 
 @api.get("/", auth=None, include_in_schema=False, url_name="api-root")

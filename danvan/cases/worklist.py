@@ -35,10 +35,10 @@ from danvan.worklist.registry import (
 )
 from danvan.worklist.trends import Counts, MonthlyTrend, by_month, register_trend
 
-from .dialogues.selectors import dialogue_rows
+from .dialogues.selectors import dialogue_limits
 from .models import Case, Commitment, Dialogue, Status
 
-# What the late dialogues' check reads (dialogue_rows) and their line shows.
+# What the late dialogues' check reads (dialogue_limits) and their line shows.
 DIALOGUE_FIELDS = (
     "public_id",
     "title",
@@ -241,7 +241,7 @@ class LateDialogues:
     art. 43: announced at least 7 days ahead, results published within 10 days; the
     figures are the DutyRule versions in force). Two queries: the planned and held
     dialogues under the scope, and the rules; the deadlines are the dialogues page's own
-    (dialogues.selectors.dialogue_rows)."""
+    (dialogues.selectors.dialogue_limits)."""
 
     code = "dialogues.late"
     label = gettext_lazy("Đối thoại chậm thông báo hoặc chậm công khai kết quả")
@@ -257,7 +257,7 @@ class LateDialogues:
         # Only dialogues that can be late by any version of the rules are loaded: planned
         # ones held within the longest announcement period from today, held ones past
         # the shortest publication period. Which are late is then the dialogues page's
-        # own judgement (dialogue_rows), with the version in force on each one's day.
+        # own judgement (dialogue_limits), with the version in force on each one's day.
         announce = [r.amount for r in book.rows if r.duty == Duty.DIALOGUE_ANNOUNCE]
         publish = [r.amount for r in book.rows if r.duty == Duty.DIALOGUE_PUBLISH]
         maybe = Q(pk__in=[])
@@ -271,14 +271,15 @@ class LateDialogues:
                 state=Dialogue.State.HELD,
                 held_on__lt=scope.today - dt.timedelta(days=min(publish)),
             )
-        pending = (
-            Dialogue.objects.filter(scope.rows_q(Perm.CASE_VIEW, "unit__"), maybe)
-            .select_related("unit")
-            .only(*DIALOGUE_FIELDS)
+        # Plain rows, not model instances: hundreds may be judged to list twenty.
+        pending = [
+            Row(values)
+            for values in Dialogue.objects.filter(scope.rows_q(Perm.CASE_VIEW, "unit__"), maybe)
             .order_by()  # counted and sorted here, by deadline
-        )
+            .values(*DIALOGUE_FIELDS)
+        ]
 
-        def item(d: Dialogue, announcing: bool, row: Judged) -> Item:
+        def item(d: Row, announcing: bool, row: Judged) -> Item:
             if announcing:
                 what = _("Đối thoại “%(t)s” chưa thông báo (hạn thông báo đã qua)")
             else:
@@ -294,10 +295,10 @@ class LateDialogues:
             )
 
         rows = []
-        for r in dialogue_rows(pending, book=book, now=scope.today):
+        for d in pending:
+            r = dialogue_limits(d, book, scope.today)
             if not (r.announce_overdue or r.publish_overdue):
                 continue
-            d = r.dialogue
             due = r.announce_by if r.announce_overdue else r.publish_by
             judged = Judged(urgency=Urgency.OVERDUE, due=due, since=d.held_on, path=d.unit.path)
             rows.append((judged, functools.partial(item, d, r.announce_overdue, judged)))

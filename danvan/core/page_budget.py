@@ -68,6 +68,13 @@ def province_pages(province: Unit) -> list[PageType]:
         PageType("movement.stats", _url("movement:stats", p)),
         PageType("movement.rounds", _url("movement:rounds", p)),
         PageType("movement.imports", _url("movement:imports", p)),
+        PageType("directive_tasks.board", _url("directive_tasks:board", p)),
+        PageType("directive_tasks.list", _url("directive_tasks:list", p)),
+        PageType("directive_tasks.assigned", _url("directive_tasks:list_assigned", p)),
+        PageType("directives.list", _url("directives:list", p)),
+        PageType("conferences.list", _url("conferences:list", p)),
+        PageType("inspections.plans", _url("inspections:plans", p)),
+        PageType("inspections.recommendations", _url("inspections:recommendations", p)),
     ]
     vote = (
         Vote.objects.filter(matter__unit__path__startswith=p.path)
@@ -78,5 +85,16 @@ def province_pages(province: Unit) -> list[PageType]:
         pages.append(PageType("democracy.vote", reverse("democracy:vote", args=[vote.public_id])))
         pages.append(
             PageType("democracy.matter", reverse("democracy:matter", args=[vote.matter.public_id]))
+        )
+    from danvan.directives.conferences.models import Conference
+
+    # A province's online review links every commune as a point (the 2025 national review
+    # linked 3,280): its page must stay bounded too.
+    conference = Conference.objects.filter(unit=p).order_by("-held_on", "pk").first()
+    if conference is not None:
+        pages.append(
+            PageType(
+                "conferences.detail", reverse("conferences:detail", args=[conference.public_id])
+            )
         )
     return pages

@@ -21,6 +21,7 @@ from danvan.supervision import demo as supervision_demo
 from danvan.units import demo as units_demo
 
 from . import accounts
+from .directives import DirectivesDemoResult, demo_seed_directives
 
 
 @dataclass
@@ -44,6 +45,7 @@ class DemoResult:
     disclosure: disclosure_demo.DisclosureDemoResult
     consultation: consultation_demo.ConsultationDemoResult
     supervision: supervision_demo.SupervisionDemoResult
+    directives: DirectivesDemoResult
 
 
 @transaction.atomic
@@ -74,4 +76,6 @@ def demo_seed() -> DemoResult:
         consultation=consultation_demo.demo_seed_consultation(),
         # Inspection boards, plans, recommendations, conferences.
         supervision=supervision_demo.demo_seed_supervision(),
+        # The register's documents, plans and tasks, a conference, an inspection.
+        directives=demo_seed_directives(),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from typing import NamedTuple
 
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -64,6 +65,13 @@ register(
 )
 
 
+class _Commune(NamedTuple):
+    pk: int
+    name: str
+    code: str
+    path: str
+
+
 class Disclosures:
     """Communes missing a mandatory disclosure kind this year, or with late or too short
     disclosures: the compliance board's disclosure cell (board._disclosure, one SQL
@@ -78,22 +86,24 @@ class Disclosures:
 
     def find(self, scope: Scope) -> Found:
         start = dt.date(scope.today.year, 1, 1)
-        communes = list(
-            Unit.objects.filter(
+        # Plain rows: a province judges every commune to list twenty.
+        communes = [
+            _Commune(*values)
+            for values in Unit.objects.filter(
                 scope.rows_q(Perm.DEMOCRACY_VIEW, ""),
                 kind=UnitKind.COMMUNE,
                 valid_to__isnull=True,
             )
-            .only("pk", "name", "code", "path")
             .order_by("path")
-        )
+            .values_list("pk", "name", "code", "path")
+        ]
         if not communes:
             return Found()
         cells = board._disclosure([u.pk for u in communes], start, scope.today, scope.today)
         base = reverse("disclosure:compliance")
         end_of_year = dt.date(scope.today.year, 12, 31)
 
-        def item(unit: Unit, status: str, count: int, row: Judged) -> Item:
+        def item(unit: _Commune, status: str, count: int, row: Judged) -> Item:
             if status == board.Status.MISSING:
                 what = _("Còn thiếu %(n)s nội dung công khai bắt buộc trong năm %(y)s") % {
                     "n": count,

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from danvan.core.forms import BootstrapMixin, DateField
 
-from .models import Action, CalendarException, CaseKind, DayKind, Duty, Measure
+from . import services
+from .models import Action, CalendarException, CaseKind, DayKind, DocumentLayout, Duty, Measure
 
 
 class RuleVersionForm(BootstrapMixin, forms.Form):
@@ -49,3 +52,66 @@ class DutyVersionForm(BootstrapMixin, forms.Form):
     valid_from = DateField(label=_("Hiệu lực từ ngày"))
     to_verify = forms.BooleanField(label=_("Cần đối chiếu văn bản chính thức"), required=False)
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea({"rows": 2}))
+
+
+# The figures of a layout, in the order of the document from top to bottom.
+LAYOUT_FIGURES = (
+    "margin_top_mm",
+    "margin_bottom_mm",
+    "margin_left_mm",
+    "margin_right_mm",
+    "font_name",
+    "issuer_column_pct",
+    "heading_title",
+    "heading_title_size",
+    "heading_motto",
+    "heading_motto_size",
+    "superior_size",
+    "issuer_size",
+    "issuer_rule",
+    "issuer_mark",
+    "number_label",
+    "number_colon",
+    "number_size",
+    "date_size",
+    "doc_type_size",
+    "excerpt_size",
+    "excerpt_rule",
+    "body_size",
+    "first_line_indent_cm",
+    "paragraph_spacing_pt",
+    "sign_on_behalf",
+    "sign_deputy",
+    "sign_by_order",
+    "signature_size",
+    "recipients_label",
+    "recipients_label_size",
+    "recipients_size",
+    "page_number_from",
+)
+
+
+class LayoutVersionForm(BootstrapMixin, forms.ModelForm):
+    """A new version of a document layout: every figure, filled from the version in force
+    (field names are the service's; its checks give the bounds)."""
+
+    valid_from = DateField(label=_("Hiệu lực từ ngày"))
+
+    class Meta:
+        model = DocumentLayout
+        fields = [
+            "family",
+            "valid_from",
+            "citation",
+            "to_verify",
+            "note",
+            *LAYOUT_FIGURES,
+        ]
+        widgets = {"note": forms.Textarea({"rows": 2})}
+
+    def service_checks(self, data: dict[str, Any]) -> None:
+        services.layout_checks(
+            family=data.get("family", ""),
+            citation=data.get("citation", ""),
+            figures={name: data[name] for name in LAYOUT_FIGURES if name in data},
+        )

@@ -119,6 +119,18 @@ class Duty(models.TextChoices):
     )
     DIALOGUE_ANNOUNCE = "dialogue_announce", _("Thông báo hội nghị đối thoại trước ngày họp")
     DIALOGUE_PUBLISH = "dialogue_publish", _("Công khai kết quả đối thoại sau ngày họp")
+    # The ladder for late tasks (directives/tasks/ladder.py, domain.md §9), in working
+    # days: provinces' own rules on following up tasks [to verify].
+    TASK_REMIND = "task_remind", _("Nhắc nhiệm vụ trước hạn (ngày làm việc)")
+    TASK_EXPLAIN = "task_explain", _("Yêu cầu giải trình khi quá hạn (ngày làm việc)")
+    TASK_ESCALATE_UNANSWERED = (
+        "task_escalate_unanswered",
+        _("Báo cáo cấp trên khi chưa giải trình (ngày làm việc sau yêu cầu)"),
+    )
+    TASK_ESCALATE_OVERDUE = (
+        "task_escalate_overdue",
+        _("Báo cáo cấp trên khi quá hạn (ngày làm việc)"),
+    )
 
 
 class Measure(models.TextChoices):
@@ -148,3 +160,99 @@ class DutyRule(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_duty_display()}: {self.amount} {self.get_measure_display()}"
+
+
+class LayoutFamily(models.TextChoices):
+    STATE = "state", _("Văn bản hành chính (Nhà nước)")
+    PARTY = "party", _("Văn bản của Đảng")
+
+
+class DocumentLayout(TimeStampedModel):
+    """One version of the layout of one family of official documents (domain.md §6b):
+    the figures the Word writer (officialdoc.py) reads, effective-dated like the other
+    rules because the Party's layout was replaced in 2026 and the State's may be next.
+
+    The legal texts give ranges (margins "20–25 mm", sizes "13–14"); a row holds the one
+    value chosen within each range. The issuing body's names are NOT here: they change
+    (domain.md §6b) and come with each document.
+    """
+
+    family = models.CharField(_("loại văn bản"), max_length=8, choices=LayoutFamily.choices)
+    # Page: A4 portrait for both families; margins in millimetres.
+    margin_top_mm = models.PositiveSmallIntegerField(_("lề trên (mm)"))
+    margin_bottom_mm = models.PositiveSmallIntegerField(_("lề dưới (mm)"))
+    margin_left_mm = models.PositiveSmallIntegerField(_("lề trái (mm)"))
+    margin_right_mm = models.PositiveSmallIntegerField(_("lề phải (mm)"))
+    font_name = models.CharField(_("phông chữ"), max_length=60, default="Times New Roman")
+    # Share of the text width given to the issuing body's column of the two-column heading.
+    issuer_column_pct = models.PositiveSmallIntegerField(_("độ rộng cột cơ quan ban hành (%)"))
+    # The heading on the right: the national title and motto (State) or the Party's name.
+    heading_title = models.CharField(_("tiêu đề (quốc hiệu, tên Đảng)"), max_length=120)
+    heading_title_size = models.PositiveSmallIntegerField(_("cỡ chữ tiêu đề (pt)"))
+    heading_motto = models.CharField(_("tiêu ngữ"), max_length=120, blank=True)
+    heading_motto_size = models.PositiveSmallIntegerField(_("cỡ chữ tiêu ngữ (pt)"), default=0)
+    # The issuing body on the left, under its superior body.
+    superior_size = models.PositiveSmallIntegerField(_("cỡ chữ cơ quan cấp trên (pt)"))
+    issuer_size = models.PositiveSmallIntegerField(_("cỡ chữ cơ quan ban hành (pt)"))
+    issuer_rule = models.BooleanField(_("đường kẻ dưới tên cơ quan ban hành"), default=True)
+    issuer_mark = models.CharField(
+        _("dấu dưới tên cơ quan ban hành"), max_length=4, blank=True, help_text=_("Ví dụ: *")
+    )
+    # "Số: 15/TB-BCĐ" (State) or "Số 05-NQ/ĐU" (Party).
+    number_label = models.CharField(_("chữ trước số văn bản"), max_length=10, default="Số")
+    number_colon = models.BooleanField(_("có dấu hai chấm sau chữ “Số”"), default=True)
+    number_size = models.PositiveSmallIntegerField(_("cỡ chữ số, ký hiệu (pt)"))
+    date_size = models.PositiveSmallIntegerField(_("cỡ chữ địa danh, ngày tháng (pt)"))
+    doc_type_size = models.PositiveSmallIntegerField(_("cỡ chữ tên loại văn bản (pt)"))
+    excerpt_size = models.PositiveSmallIntegerField(_("cỡ chữ trích yếu (pt)"))
+    excerpt_rule = models.BooleanField(_("đường kẻ dưới trích yếu"), default=True)
+    body_size = models.PositiveSmallIntegerField(_("cỡ chữ nội dung (pt)"))
+    first_line_indent_cm = models.DecimalField(
+        _("thụt đầu dòng (cm)"), max_digits=4, decimal_places=2
+    )
+    paragraph_spacing_pt = models.PositiveSmallIntegerField(_("cách đoạn (pt)"))
+    # The words before the signing authority: on behalf of, deputy, by order.
+    sign_on_behalf = models.CharField(_("chữ “thay mặt”"), max_length=8)
+    sign_deputy = models.CharField(_("chữ “ký thay”"), max_length=8)
+    sign_by_order = models.CharField(_("chữ “thừa lệnh”"), max_length=8)
+    signature_size = models.PositiveSmallIntegerField(_("cỡ chữ thẩm quyền ký (pt)"))
+    recipients_label = models.CharField(_("chữ “Nơi nhận”"), max_length=20, default="Nơi nhận:")
+    recipients_label_size = models.PositiveSmallIntegerField(_("cỡ chữ “Nơi nhận” (pt)"))
+    recipients_size = models.PositiveSmallIntegerField(_("cỡ chữ nơi nhận (pt)"))
+    page_number_from = models.PositiveSmallIntegerField(_("đánh số trang từ trang"), default=2)
+    citation = models.CharField(_("căn cứ pháp lý"), max_length=300)
+    to_verify = models.BooleanField(
+        _("cần đối chiếu văn bản chính thức"),
+        default=False,
+        help_text=_("Quy định chưa được đối chiếu với văn bản gốc; quản trị viên cần xác minh."),
+    )
+    valid_from = models.DateField(_("hiệu lực từ"))
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        ordering = ["family", "-valid_from"]
+        verbose_name = _("thể thức văn bản")
+        verbose_name_plural = _("thể thức văn bản")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="document_layout_valid_range",
+            ),
+            models.UniqueConstraint(
+                fields=["family", "valid_from"], name="document_layout_one_per_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_family_display()} ({self.valid_from:%d/%m/%Y})"
+
+    @property
+    def number_prefix(self) -> str:
+        """The label printed before the number: "Số:" or "Số"."""
+        return f"{self.number_label}:" if self.number_colon else self.number_label
+
+    @property
+    def signing_words(self) -> tuple[str, str, str]:
+        return (self.sign_on_behalf, self.sign_deputy, self.sign_by_order)

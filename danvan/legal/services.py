@@ -12,10 +12,18 @@ from django.utils.translation import gettext as _
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
-from danvan.core.errors import DomainError, PermissionDenied
+from danvan.core.errors import Checks, DomainError, PermissionDenied
 from danvan.core.validators import one_of
 
-from .models import CalendarException, DeadlineRule, Duty, DutyRule, Measure
+from .models import (
+    CalendarException,
+    DeadlineRule,
+    DocumentLayout,
+    Duty,
+    DutyRule,
+    LayoutFamily,
+    Measure,
+)
 
 R = TypeVar("R", bound=Model)
 
@@ -225,3 +233,114 @@ def duty_version_add(
 def duty_mark_verified(*, actor: Any, rule: DutyRule) -> DutyRule:
     """Record that an administrator checked *rule* against the official text."""
     return mark_verified(actor=actor, rule=rule)
+
+
+# --- layouts of official documents (domain.md §6b) -------------------------------------------
+
+# Bounds that catch typing errors, not legal ranges (those are in each version's citation):
+# no official layout has a margin over 6 cm or a font below 8 or above 30 points.
+_LAYOUT_BOUNDS: dict[str, tuple[float, float]] = {
+    "margin_top_mm": (5, 60),
+    "margin_bottom_mm": (5, 60),
+    "margin_left_mm": (5, 60),
+    "margin_right_mm": (5, 60),
+    "issuer_column_pct": (20, 80),
+    "first_line_indent_cm": (0, 5),
+    "paragraph_spacing_pt": (0, 36),
+    "page_number_from": (1, 2),
+}
+_LAYOUT_SIZES = (
+    "heading_title_size",
+    "superior_size",
+    "issuer_size",
+    "number_size",
+    "date_size",
+    "doc_type_size",
+    "excerpt_size",
+    "body_size",
+    "signature_size",
+    "recipients_label_size",
+    "recipients_size",
+)
+_LAYOUT_WORDS = (
+    "font_name",
+    "heading_title",
+    "number_label",
+    "sign_on_behalf",
+    "sign_deputy",
+    "sign_by_order",
+    "recipients_label",
+)
+
+
+def layout_checks(*, family: str, citation: str, figures: dict[str, Any]) -> None:
+    """Every refusal of a new layout version at once, each beside its field (the form
+    runs them with its own checks: LayoutVersionForm.service_checks)."""
+    checks = Checks()
+    if family not in LayoutFamily.values:
+        checks.refuse(
+            "layout_unknown_family", one_of(_("Loại văn bản"), LayoutFamily.labels), field="family"
+        )
+    if not citation.strip():
+        checks.refuse("layout_no_citation", _("Cần ghi căn cứ pháp lý."), field="citation")
+    bounds = dict(_LAYOUT_BOUNDS, **dict.fromkeys(_LAYOUT_SIZES, (8, 30)))
+    if str(figures.get("heading_motto", "")).strip():
+        bounds["heading_motto_size"] = (8, 30)
+    for name, (low, high) in bounds.items():
+        value = figures.get(name)
+        if value is None or not low <= value <= high:
+            checks.refuse(
+                "layout_out_of_bounds",
+                _("Giá trị phải từ %(low)s đến %(high)s.") % {"low": low, "high": high},
+                field=name,
+            )
+    for name in _LAYOUT_WORDS:
+        if not str(figures.get(name, "")).strip():
+            checks.refuse("layout_blank", _("Cần điền mục này."), field=name)
+    checks.raise_if_any()
+
+
+@transaction.atomic
+def layout_version_add(
+    *,
+    actor: Any,
+    family: str,
+    citation: str,
+    valid_from: dt.date,
+    to_verify: bool = False,
+    note: str = "",
+    **figures: Any,
+) -> DocumentLayout:
+    """Add a new version of a family's document layout from *valid_from* (the figures are
+    DocumentLayout's fields); the version in force before it ends the day before, so a
+    document issued earlier is laid out as it was."""
+    require_manage(actor)
+    unknown = set(figures) - {f.name for f in DocumentLayout._meta.get_fields()}
+    if unknown:  # a programming error, not a person's
+        raise TypeError(f"unknown layout fields: {sorted(unknown)}")
+    layout_checks(family=family, citation=citation, figures=figures)
+    version_make_room(
+        actor=actor,
+        versions=DocumentLayout.objects.filter(family=family),
+        valid_from=valid_from,
+        code="layout_overlap",
+    )
+    for name in (*_LAYOUT_WORDS, "heading_motto", "issuer_mark"):
+        if name in figures:
+            figures[name] = str(figures[name]).strip()
+    layout = DocumentLayout.objects.create(
+        family=family,
+        citation=citation.strip(),
+        valid_from=valid_from,
+        to_verify=to_verify,
+        note=note.strip(),
+        **figures,
+    )
+    audit.record_create(actor=actor, instance=layout)
+    return layout
+
+
+@transaction.atomic
+def layout_mark_verified(*, actor: Any, layout: DocumentLayout) -> DocumentLayout:
+    """Record that an administrator checked *layout* against the official text."""
+    return mark_verified(actor=actor, rule=layout)

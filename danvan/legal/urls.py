@@ -18,6 +18,8 @@ urlpatterns = [
         supervision_rules.rule_verified,
         name="supervision_rule_verified",
     ),
+    path("the-thuc/them/", views.layout_add, name="layout_add"),
+    path("the-thuc/<int:pk>/da-doi-chieu/", views.layout_verified, name="layout_verified"),
     path("ngay-nghi/them/", views.day_add, name="day_add"),
     path("ngay-nghi/<int:pk>/xoa/", views.day_remove, name="day_remove"),
 ]

@@ -26,8 +26,8 @@ from danvan.core.http import domain_http
 from danvan.supervision.models import SupervisionRule
 
 from . import services
-from .forms import CalendarExceptionForm, DutyVersionForm, RuleVersionForm
-from .models import CalendarException, DeadlineRule, DutyRule
+from .forms import CalendarExceptionForm, DutyVersionForm, LayoutVersionForm, RuleVersionForm
+from .models import CalendarException, DeadlineRule, DocumentLayout, DutyRule, LayoutFamily
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -49,6 +49,8 @@ def rules(request: HttpRequest) -> HttpResponse:
     # The figures of people's supervision are rule data too (Law 10/2022/QH15) and had
     # no page of their own: readers see them here, administrators check them.
     supervision_rules = SupervisionRule.objects.all()
+    # The layouts of official documents the Word writer follows (legal.officialdoc).
+    layouts = DocumentLayout.objects.all()
     return render(
         request,
         "legal/rules.html",
@@ -56,9 +58,12 @@ def rules(request: HttpRequest) -> HttpResponse:
             "rules": rows,
             "duties": duties,
             "supervision_rules": supervision_rules,
+            "layouts": layouts,
+            "layout_families": LayoutFamily.choices,
             "to_verify_count": sum(1 for r in rows if r.to_verify)
             + sum(1 for d in duties if d.to_verify)
-            + sum(1 for s in supervision_rules if s.to_verify),
+            + sum(1 for s in supervision_rules if s.to_verify)
+            + sum(1 for lay in layouts if lay.to_verify),
             "days": CalendarException.objects.all(),
             "can_manage": _can_manage(request),
         },
@@ -67,7 +72,7 @@ def rules(request: HttpRequest) -> HttpResponse:
 
 def version_form_page(
     request: HttpRequest,
-    form_class: type[forms.Form],
+    form_class: type[forms.BaseForm],
     add: Callable[..., object],
     *,
     title: str,
@@ -160,4 +165,36 @@ def day_remove(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user, day=get_object_or_404(CalendarException, pk=pk)
     )
     messages.success(request, _("Đã xóa ngày."))
+    return redirect("legal:rules")
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def layout_add(request: HttpRequest) -> HttpResponse:
+    """A new version of a family's layout, filled from the latest version of the family
+    named in ?family= (State when none): an administrator changes only what changed."""
+    family = request.GET.get("family", LayoutFamily.STATE)
+    latest = DocumentLayout.objects.filter(family=family).order_by("-valid_from").first()
+    initial = None
+    if latest is not None:
+        initial = forms.model_to_dict(latest, exclude=["id", "valid_from", "valid_to"])
+    return version_form_page(
+        request,
+        LayoutVersionForm,
+        services.layout_version_add,
+        title=_("Thêm phiên bản thể thức văn bản"),
+        done=_("Đã thêm phiên bản thể thức văn bản."),
+        initial=initial,
+    )
+
+
+@login_required
+@domain_http
+@require_POST
+def layout_verified(request: HttpRequest, pk: int) -> HttpResponse:
+    services.layout_mark_verified(
+        actor=request.user, layout=get_object_or_404(DocumentLayout, pk=pk)
+    )
+    messages.success(request, _("Đã đánh dấu quy định là đã đối chiếu."))
     return redirect("legal:rules")

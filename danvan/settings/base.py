@@ -48,6 +48,11 @@ INSTALLED_APPS = [
     "danvan.consultation",
     "danvan.supervision",
     "danvan.movement",
+    "danvan.directives",
+    "danvan.directives.tasks",
+    "danvan.directives.inspections",
+    "danvan.directives.proposals",
+    "danvan.directives.conferences",
     "danvan.dashboard",
     "danvan.api",
     "danvan.demo",
@@ -286,6 +291,12 @@ CELERY_BEAT_SCHEDULE = {
     "cases-sweep-deadlines": {
         "task": "danvan.cases.tasks.sweep_deadlines",
         "schedule": crontab(hour=0, minute=30),
+    },
+    # The ladder for late tasks and its digests (danvan/directives/tasks/ladder.py),
+    # before the working day starts (CELERY_TIMEZONE is Asia/Ho_Chi_Minh).
+    "directive-tasks-ladder": {
+        "task": "danvan.directives.tasks.tasks.run_ladder",
+        "schedule": crontab(hour=6, minute=30),
     },
     "jobs-reap": {
         "task": "danvan.jobs.tasks.reap_jobs",

@@ -36,6 +36,7 @@ from .forms import (
     child_kinds,
 )
 from .models import LEVEL_KINDS, Succession, Unit, UnitKind
+from .panels import render_panels
 
 SEARCH_LIMIT = 100
 OFFICIALS_PER_PAGE = 50
@@ -190,6 +191,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             else []
         ),
         "end_form": SteeringEndForm() if can["steering"] else None,
+        # What the area apps show about the unit (panels.py: they register, no import here).
+        "panels": render_panels(request, unit),
     }
     return render(request, "units/detail.html", context)
 

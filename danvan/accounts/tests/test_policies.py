@@ -19,6 +19,8 @@ WRITE_PERMS = {
     Perm.STEERING_MANAGE,
     Perm.MOVEMENT_EDIT,
     Perm.MOVEMENT_MANAGE,
+    Perm.DIRECTIVE_MANAGE,
+    Perm.TASK_REPORT,
 }
 # Every reading role also reads the legal rule table its deadlines come from.
 READ_PERMS = {
@@ -27,6 +29,7 @@ READ_PERMS = {
     Perm.MOVEMENT_VIEW,
     Perm.DEMOCRACY_VIEW,
     Perm.LEGAL_VIEW,
+    Perm.DIRECTIVE_VIEW,
 }
 # Citizens' cases: officers receive and handle them, leaders and inspectors read them,
 # leaders and unit administrators assign handlers; reading a denouncer's identity is

@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, fields
+from typing import Any, Protocol
 
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -72,13 +72,27 @@ def dialogue_commitments(dialogue: Dialogue) -> QuerySet[Commitment]:
     return _with_overdue(Commitment.objects.filter(dialogue=dialogue)).order_by("due_date", "id")
 
 
-@dataclass(frozen=True)
-class DialogueRow:
-    """A dialogue with the warnings of the law's time limits (Local Government Law 2025,
-    art. 43: announced at least 7 days before, results published within 10 days; the
-    figures are the DutyRule versions in force on the dialogue's day)."""
+class DialogueDates(Protocol):
+    """What the time limits read of a dialogue: a model instance, or a plain row of these
+    columns (the list of what needs doing judges hundreds of dialogues and builds no model
+    instance for them)."""
 
-    dialogue: Dialogue
+    @property
+    def state(self) -> str: ...
+    @property
+    def held_on(self) -> dt.date: ...
+    @property
+    def announced_on(self) -> dt.date | None: ...
+    @property
+    def published_on(self) -> dt.date | None: ...
+
+
+@dataclass(frozen=True)
+class DialogueLimits:
+    """A dialogue's time limits and how it stands against them (Local Government Law
+    2025, art. 43: announced at least 7 days before, results published within 10 days;
+    the figures are the DutyRule versions in force on the dialogue's day)."""
+
     announce_rule: DutyRule | None
     publish_rule: DutyRule | None
     announce_by: dt.date | None  # the last day to announce in time
@@ -98,15 +112,22 @@ class DialogueRow:
         )
 
 
-def _row(dialogue: Dialogue, book: DutyBook, now: dt.date) -> DialogueRow:
+@dataclass(frozen=True)
+class DialogueRow(DialogueLimits):
+    """A dialogue with the warnings of the law's time limits."""
+
+    dialogue: Dialogue
+
+
+def dialogue_limits(dialogue: DialogueDates, book: DutyBook, now: dt.date) -> DialogueLimits:
+    """How *dialogue* stands on *now* against the versions of the rules in *book*."""
     state = Dialogue.State
     announce = book.on(Duty.DIALOGUE_ANNOUNCE, dialogue.held_on)
     publish = book.on(Duty.DIALOGUE_PUBLISH, dialogue.held_on)
     announce_by = dialogue.held_on - dt.timedelta(days=announce.amount) if announce else None
     publish_by = dialogue.held_on + dt.timedelta(days=publish.amount) if publish else None
     announced_on, published_on = dialogue.announced_on, dialogue.published_on
-    return DialogueRow(
-        dialogue=dialogue,
+    return DialogueLimits(
         announce_rule=announce,
         publish_rule=publish,
         announce_by=announce_by,
@@ -118,6 +139,14 @@ def _row(dialogue: Dialogue, book: DutyBook, now: dt.date) -> DialogueRow:
         publish_late=bool(publish_by and published_on and published_on > publish_by),
         publish_overdue=bool(publish_by and dialogue.state == state.HELD and now > publish_by),
     )
+
+
+_LIMIT_FIELDS = tuple(f.name for f in fields(DialogueLimits))
+
+
+def _row(dialogue: Dialogue, book: DutyBook, now: dt.date) -> DialogueRow:
+    limits = dialogue_limits(dialogue, book, now)
+    return DialogueRow(dialogue=dialogue, **{f: getattr(limits, f) for f in _LIMIT_FIELDS})
 
 
 def dialogue_rows(

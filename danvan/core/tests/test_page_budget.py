@@ -38,7 +38,7 @@ def test_every_province_page_stays_under_its_budget() -> None:
         ),
         PageType("movement.stats.page2", pages_url(pages, "movement.stats") + "&units_page=2"),
     ]
-    assert {"democracy.vote", "democracy.matter"} <= {p.name for p in pages}
+    assert {"democracy.vote", "democracy.matter", "conferences.detail"} <= {p.name for p in pages}
     sizes = {}
     for page in pages:
         response = client.get(page.url)

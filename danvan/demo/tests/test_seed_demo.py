@@ -44,14 +44,20 @@ def test_seed_demo_builds_thai_nguyen_and_is_idempotent(thai_nguyen: Unit) -> No
     assert accounts.demo_totp_secret("admin") in output
 
     # Every area's demo ran after the units and the accounts (danvan.demo.services).
-    areas = ("Dân vận khéo", "Tiếp dân", "Dân chủ ở cơ sở", "Công khai", "Lấy ý kiến", "Giám sát")
+    areas = (
+        *("Dân vận khéo", "Tiếp dân", "Dân chủ ở cơ sở", "Công khai", "Lấy ý kiến", "Giám sát"),
+        "Chỉ đạo, nhiệm vụ",
+    )
     for area in areas:
         assert area in output, area
+
+    _directives_demo(thai_nguyen)
 
     output = _seed()
     assert _counts() == first
     assert "không tạo thêm gì" in output
     assert "Tiếp dân" not in output
+    assert "Chỉ đạo, nhiệm vụ" not in output
 
     under = selectors.units_under(thai_nguyen)
     for kind in UnitKind.values:
@@ -115,3 +121,28 @@ def test_seed_demo_needs_the_unit_tree(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(CommandError, match="load_units"):
         _seed()
     assert not User.objects.filter(username="admin").exists()
+
+
+def _directives_demo(province: Unit) -> None:
+    """Issue 12's demo: the seeds' documents, a half-year review whose conclusion yields
+    five tasks (one past its deadline, one done on time), an inspection with open
+    recommendations, and last year's tasks for the board to compare with."""
+    from django.utils import timezone
+
+    from danvan.directives.conferences.models import Conference
+    from danvan.directives.models import Document
+    from danvan.directives.tasks.models import SourceKind, Task
+    from danvan.directives.tasks.status import TaskStatus, soon_until, status_of
+
+    numbers = set(Document.objects.filter(unit=province).values_list("number", flat=True))
+    assert {"771-KH/BDVTƯ", "20-KH/TU", "60/2013/NĐ-CP", "145/2020/NĐ-CP"} <= numbers
+    conference = Conference.objects.get(unit=province, kind="half_year_review")
+    from_conclusion = list(Task.objects.filter(source_kind=SourceKind.CONFERENCE))
+    assert len(from_conclusion) == 5
+    assert all(t.source_id == conference.pk and t.source_paragraph for t in from_conclusion)
+    today = timezone.localdate()
+    statuses = [status_of(t, today, soon_until(today)) for t in from_conclusion]
+    assert TaskStatus.OVERDUE in statuses
+    assert TaskStatus.DONE_ON_TIME in statuses
+    assert Task.objects.filter(source_kind=SourceKind.INSPECTION, state="open").exists()
+    assert Task.objects.filter(assigner_unit=province, due_on__year=today.year - 1).count() > 100

@@ -10,7 +10,7 @@ from django.urls import reverse
 from danvan.accounts import policies
 from danvan.accounts.models import Role, User
 from danvan.accounts.testing import login_verified, make_user
-from danvan.legal.models import DeadlineRule, DutyRule
+from danvan.legal.models import DeadlineRule, DocumentLayout, DutyRule
 from danvan.supervision.models import SupervisionRule
 from danvan.units.models import Unit
 
@@ -31,6 +31,7 @@ def _flagged() -> int:
         DeadlineRule.objects.filter(to_verify=True).count()
         + DutyRule.objects.filter(to_verify=True).count()
         + SupervisionRule.objects.filter(to_verify=True).count()
+        + DocumentLayout.objects.filter(to_verify=True).count()
     )
 
 

@@ -13,7 +13,7 @@ from danvan.audit.models import AuditEvent
 from danvan.core.errors import DomainError, PermissionDenied
 from danvan.legal import services
 from danvan.legal.duties import duty_rule
-from danvan.legal.models import DeadlineRule, DutyRule
+from danvan.legal.models import DeadlineRule, DocumentLayout, DutyRule
 from danvan.supervision.models import SupervisionRule
 from danvan.units.models import Unit
 
@@ -188,6 +188,7 @@ def test_the_rules_page_lists_every_rule_table_and_buttons_for_admins_only(
         DeadlineRule.objects.filter(to_verify=True).count()
         + DutyRule.objects.filter(to_verify=True).count()
         + flagged.count()
+        + DocumentLayout.objects.filter(to_verify=True).count()
     )
     buttons = [
         reverse("legal:duty_add"),

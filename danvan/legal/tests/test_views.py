@@ -9,7 +9,7 @@ from danvan.accounts.testing import login_verified, make_user
 from danvan.audit.models import AuditEvent
 from danvan.core.errors import DomainError, PermissionDenied
 from danvan.legal import deadlines, services
-from danvan.legal.models import CalendarException, DeadlineRule, DutyRule
+from danvan.legal.models import CalendarException, DeadlineRule, DocumentLayout, DutyRule
 from danvan.supervision.models import SupervisionRule
 from danvan.units.models import Unit
 
@@ -39,6 +39,7 @@ def test_who_sees_and_who_edits_the_rules(thai_nguyen: Unit) -> None:
     flagged = DeadlineRule.objects.filter(to_verify=True).count()
     flagged += DutyRule.objects.filter(to_verify=True).count()
     flagged += SupervisionRule.objects.filter(to_verify=True).count()
+    flagged += DocumentLayout.objects.filter(to_verify=True).count()
     assert content.count("cần đối chiếu</span>") == flagged
     # The recurring duties (reception days, dialogues) are rule data beside the deadlines.
     assert "Chủ tịch UBND cấp xã tiếp công dân" in content

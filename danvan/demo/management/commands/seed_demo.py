@@ -144,6 +144,28 @@ class Command(BaseCommand):
                     }
                 )
             )
+        directives = result.directives
+        if directives.total_created:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Chỉ đạo, nhiệm vụ: %(documents)s văn bản, %(plans)s kế hoạch,"
+                        " %(tasks)s nhiệm vụ (%(on_time)s hoàn thành đúng hạn, %(late)s hoàn"
+                        " thành quá hạn, %(overdue)s chưa hoàn thành quá hạn); hội nghị sơ kết"
+                        " với %(conference)s nhiệm vụ từ kết luận; %(inspections)s cuộc kiểm tra."
+                    )
+                    % {
+                        "conference": directives.conference_tasks,
+                        "inspections": directives.inspections,
+                        "documents": directives.documents,
+                        "plans": directives.history.plans,
+                        "tasks": directives.history.tasks,
+                        "on_time": directives.history.done_on_time,
+                        "late": directives.history.done_late,
+                        "overdue": directives.history.open_overdue,
+                    }
+                )
+            )
         self._print_accounts(result.base.accounts)
 
     def _print_accounts(self, result: AccountsDemoResult) -> None:
