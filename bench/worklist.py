@@ -487,6 +487,9 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
         for s in result.summaries
     }
     got.pop("movement.reviews", None)
+    # Sources the generated data gives nothing to (tasks, inspections' recommendations)
+    # still run their queries in the list; the reference has no statement for them.
+    got = {code: counts for code, counts in got.items() if counts or code in expected}
     if got != expected:
         diff = {
             k: (got.get(k), expected.get(k))
