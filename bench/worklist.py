@@ -114,6 +114,7 @@ def generate(connection: Any, province: Any, user: Any, cases: int) -> None:
     Dialogue.objects.bulk_create(dialogues)
     held = list(Dialogue.objects.filter(state=Dialogue.State.HELD, unit__in=communes))
     add_commitments(held, offset=0)
+    add_tasks(province, communes)
     consultations = Consultation.objects.bulk_create(
         [
             Consultation(
@@ -211,6 +212,27 @@ def add_cases(connection: Any, communes: list[Any], rows: int, *, offset: int) -
             f"UPDATE {table} SET unit_id = CASE (id %% {len(communes)}) {whens} END WHERE id > %s",
             [top],
         )
+
+
+def add_tasks(province: Any, communes: list[Any]) -> None:
+    """Tasks the province gave each commune: open ones around their deadlines, some
+    waiting for the province's acceptance, some closed."""
+    from danvan.directives.tasks.models import Task, TaskState
+
+    Task.objects.bulk_create(
+        Task(
+            assigner_unit=province,
+            lead_unit=c,
+            title=f"Nhiệm vụ {i}",
+            deliverable="Báo cáo",
+            due_on=TODAY + dt.timedelta(days=i - 6),
+            state=(TaskState.SUBMITTED, TaskState.OPEN, TaskState.OPEN, TaskState.CLOSED)[i % 4],
+            submitted_on=TODAY - dt.timedelta(days=1) if i % 4 in (0, 3) else None,
+            completed_on=TODAY - dt.timedelta(days=1) if i % 4 == 3 else None,
+        )
+        for c in communes
+        for i in range(12)
+    )
 
 
 def add_commitments(dialogues: list[Any], *, offset: int) -> None:
@@ -328,6 +350,42 @@ def reference_statements(connection: Any, province: Any, user: Any) -> list[tupl
             f" JOIN {t[Plan]} p ON p.id = a.plan_id JOIN {t[Board]} b ON b.id = p.board_id"
             f" JOIN {t[Unit]} u ON u.id = b.unit_id WHERE {under} AND r.state = 'open'"
             f" GROUP BY {child}",
+            [low, high],
+        )
+    )
+    from danvan.directives.inspections.models import InspectionTarget
+    from danvan.directives.inspections.models import Recommendation as Advice
+    from danvan.directives.tasks.models import Task
+    from danvan.directives.tasks.status import soon_until
+
+    task, target, advice = (
+        q(Task._meta.db_table),
+        q(InspectionTarget._meta.db_table),
+        q(Advice._meta.db_table),
+    )
+    out.append(
+        (
+            "directive_tasks.due",
+            f"SELECT {child}, COUNT(*) FROM {task} k JOIN {t[Unit]} u ON u.id = k.lead_unit_id"
+            f" WHERE {under} AND u.valid_to IS NULL AND k.state = 'open' AND k.due_on <= %s"
+            f" GROUP BY {child}",
+            [low, high, soon_until(TODAY)],
+        )
+    )
+    out.append(
+        (
+            "directive_tasks.acceptance",
+            f"SELECT {child}, COUNT(*) FROM {task} k JOIN {t[Unit]} u ON u.id = k.assigner_unit_id"
+            f" WHERE {under} AND u.valid_to IS NULL AND k.state = 'submitted' GROUP BY {child}",
+            [low, high],
+        )
+    )
+    out.append(
+        (
+            "directive_inspections.unanswered",
+            f"SELECT {child}, COUNT(*) FROM {advice} r JOIN {target} g ON g.id = r.target_id"
+            f" JOIN {t[Unit]} u ON u.id = g.unit_id"
+            f" WHERE {under} AND u.valid_to IS NULL AND r.answered_on IS NULL GROUP BY {child}",
             [low, high],
         )
     )
