@@ -84,9 +84,12 @@ def on_postgresql(script: Path, child_args: list[str], *, db_prefix: str) -> dic
         url = f"postgres://{auth}@{conninfo['host']}:{conninfo['port']}/{name}"
         return run_child(script, "postgresql", url, child_args)
     finally:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
+        if os.environ.get("BENCH_KEEP_DB"):  # to study its plans afterwards (psql)
+            print(f"kept database {name}", flush=True)
+        else:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
         admin.close()
 
 

@@ -434,16 +434,29 @@ class Reference:
 def phases(user: Any, province: Any, repeat: int) -> None:
     """The median time of each phase of the list: counting, each source, the children."""
     from django.conf import settings
+    from django.db import connection
 
     from danvan.worklist import selectors
     from danvan.worklist.registry import Scope, count_all, sources
 
     times: dict[str, list[float]] = {}
+    in_sql: dict[str, list[float]] = {}
+    spent = [0.0]
+
+    def wrapper(execute: Any, sql: Any, params: Any, many: Any, context: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[0] += time.perf_counter() - t0
 
     def timed(name: str, fn: Any) -> Any:
+        spent[0] = 0.0
         t0 = time.perf_counter()
-        out = fn()
+        with connection.execute_wrapper(wrapper):
+            out = fn()
         times.setdefault(name, []).append((time.perf_counter() - t0) * 1000)
+        in_sql.setdefault(name, []).append(spent[0] * 1000)
         return out
 
     for _ in range(repeat):
@@ -480,7 +493,11 @@ def phases(user: Any, province: Any, repeat: int) -> None:
 
         timed("compile count_all (no SQL)", compile_counts)
     for name, values in times.items():
-        print(f"  phase {name:<30} {statistics.median(values):7.2f} ms", flush=True)
+        print(
+            f"  phase {name:<30} {statistics.median(values):7.2f} ms"
+            f" (SQL {statistics.median(in_sql[name]):6.2f} ms)",
+            flush=True,
+        )
 
 
 def main_child(backend: str, args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 from typing import NamedTuple
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -58,6 +59,8 @@ register(
         queryset=lambda s: Vote.objects.filter(closed_at__isnull=True),
         item=_vote_item,
         due="closes_on",
+        # Ready to close on its closing day: overdue from that day on (_vote_item).
+        late_q=lambda s: Q(closes_on__lte=s.today),
         since="opened_on",
         fields=("public_id", "opened_on", "closes_on", "matter__title", "matter__unit__name"),
         list_url=lambda: reverse("democracy:matters"),

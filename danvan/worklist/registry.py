@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any, Protocol
 
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Count, DateField, F, Min, Q, QuerySet, Value
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -111,6 +111,14 @@ class Scope:
         return Substr(f"{prefix}path", 1, depth + tree.SEGMENT)
 
 
+# scope.memo key, set by worklist_for once the sources already asked hold at least
+# ``scope.limit`` distinct overdue items: the deadline of the last of the first
+# ``limit`` of them. A source whose overdue rows all fall due later (or that has none)
+# cannot place an item in the list, and skips listing its rows (a top-N merge: the
+# counts tell each source's earliest overdue deadline before anything is listed).
+LIST_FULL_AT = "list_full_at"
+
+
 @dataclass
 class Found:
     """A source's answer: at most ``scope.limit`` items, most urgent first."""
@@ -141,8 +149,10 @@ class QuerySetSource:
     """A source over one model: rows of ``queryset(scope)`` under the scope.
 
     ``unit`` is the lookup path to the row's unit (``"unit__"``); ``due`` and ``since`` are
-    date (or datetime) fields. Urgency comes from the deadline: before today → overdue,
-    within the due-soon window → due soon; rows without a deadline wait. Two queries: the
+    date (or datetime) fields. Urgency comes from the deadline: before today → overdue
+    (or as ``late_q`` says), within the due-soon window → due soon; rows without a
+    deadline wait — ``item`` must agree, since the list skips the rows of a source with
+    nothing overdue once it is full of overdue items. Two queries: the
     counts per child unit, and (when there is anything) the first ``limit`` rows in order
     of urgency.
     """
@@ -169,8 +179,20 @@ class QuerySetSource:
     # False for a source whose overdue rows another source already counts (a case
     # without a handler is also an overdue case): the totals count each late thing once.
     counts_overdue: bool = True
+    # Which rows ``item`` calls overdue, when not "deadline before today" (a vote is
+    # to be closed on its closing day): the counts and the list must agree.
+    late_q: Callable[[Scope], Q] | None = None
 
     def _rows(self, scope: Scope) -> QuerySet[Any]:
+        # Built once per list: the count and the listing filter the same rows, and
+        # building the filters is much of a list's Python time.
+        key = ("rows", self.code)
+        if key not in scope.memo:
+            scope.memo[key] = self._build_rows(scope)
+        rows: QuerySet[Any] = scope.memo[key]
+        return rows
+
+    def _build_rows(self, scope: Scope) -> QuerySet[Any]:
         qs = self.queryset(scope)
         if self.scope_q is not None:
             qs = qs.filter(self.scope_q(scope))
@@ -188,16 +210,28 @@ class QuerySetSource:
         else:
             query = self.count_query(scope)
             assert query is not None  # counts and roles are settled above
-            per_child = {child: (n, late or 0) for _src, child, n, late in query}
+            per_child = {child: (n, late or 0, first) for _s, child, n, late, first in query}
         found = Found()
-        for child, (n, late) in per_child.items():
+        earliest: dt.date | None = None  # the earliest deadline of an overdue row
+        for child, (n, late, first) in per_child.items():
             found.by_child[child] = n
             found.total += n
             if late:
                 found.late_by_child[child] = late
                 found.overdue += late
+            if first is not None and (earliest is None or first < earliest):
+                earliest = first
         if not found.total:
             return found  # nothing to list: no second query
+        full_at: dt.date | None = scope.memo.get(LIST_FULL_AT)
+        # Rows without a deadline wait and overdue ones are counted (late_q), so this
+        # source's most urgent item is, at best, overdue from `earliest`.
+        if (
+            full_at is not None
+            and self.counts_overdue
+            and (not found.overdue or (earliest is not None and earliest > full_at))
+        ):
+            return found
         rows = self._rows(scope)
         order: list[Any] = []
         if self.due:
@@ -219,21 +253,28 @@ class QuerySetSource:
         return found
 
     def count_query(self, scope: Scope) -> QuerySet[Any] | None:
-        """(source, child path, count, overdue) rows, to be read with other sources' in
-        one UNION ALL (count_all); None when the actor holds no role that shows this
-        source."""
+        """(source, child path, count, overdue, earliest overdue deadline) rows, to be
+        read with other sources' in one UNION ALL (count_all); None when the actor holds
+        no role that shows this source."""
         if self.perm is not None and not policies.has_perm_anywhere(scope.actor, self.perm):
             return None
         late: Any = Value(0)
+        first: Any = Value(None, output_field=DateField())
         if self.due and self.counts_overdue:
-            late = Count("pk", filter=Q(**{f"{self.due}__lt": scope.today}))
+            overdue = (
+                self.late_q(scope)
+                if self.late_q is not None
+                else Q(**{f"{self.due}__lt": scope.today})
+            )
+            late = Count("pk", filter=overdue)
+            first = Min(self.due, filter=overdue, output_field=DateField())
         return (
             self._rows(scope)
             .order_by()
             .annotate(child=scope.child_key(self.unit))
             .values("child")
-            .annotate(n=Count("pk"), late=late, source=Value(self.code))
-            .values_list("source", "child", "n", "late")
+            .annotate(n=Count("pk"), late=late, first=first, source=Value(self.code))
+            .values_list("source", "child", "n", "late", "first")
         )
 
 
@@ -249,11 +290,21 @@ def count_all(scope: Scope, sources: Iterable[Source]) -> None:
                 queries.append((source.code, query))
     if not queries:
         return
-    memo: dict[str, dict[str, tuple[int, int]]] = {code: {} for code, _q in queries}
-    first, *rest = [q for _code, q in queries]
-    for source, child, n, late in first.union(*rest, all=True):
-        memo[source][child] = (n, late or 0)
+    memo: dict[str, dict[str, tuple[int, int, dt.date | None]]] = {code: {} for code, _q in queries}
+    head, *rest = [q for _code, q in queries]
+    for source, child, n, late, first in head.union(*rest, all=True):
+        memo[source][child] = (n, late or 0, first)
     scope.memo["counts"] = memo
+
+
+def earliest_overdue(scope: Scope, code: str) -> tuple[bool, dt.date | None] | None:
+    """From count_all's answers: whether the source *code* has overdue rows and the
+    earliest of their deadlines; None for a source count_all did not count."""
+    per_child = scope.memo.get("counts", {}).get(code)
+    if per_child is None:
+        return None
+    firsts = [first for _n, _late, first in per_child.values() if first is not None]
+    return any(late for _n, late, _f in per_child.values()), min(firsts, default=None)
 
 
 class Row:

@@ -15,7 +15,18 @@ from danvan.core.errors import NotFound
 from danvan.units.models import Unit
 
 from .models import Notice
-from .registry import Found, Item, Scope, Source, count_all, sorted_items, sources
+from .registry import (
+    LIST_FULL_AT,
+    Found,
+    Item,
+    Scope,
+    Source,
+    Urgency,
+    count_all,
+    earliest_overdue,
+    sorted_items,
+    sources,
+)
 
 
 @dataclass(frozen=True)
@@ -83,7 +94,9 @@ def worklist_for(
     )
     registered = sources()
     count_all(scope, registered)
-    answers: list[tuple[Source, Found]] = [(s, s.find(scope)) for s in registered]
+    answers: list[tuple[Source, Found]] = [
+        (s, f) for s, f in zip(registered, _ask(scope, registered), strict=True)
+    ]
     unit_param = f"?{urlencode({'unit': root.code})}" if root is not None else ""
     summaries = []
     for s, f in answers:
@@ -101,6 +114,36 @@ def worklist_for(
         active = [(summary, f) for summary, (_s, f) in zip(summaries, answers, strict=True)]
         worklist.children = _children(scope, [(s, f) for s, f in active if f.total])
     return worklist
+
+
+def _ask(scope: Scope, registered: list[Source]) -> list[Found]:
+    """Each source's answer, in the order of *registered*.
+
+    The sources that count and list in one go are asked first, then the counted ones by
+    their earliest overdue deadline: once the answers hold ``scope.limit`` distinct
+    overdue items, the deadline of the last of them tells the remaining sources whether
+    any of their rows could still enter the list (registry.LIST_FULL_AT); most need not
+    list anything. The list is the same as if every source had listed its first rows.
+    """
+
+    def order(source: Source) -> tuple[int, dt.date]:
+        counted = earliest_overdue(scope, source.code)
+        if counted is None:
+            return (0, dt.date.min)
+        late, first = counted
+        return (1 if late else 2, first or dt.date.max)
+
+    answers: dict[str, Found] = {}
+    overdue: list[Item] = []
+    for source in sorted(registered, key=order):
+        found = source.find(scope)
+        answers[source.code] = found
+        fresh = [i for i in found.items if i.urgency == Urgency.OVERDUE]
+        if fresh:
+            overdue = sorted_items([Found(items=overdue + fresh)], scope.limit)
+            if len(overdue) >= scope.limit:
+                scope.memo[LIST_FULL_AT] = overdue[-1].due or dt.date.max
+    return [answers[s.code] for s in registered]
 
 
 def _children(scope: Scope, active: list[tuple[SourceSummary, Found]]) -> list[ChildRow]:

@@ -396,3 +396,48 @@ def test_cases_are_read_kind_by_kind_only_while_the_list_has_room(
     ]
     assert len(cases) == len(set(cases)) == 4
     assert reads == 4
+
+
+def test_a_full_list_skips_the_sources_whose_rows_would_rank_after_it(
+    officer: User, commune: Unit, case_in: Callable[..., Case]
+) -> None:
+    """Once the list holds `limit` overdue items, a source whose earliest overdue deadline
+    is later does not list its rows; one with an earlier deadline still does, and the
+    list is the one every source listing its rows would give."""
+    late = [case_in(commune, TODAY - dt.timedelta(days=d)) for d in (3, 2)]
+    dialogue = dialogue_services.dialogue_create(
+        actor=officer,
+        unit=commune,
+        title="Đối thoại về giải phóng mặt bằng",
+        held_on=TODAY + dt.timedelta(days=20),
+        place="Hội trường",
+        chair="Chủ tịch UBND xã",
+    )
+    Commitment.objects.create(
+        dialogue=dialogue,
+        text="Sửa cống thôn 3",
+        responsible="UBND xã",
+        due_date=TODAY - dt.timedelta(days=1),
+    )
+
+    def listed() -> tuple[list[str], int]:
+        with CaptureQueriesContext(connection) as ctx:
+            found = worklist_for(actor=officer, root=commune, today=TODAY, limit=2)
+        reads = sum('FROM "cases_commitment"' in q["sql"] for q in ctx.captured_queries)
+        return [i.url for i in found.items], reads
+
+    worklist_for(actor=officer, root=commune, today=TODAY)  # the grants, cached
+    urls, reads = listed()
+    assert urls == [c.get_absolute_url() for c in late]
+    assert reads == 1  # counted with the other sources, never listed
+
+    Commitment.objects.create(
+        dialogue=dialogue,
+        text="Làm lại rãnh thoát nước",
+        responsible="UBND xã",
+        due_date=TODAY - dt.timedelta(days=10),
+    )
+    urls, reads = listed()
+    dialogue_url = reverse("dialogues:detail", args=[dialogue.public_id])
+    assert urls == [dialogue_url, late[0].get_absolute_url()]
+    assert reads == 2
