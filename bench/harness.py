@@ -52,6 +52,10 @@ def run_child(
 
 
 def on_sqlite(script: Path, child_args: list[str]) -> dict[str, Any]:
+    if os.environ.get("BENCH_KEEP_DB"):  # to study it afterwards (sqlite3)
+        kept = Path(tempfile.mkdtemp(prefix="danvan-bench-kept-")) / "bench.sqlite3"
+        print(f"kept database {kept}", flush=True)
+        return run_child(script, "sqlite", f"sqlite:///{kept}", child_args)
     with tempfile.TemporaryDirectory(prefix="danvan-bench-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         return run_child(script, "sqlite", url, child_args)

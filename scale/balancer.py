@@ -24,7 +24,11 @@ proxy does in front of its web nodes:
 
 The harness may pin a request to one node with the ``X-Scale-Node: <name>`` header (to
 prove that a session or a rate limit made on one node holds on the other); the header is
-removed before the request is sent on. Runs inside the harness's event loop thread.
+removed before the request is sent on. ``Balancer`` runs in an event loop thread of the
+process that starts it; the harness runs it in a process of its own (``BalancerProcess``),
+as a real proxy would be: in the harness's process its forwarding of a portal crowd's
+bytes held the interpreter lock that the officers' measuring clients wait for, so their
+measured latency included the balancer's work on other people's requests.
 """
 
 from __future__ import annotations
@@ -32,9 +36,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import multiprocessing
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 HEAD_LIMIT = 64 * 1024
 CONNECT_TIMEOUT = 2.0
@@ -276,6 +282,115 @@ class Balancer:
             self._loop.call_soon_threadsafe(self._stop.set)
         if self._thread is not None:
             self._thread.join(5)
+
+
+@dataclass(frozen=True)
+class NodeState:
+    """What the harness reads of a node in the balancer's process."""
+
+    name: str
+    up: bool
+    enabled: bool
+    served: int
+    events: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BalancerState:
+    nodes: tuple[NodeState, ...]
+    retried: int
+
+
+def _serve(specs: list[dict[str, Any]], options: dict[str, Any], conn: Any) -> None:
+    """The balancer's process: start it, send its port, then answer the harness's
+    commands on *conn* until told to stop (or the harness goes away)."""
+    balancer = Balancer([Node(**spec) for spec in specs], **options)
+    conn.send(balancer.start())
+    by_name = {node.name: node for node in balancer.nodes}
+    try:
+        while True:
+            command, *args = conn.recv()
+            if command == "enable":
+                name, on = args
+                # A plain attribute, read by the loop's thread for the next request.
+                by_name[name].enabled = on
+                conn.send(None)
+            elif command == "state":
+                conn.send(
+                    BalancerState(
+                        nodes=tuple(
+                            NodeState(n.name, n.up, n.enabled, n.served, tuple(n.events))
+                            for n in balancer.nodes
+                        ),
+                        retried=balancer.retried,
+                    )
+                )
+            else:  # "stop"
+                break
+    except EOFError:
+        pass
+    finally:
+        balancer.stop()
+        with contextlib.suppress(OSError):
+            conn.send(None)
+
+
+class BalancerProcess:
+    """A Balancer in a process of its own, driven through a pipe: ``start`` gives its
+    port, ``set_enabled`` takes a node in or out of rotation, ``state`` reads the nodes
+    (up, events, requests served) and the retries, ``stop`` ends it."""
+
+    def __init__(
+        self, nodes: list[Node], *, source_address: str | None = None, public_limit: int = 0
+    ) -> None:
+        self.specs = [
+            {"name": n.name, "host": n.host, "port": n.port, "public_port": n.public_port}
+            for n in nodes
+        ]
+        self.options = {"source_address": source_address, "public_limit": public_limit}
+        self.port = 0
+        self._conn: Any = None
+        self._process: Any = None
+        self._lock = threading.Lock()
+
+    def start(self) -> int:
+        mp = multiprocessing.get_context("spawn")
+        ours, theirs = mp.Pipe()
+        self._process = mp.Process(
+            target=_serve, args=(self.specs, self.options, theirs), name="balancer", daemon=True
+        )
+        self._process.start()
+        theirs.close()
+        self._conn = ours
+        if not ours.poll(30):
+            raise RuntimeError("the load balancer did not start")
+        self.port = int(ours.recv())
+        return self.port
+
+    def _ask(self, *command: Any) -> Any:
+        with self._lock:
+            self._conn.send(command)
+            return self._conn.recv()
+
+    def set_enabled(self, name: str, on: bool) -> None:
+        self._ask("enable", name, on)
+
+    def state(self) -> BalancerState:
+        state: BalancerState = self._ask("state")
+        return state
+
+    def node(self, name: str) -> NodeState:
+        return next(n for n in self.state().nodes if n.name == name)
+
+    def stop(self) -> None:
+        if self._process is None:
+            return
+        with contextlib.suppress(OSError, EOFError):
+            self._ask("stop")
+        self._process.join(10)
+        if self._process.is_alive():
+            self._process.kill()
+        self._process = None
 
 
 def _answer(status: int, text: bytes) -> bytes:

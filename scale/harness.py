@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from scale import load
-from scale.balancer import Balancer, Node
+from scale.balancer import BalancerProcess, Node
 from scale.cluster import VENV_BIN, Cluster, pg_binary
 
 NODES = {"web1": 11, "web2": 12, "worker": 21}
@@ -105,7 +105,7 @@ class Harness:
         self.run_tag = uuid.uuid4().hex[:8]
         self.web: dict[str, Any] = {}
         self.worker: Any = None
-        self.balancer: Balancer | None = None
+        self.balancer: BalancerProcess | None = None
         self.info: dict[str, Any] = {}
         self.marks: dict[str, float] = {}
 
@@ -139,7 +139,7 @@ class Harness:
         nodes = [
             Node(n, c.addresses[n], WEB_PORT, public_port=PUBLIC_PORT) for n in ("web1", "web2")
         ]
-        self.balancer = Balancer(
+        self.balancer = BalancerProcess(
             nodes, source_address=c.balancer_address, public_limit=self.args.public_limit
         )
         port = self.balancer.start()
@@ -294,7 +294,6 @@ class Harness:
         """The same mixed load on web1 alone and on both nodes, in alternating rounds (one,
         two, one, two) so that a neighbour's load on a shared machine weighs on both."""
         assert self.balancer is not None
-        web2 = self.balancer.nodes[1]
         rounds = max(1, self.args.rounds)
         seconds = self.args.seconds / rounds
         done = {"one-node": 0, "two-nodes": 0}
@@ -302,13 +301,13 @@ class Harness:
         errors = 0
         for round_ in range(rounds):
             for phase in ("one-node", "two-nodes"):
-                web2.enabled = phase == "two-nodes"
+                self.balancer.set_enabled("web2", phase == "two-nodes")
                 name = f"{phase}-{round_ + 1}"
                 samples = self.run_phase(name, self.mixed_users(), seconds)
                 done[phase] += sum(1 for s in samples if s.kind != "login" and not s.error)
                 elapsed[phase] += self.marks[f"{name}-seconds"]
                 errors += sum(1 for s in samples if s.error)
-        web2.enabled = True
+        self.balancer.set_enabled("web2", True)
         rate_one = done["one-node"] / elapsed["one-node"]
         rate_two = done["two-nodes"] / elapsed["two-nodes"]
         ratio = rate_two / rate_one if rate_one else 0.0
@@ -517,14 +516,15 @@ class Harness:
         for s in during:
             key = str(s.status) if s.status else s.error.split(":")[0]
             statuses[key] = statuses.get(key, 0) + 1
-        web1 = self.balancer.nodes[0]
+        balancer = self.balancer.state()
+        web1 = balancer.nodes[0]
         self.report.add(
             "chuyển đổi dự phòng / failover",
             not web1.up and served_after > 0 and not after and not before,
             f"web1: {', '.join(web1.events) or 'không đổi'}; {served_after} yêu cầu phục vụ"
             f" sau khi cơ sở dữ liệu chạy lại (+{RECOVERY_GRACE:.0f} s), {len(after)} lỗi sau đó,"
             f" {len(before)} lỗi trước sự cố; trong sự cố: {len(during)} lỗi {statuses},"
-            f" bộ cân bằng gửi lại {self.balancer.retried} yêu cầu",
+            f" bộ cân bằng gửi lại {balancer.retried} yêu cầu",
         )
         for s in after[:5]:
             say(f"   lỗi sau phục hồi: {s.kind} {s.error}")

@@ -11,10 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from danvan.core.errors import DomainError, NotFound
-from danvan.directives.tasks.board.selectors import Counts, Line, task_board
-from danvan.units import selectors as unit_selectors
-from danvan.units.models import Unit
+from danvan.core.errors import DomainError
+from danvan.directives.tasks.board.selectors import Counts, Line, board_unit, task_board
 
 from .auth import request_actor
 
@@ -22,7 +20,14 @@ router = Router(tags=["Theo dõi nhiệm vụ"])
 
 
 class TaskBoardFilters(Schema):
-    unit: str = Field(max_length=32, description="Mã đơn vị: gồm cả các đơn vị trực thuộc.")
+    unit: str | None = Field(
+        None,
+        max_length=32,
+        description=(
+            "Mã đơn vị: gồm cả các đơn vị trực thuộc. Bỏ trống: toàn quốc với quyền cấp quốc"
+            " gia, nếu không thì đơn vị cao nhất bạn được xem nhiệm vụ."
+        ),
+    )
     from_: dt.date | None = Field(
         None, alias="from", description="Hạn hoàn thành từ ngày; mặc định 1/1 năm nay."
     )
@@ -51,7 +56,7 @@ class LineOut(Schema):
 
 
 class TaskBoardOut(Schema):
-    unit_code: str
+    unit_code: str | None = Field(description="Mã đơn vị; null: toàn quốc (theo tỉnh).")
     start: dt.date
     end: dt.date
     as_of: dt.date = Field(description="Tình trạng tính đến ngày: ngày cuối kỳ hoặc hôm nay.")
@@ -85,15 +90,6 @@ def _line(line: Line) -> dict[str, Any]:
     }
 
 
-def _unit(actor: Any, code: str) -> Unit:
-    try:
-        return unit_selectors.unit_get(actor=actor, code=code)
-    except NotFound:
-        raise NotFound(
-            _("Không tìm thấy đơn vị mã “%(code)s”.") % {"code": code}, code="unit_not_found"
-        ) from None
-
-
 @router.get(
     "/tasks/board",
     response=TaskBoardOut,
@@ -104,7 +100,9 @@ def _unit(actor: Any, code: str) -> Unit:
 )
 def board(request: HttpRequest, filters: Query[TaskBoardFilters]) -> dict[str, Any]:
     actor = request_actor(request)
-    unit = _unit(actor, filters.unit)
+    # The same unit as the web board: the one named, else the user's (the country for a
+    # national reader); a unit out of scope answers like a missing one.
+    unit = board_unit(user=actor, code=filters.unit)
     now = timezone.localdate()
     start = filters.from_ or dt.date(now.year, 1, 1)
     end = filters.to or dt.date(now.year, 12, 31)
@@ -112,7 +110,7 @@ def board(request: HttpRequest, filters: Query[TaskBoardFilters]) -> dict[str, A
         raise DomainError("bad_date", _("Ngày kết thúc không được trước ngày bắt đầu."), field="to")
     found = task_board(user=actor, unit=unit, start=start, end=end, today=now)
     return {
-        "unit_code": unit.code,
+        "unit_code": unit.code if unit is not None else None,
         "start": start,
         "end": end,
         "as_of": found.as_of,

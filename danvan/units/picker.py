@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -47,6 +47,7 @@ from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.core.text import fold
 
+from . import tree
 from .models import Unit
 from .selectors import unit_search_q
 
@@ -61,6 +62,8 @@ MAX_ENTRIES = 30
 LABEL_SEPARATOR = " — "
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 _ENTRY_SPLIT = re.compile(r"[;,\n]+")
+# A unit's materialized path (units.tree): one to MAX_DEPTH fixed-width runs of digits.
+_PATH = re.compile(rf"^(?:[0-9]{{{tree.SEGMENT}}}){{1,{tree.MAX_DEPTH}}}$")
 
 
 # -- whom a field offers --------------------------------------------------------------
@@ -73,12 +76,15 @@ class Purpose:
     *anywhere*: any unit in the system, for users who hold *perm* somewhere (a case
     may be transferred to any competent unit, not only to one the officer works in).
     *kinds* narrows to unit kinds; *history* also offers units that have ended.
+    *within* (a unit's path) narrows to that unit and the units under it: the targets
+    of an inspection lie in its plan's unit's subtree, wherever else the user may act.
     """
 
     perm: Perm
     anywhere: bool = False
     kinds: tuple[str, ...] = ()
     history: bool = False
+    within: str = ""
 
     def query(self) -> dict[str, str]:
         params = {"perm": self.perm.value}
@@ -88,6 +94,8 @@ class Purpose:
             params["kinds"] = ",".join(self.kinds)
         if self.history:
             params["history"] = "1"
+        if self.within:
+            params["within"] = self.within
         return params
 
     @classmethod
@@ -95,7 +103,8 @@ class Purpose:
         """The purpose a suggestion request names (None when it names no known permission).
 
         Safe to take from the request: every part only narrows what the user's
-        grants allow, and *anywhere* still asks for the permission somewhere.
+        grants allow, and *anywhere* still asks for the permission somewhere. A
+        *within* that is no well-formed path is ignored (it could only narrow anyway).
         """
         try:
             perm = Perm(params.get("perm", ""))
@@ -107,7 +116,13 @@ class Purpose:
             anywhere=params.get("anywhere") == "1",
             kinds=kinds,
             history=params.get("history") == "1",
+            within=valid_path(params.get("within") or ""),
         )
+
+
+def valid_path(path: str) -> str:
+    """*path* when it is a well-formed unit path (units.tree), else ""."""
+    return path if _PATH.match(path) else ""
 
 
 def allowed_units(actor: Any, purpose: Purpose) -> QuerySet[Unit]:
@@ -126,6 +141,10 @@ def allowed_units(actor: Any, purpose: Purpose) -> QuerySet[Unit]:
         qs = qs.filter(valid_to__isnull=True)
     if purpose.kinds:
         qs = qs.filter(kind__in=purpose.kinds)
+    if purpose.within:
+        # The same index range as accounts.policies.subtree_q, from the path alone.
+        low, high = tree.subtree_bounds(purpose.within)
+        qs = qs.filter(path__gte=low, path__lt=high)
     return qs.select_related("parent")
 
 
@@ -196,10 +215,57 @@ class Resolution:
     error: str = ""
 
 
-def _not_found(text: str) -> str:
+def _not_found(text: str, purpose: Purpose | None = None) -> str:
+    if purpose is not None and purpose.within:
+        return str(
+            _(
+                "Không tìm thấy đơn vị “%(text)s” thuộc “%(within)s” trong phạm vi bạn được"
+                " thao tác."
+            )
+            % {"text": text, "within": _within_name(purpose)}
+        )
     return str(
         _("Không tìm thấy đơn vị “%(text)s” trong phạm vi bạn được thao tác.") % {"text": text}
     )
+
+
+def _within_name(purpose: Purpose) -> str:
+    """The name of the unit *purpose* is narrowed to (one query; only for messages)."""
+    name = Unit.objects.filter(path=purpose.within).values_list("name", flat=True).first()
+    return name or ""
+
+
+def _outside(unit: Unit, purpose: Purpose) -> str:
+    return str(
+        _(
+            "“%(unit)s” không thuộc “%(within)s”: chỉ chọn được “%(within)s” và các đơn vị"
+            " trực thuộc."
+        )
+        % {"unit": unit.name, "within": _within_name(purpose)}
+    )
+
+
+def _outside_units(actor: Any, purpose: Purpose, codes: Sequence[str]) -> dict[str, Unit]:
+    """Of *codes*, the units the user could pick were the field not narrowed by *within*.
+
+    Naming them is no leak (the user may act on them anyway), and "not under the plan's
+    unit" says what is wrong better than "not found".
+    """
+    if not purpose.within or not codes:
+        return {}
+    wider = replace(purpose, within="")
+    return {u.code: u for u in allowed_units(actor, wider).filter(code__in=codes)}
+
+
+def _miss(actor: Any, purpose: Purpose, text: str) -> str:
+    """Why *text* matched no allowed unit: outside the narrowed subtree, or not found."""
+    if purpose.within:
+        wider = search(actor, replace(purpose, within=""), text, limit=2)
+        exact = [u for u in wider if u.rank <= _EXACT]  # type: ignore[attr-defined]
+        named = exact or wider
+        if len(named) == 1:
+            return _outside(named[0], purpose)
+    return _not_found(text, purpose)
 
 
 def _ambiguous(text: str, rows: Sequence[Unit], more: bool) -> str:
@@ -227,7 +293,7 @@ def resolve(actor: Any, purpose: Purpose, text: str, picks: Sequence[str] = ()) 
 
     A picked code counts when the text still names that unit (the script filled
     both in) or when it is one of the text's matches (a choice from the short list).
-    At most two queries.
+    At most two queries, and up to three more to explain a miss in a narrowed field.
     """
     text = text.strip()
     why = refusal(text)
@@ -239,6 +305,10 @@ def resolve(actor: Any, purpose: Purpose, text: str, picks: Sequence[str] = ()) 
         picked = allowed_units(actor, purpose).filter(code=codes[-1]).first()
         if picked is not None and (not text or _consistent(picked, text)):
             return Resolution(unit=picked)
+        if picked is None:
+            for unit in _outside_units(actor, purpose, codes[-1:]).values():
+                if not text or _consistent(unit, text):
+                    return Resolution(error=_outside(unit, purpose))
     if not text:
         return Resolution()
     rows = search(actor, purpose, text, limit=CHOICE_LIMIT + 1)
@@ -249,7 +319,7 @@ def resolve(actor: Any, purpose: Purpose, text: str, picks: Sequence[str] = ()) 
     if len(pool) == 1:
         return Resolution(unit=pool[0])
     if not pool:
-        return Resolution(error=_not_found(text))
+        return Resolution(error=_miss(actor, purpose, text))
     more = not exact and len(rows) > CHOICE_LIMIT
     choices = pool[:CHOICE_LIMIT]
     return Resolution(choices=choices, error=_ambiguous(text, choices, more))
@@ -451,7 +521,11 @@ class UnitMultipleField(forms.Field):
         errors: list[str] = []
         if len(picked) < len(set(typed.picks)):
             missing = [p for p in typed.picks if p not in picked]
-            errors.extend(_not_found(p[:40]) for p in missing)
+            outside = _outside_units(self.actor, self.purpose, _clean_codes(missing))
+            errors.extend(
+                _outside(outside[p], self.purpose) if p in outside else _not_found(p[:40])
+                for p in missing
+            )
         left: list[str] = []
         choices: list[Unit] = []
         for entry in entries:
@@ -504,6 +578,16 @@ def bind(form: forms.BaseForm, actor: Any) -> None:
     for field in form.fields.values():
         if isinstance(field, UnitField | UnitMultipleField):
             field.actor = actor
+
+
+def narrow(field: forms.Field, unit: Unit) -> None:
+    """Make a picker field offer only *unit* and the units under it (Purpose.within):
+    its suggestions, its search without JavaScript and what it accepts when posted."""
+    if not isinstance(field, UnitField | UnitMultipleField):
+        raise TypeError("units.picker.narrow takes a UnitField or a UnitMultipleField")
+    field.purpose = replace(field.purpose, within=unit.path)
+    # The widget builds the suggestion URL from the purpose; keep its attrs (styling).
+    field._picker_widget().purpose = field.purpose
 
 
 # -- list filters ------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from scale.balancer import Balancer, Node
+from scale.balancer import Balancer, BalancerProcess, Node
 
 
 class _Server:
@@ -120,3 +120,25 @@ def test_post_to_a_node_that_dies_is_not_sent_twice(
     # One POST reached the dying node: 502, and it was not sent to the other node again.
     assert sorted(statuses) == [200, 502]
     assert len(servers[0].seen) == 1
+
+
+def test_in_a_process_of_its_own_driven_through_its_pipe(
+    servers: tuple[_Server, _Server],
+) -> None:
+    one, two = servers
+    nodes = [Node("one", "127.0.0.1", one.port), Node("two", "127.0.0.1", two.port)]
+    balancer = BalancerProcess(nodes)
+    port = balancer.start()
+    try:
+        assert sorted(_get(port)[1] for _ in range(4)) == ["one", "one", "two", "two"]
+        balancer.set_enabled("two", False)
+        assert {_get(port)[1] for _ in range(4)} == {"one"}
+        assert balancer.node("two").enabled is False
+        two.stop()
+        balancer.set_enabled("two", True)
+        assert {_get(port)[1] for _ in range(4)} == {"one"}  # failed over
+        state = balancer.state()
+        assert state.retried >= 1
+        assert [n.name for n in state.nodes] == ["one", "two"]
+    finally:
+        balancer.stop()

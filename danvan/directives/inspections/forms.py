@@ -62,6 +62,9 @@ class InspectionForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, actor: Any, plan: InspectionPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         picker.bind(self, actor)
+        # Only the plan's unit and the units under it may be inspected (the service's
+        # own check stays); the picker offers no others, in suggestions or search.
+        picker.narrow(self.fields["targets"], plan.unit)
         self.plan = plan
         self.fields["targets"].help_text = _(
             "Các đơn vị thuộc “%(unit)s”. Gõ tên (không cần dấu) hoặc mã rồi chọn; nhiều đơn"
@@ -79,6 +82,8 @@ class TargetForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, actor: Any, inspection: Inspection, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         picker.bind(self, actor)
+        # As in InspectionForm: only units under the plan's unit are offered.
+        picker.narrow(self.fields["unit"], inspection.plan.unit)
         self.inspection = inspection
 
     def service_checks(self, data: dict[str, Any]) -> None:

@@ -682,8 +682,10 @@ class _DueReader:
 def propose(text: str, *, today: dt.date, resolver: Resolver) -> list[Proposal]:
     """One proposal per assigning sentence of *text* (see the module docstring).
 
-    *today* fills in a year left unwritten ("trước 31/12": the next 31 December not past).
-    Offsets refer to ``normalized_text(text)``.
+    *today* fills in a year left unwritten ("trước 31/12": the next 31 December not past);
+    the pages pass the source's own date (the conclusion's, as the labelled set does), and a
+    relative due date ("trong 30 ngày kể từ ngày ký") is left relative: the pages count it
+    from the source's date with ``Due.compute``. Offsets refer to ``normalized_text(text)``.
     """
     text = normalized_text(text)
     reader = _Reader(text, resolver)

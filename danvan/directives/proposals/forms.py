@@ -110,6 +110,9 @@ class CardForm(BootstrapMixin, forms.Form):
     coordinating_units = picker.UnitMultipleField(
         purpose=Perm.DIRECTIVE_MANAGE, required=False, label=gettext_lazy("Đơn vị phối hợp")
     )
+    expand_coordinating = forms.BooleanField(
+        required=False, label=gettext_lazy("Phối hợp với từng đơn vị")
+    )
     deliverable = forms.CharField(
         label=gettext_lazy("Sản phẩm"),
         max_length=500,
@@ -139,6 +142,8 @@ class CardForm(BootstrapMixin, forms.Form):
         root: Unit,
         collective_label: str = "",
         collective_help: str = "",
+        coordinating_label: str = "",
+        coordinating_help: str = "",
         plan: Any = None,
         **kwargs: Any,
     ) -> None:
@@ -152,6 +157,14 @@ class CardForm(BootstrapMixin, forms.Form):
             self.fields["expand"].help_text = collective_help
         else:
             del self.fields["expand"]
+        # A collective among the coordinating units ("phối hợp với UBND các xã"): each of
+        # its units coordinates, shown here (how many, which) before the clerk confirms.
+        self.coordinating_label = coordinating_label
+        if coordinating_label:
+            self.fields["expand_coordinating"].label = coordinating_label
+            self.fields["expand_coordinating"].help_text = coordinating_help
+        else:
+            del self.fields["expand_coordinating"]
 
     @property
     def dropped(self) -> bool:

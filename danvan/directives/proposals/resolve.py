@@ -343,6 +343,14 @@ class UnitIndex:
             return None
         return Collective(phrase, "commune", org=fits[0][1])
 
+    def commune_of(self, unit_id: int) -> int | None:
+        """The commune *unit_id* is or lies in (None above the communes): what pairs a
+        commune's people's committee with its own Front when both are named collectively."""
+        row = self._by_id.get(unit_id)
+        while row is not None and row.kind != "commune":
+            row = self._by_id.get(row.parent_id) if row.parent_id is not None else None
+        return row.id if row is not None else None
+
     def expand(self, collective: Collective) -> list[UnitMatch]:
         """The units a collective stands for, in tree order."""
         root_children = self._children.get(self.root_id, [])

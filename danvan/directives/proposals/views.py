@@ -15,7 +15,17 @@ in the source unit's subtree (else refused as if missing).
 Collective leads ("UBND các xã"): the Government's tracking of assigned tasks gives each
 unit its own task (decision 42/2014/QĐ-TTg counts tasks by lead body), so a collective
 expands on confirmation to one task per unit it stands for, and so do several lead units
-named together. The card says so.
+named together. The card says so. A collective among the coordinating units ("phối hợp
+với UBND các xã") expands on confirmation too: each of its units coordinates every task
+of the card, never the task's own lead unit; when both the lead and the coordinating
+units are named per commune ("UBND các xã chủ trì, phối hợp với Ủy ban MTTQ các xã"),
+each commune's task has its own commune's units, not those of every commune.
+
+Relative due dates ("trong 30 ngày kể từ ngày ký", "trong 15 ngày làm việc") count from
+the source's own date, not the day the clerk proposes: the conference's date (the
+conclusion notice's date when the text counts from its signing), the document's issue
+date, the inspection's conclusion, the plan's document or start (``source_days``). Only
+text with no source record counts from today, and the card says which day it used.
 """
 
 from __future__ import annotations
@@ -47,7 +57,7 @@ from danvan.directives.tasks.sources import ProposedTask, SourceRef, resolve_sou
 from danvan.units.models import Unit
 from danvan.units.pages import required_unit, with_unit
 
-from .extract import DueKind, Proposal, normalized_text, propose
+from .extract import Due, DueKind, Proposal, normalized_text, propose, shadow
 from .forms import FIELD_OF, KEEP, CardForm, StartForm
 from .resolve import UnitIndex, resolver_for
 
@@ -144,6 +154,9 @@ class Card:
     due_note: str = ""
     notes: list[str] = field(default_factory=list)
     collective_units: list[int] = field(default_factory=list)
+    coordinating_collective: list[int] = field(default_factory=list)
+    # The commune each collective unit lies in (leads' and coordinating units'), for pairing.
+    communes: dict[int, int | None] = field(default_factory=dict)
 
     @property
     def prefix(self) -> str:
@@ -181,7 +194,86 @@ def _collective_units(
     return ids, label % words, "; ".join(names)
 
 
-def _initial(proposal: Proposal, units: dict[int, Unit], on: dt.date) -> tuple[dict[str, Any], str]:
+def _coordinating_collective(proposal: Proposal, resolver: UnitIndex) -> tuple[list[int], str, str]:
+    """The units the proposal's collective coordinating units stand for (ids), how the card
+    says it ("Phối hợp: “UBND các xã” (12 đơn vị)") and their names."""
+    ids: list[int] = []
+    names: list[str] = []
+    phrases = []
+    for ref in proposal.coordinating:
+        if ref.collective is None:
+            continue
+        phrases.append(ref.phrase.strip())
+        for match in resolver.expand(ref.collective):
+            if match.id not in ids:
+                ids.append(match.id)
+                names.append(match.name)
+    if not phrases:
+        return [], "", ""
+    label = _(
+        "Phối hợp: “%(phrase)s” (%(n)s đơn vị) — mỗi đơn vị là đơn vị phối hợp (trừ chính"
+        " đơn vị chủ trì)"
+    ) % {"phrase": "; ".join(phrases), "n": len(ids)}
+    return ids, label, "; ".join(names)
+
+
+@dataclass(frozen=True)
+class SourceDay:
+    """A day of the source a relative due date may count from, and how the card names it."""
+
+    day: dt.date
+    label: str
+
+
+@dataclass(frozen=True)
+class SourceDays:
+    """The source's day (*main*) and, for a conference, its conclusion notice's (*signed*)."""
+
+    main: SourceDay
+    signed: SourceDay | None = None
+
+    def start_of(self, due: Due) -> SourceDay:
+        """The day *due* counts from: the notice's signing when the text says so ("kể từ
+        ngày ký", "… ban hành", "… thông báo") and the notice has a date, else the main."""
+        event = shadow(due.event or due.phrase)
+        if self.signed is not None and any(w in event for w in _SIGNED_WORDS):
+            return self.signed
+        return self.main
+
+
+# Words of an event that is the signing or issuing of the conclusion itself (folded).
+_SIGNED_WORDS = ("ngay ky", "ban hanh", "thong bao")
+
+
+def source_days(source: SourceRef, today_: dt.date) -> SourceDays:
+    """The dates a relative due date of *source*'s text counts from (issue 12: "N working
+    days from" an event of the source, on the working-day calendar). Text with no source
+    record counts from *today_*, which the card says, for the clerk to correct."""
+    obj: Any = source.obj
+    if source.kind == SourceKind.CONFERENCE:
+        signed = (
+            SourceDay(obj.notice_on, _("ngày ký thông báo kết luận"))
+            if getattr(obj, "notice_on", None)
+            else None
+        )
+        return SourceDays(SourceDay(obj.held_on, _("ngày hội nghị")), signed)
+    if source.kind == SourceKind.DOCUMENT:
+        return SourceDays(SourceDay(obj.issued_on, _("ngày ban hành văn bản")))
+    if source.kind == SourceKind.INSPECTION:
+        if getattr(obj, "concluded_on", None):
+            return SourceDays(SourceDay(obj.concluded_on, _("ngày kết luận kiểm tra, giám sát")))
+        return SourceDays(SourceDay(obj.ends_on, _("ngày kết thúc kiểm tra, giám sát")))
+    if source.kind == SourceKind.PLAN:
+        document = getattr(obj, "document", None)
+        if document is not None:
+            return SourceDays(SourceDay(document.issued_on, _("ngày ban hành văn bản")))
+        return SourceDays(SourceDay(obj.starts_on, _("ngày bắt đầu kế hoạch")))
+    return SourceDays(SourceDay(today_, _("hôm nay (ngày đề xuất)")))
+
+
+def _initial(
+    proposal: Proposal, units: dict[int, Unit], days: SourceDays
+) -> tuple[dict[str, Any], str]:
     """The card's first values, and what the text said of the due date."""
     leads = [units[r.unit_id] for r in proposal.leads if r.unit_id in units and not r.collective]
     coordinating = [
@@ -193,6 +285,7 @@ def _initial(proposal: Proposal, units: dict[int, Unit], on: dt.date) -> tuple[d
         "leads": leads,
         "expand": True,
         "coordinating_units": [u for u in coordinating if u not in leads],
+        "expand_coordinating": True,
         "deliverable": proposal.deliverable,
     }
     due, note = proposal.due, ""
@@ -202,19 +295,30 @@ def _initial(proposal: Proposal, units: dict[int, Unit], on: dt.date) -> tuple[d
         initial["due_on"] = due.date
         note = _("Văn bản ghi: “%(phrase)s”.") % {"phrase": due.phrase}
     elif due.kind == DueKind.RELATIVE and due.working_days:
+        start = days.start_of(due)
         initial.update(due_working_days=due.days, due_from_event=(due.event or due.phrase)[:200])
-        initial["due_from_date"] = on
-        computed = due.compute(on)
+        initial["due_from_date"] = start.day
+        computed = due.compute(start.day)
         note = _(
-            "Văn bản ghi: “%(phrase)s”. Tính từ ngày %(on)s thì hạn là %(due)s; sửa ngày của"
-            " sự kiện nếu khác."
-        ) % {"phrase": due.phrase, "on": f"{on:%d/%m/%Y}", "due": f"{computed:%d/%m/%Y}"}
-    elif due.kind == DueKind.RELATIVE:
-        computed = due.compute(on)
-        initial["due_on"] = computed
-        note = _("Văn bản ghi: “%(phrase)s”; tính từ ngày %(on)s thì hạn là %(due)s.") % {
+            "Văn bản ghi: “%(phrase)s”. Tính từ %(what)s %(on)s (theo ngày làm việc) thì hạn"
+            " là %(due)s; sửa ngày của sự kiện nếu khác."
+        ) % {
             "phrase": due.phrase,
-            "on": f"{on:%d/%m/%Y}",
+            "what": start.label,
+            "on": f"{start.day:%d/%m/%Y}",
+            "due": f"{computed:%d/%m/%Y}",
+        }
+    elif due.kind == DueKind.RELATIVE:
+        start = days.start_of(due)
+        computed = due.compute(start.day)
+        initial["due_on"] = computed
+        note = _(
+            "Văn bản ghi: “%(phrase)s”; tính từ %(what)s %(on)s thì hạn là %(due)s; sửa"
+            " thời hạn nếu khác."
+        ) % {
+            "phrase": due.phrase,
+            "what": start.label,
+            "on": f"{start.day:%d/%m/%Y}",
             "due": f"{computed:%d/%m/%Y}" if computed else "",
         }
     else:
@@ -240,7 +344,7 @@ def _notes(proposal: Proposal) -> list[str]:
                 % {"phrase": ref.phrase}
             )
     for ref in proposal.coordinating:
-        if ref.collective is not None or not ref.resolved:
+        if not ref.resolved:  # a collective is shown with its units (expand_coordinating)
             notes.append(
                 _("Phối hợp: “%(phrase)s” — chọn thêm đơn vị nếu cần.") % {"phrase": ref.phrase}
             )
@@ -254,7 +358,7 @@ def _cards(
     text: str,
     proposals: list[Proposal],
     resolver: UnitIndex,
-    on: dt.date,
+    days: SourceDays,
     data: Any = None,
 ) -> list[Card]:
     """The cards, bound to *data* when posted. One query for the units of all proposals."""
@@ -271,7 +375,10 @@ def _cards(
         collective_ids, collective_label, collective_names = _collective_units(
             proposal, resolver, source.unit
         )
-        initial, due_note = _initial(proposal, units, on)
+        coordinating_ids, coordinating_label, coordinating_names = _coordinating_collective(
+            proposal, resolver
+        )
+        initial, due_note = _initial(proposal, units, days)
         form = CardForm(
             data,
             prefix=f"p{number}",
@@ -280,6 +387,8 @@ def _cards(
             root=source.unit,
             collective_label=collective_label,
             collective_help=collective_names,
+            coordinating_label=coordinating_label,
+            coordinating_help=coordinating_names,
             plan=plan,
         )
         cards.append(
@@ -292,6 +401,8 @@ def _cards(
                 due_note=due_note,
                 notes=_notes(proposal),
                 collective_units=collective_ids,
+                coordinating_collective=coordinating_ids,
+                communes={i: resolver.commune_of(i) for i in (*collective_ids, *coordinating_ids)},
             )
         )
     return cards
@@ -335,8 +446,11 @@ def start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         text = normalized_text(form.cleaned_data["text"])
         on = today()
+        days = source_days(source, on)
         resolver = resolver_for(actor=request.user, root=source.unit, on=on)
-        proposals = propose(text, today=on, resolver=resolver)
+        # A year left unwritten ("trước 31/12") is the first not past when the source was
+        # written, as the labelled set reads it (evaluation.py: the conclusion's date).
+        proposals = propose(text, today=days.main.day, resolver=resolver)
         if proposals:
             cards = _cards(
                 request=request,
@@ -344,7 +458,7 @@ def start(request: HttpRequest) -> HttpResponse:
                 text=text,
                 proposals=proposals,
                 resolver=resolver,
-                on=on,
+                days=days,
             )
             payload = _sign(request.user, source, text, on, proposals)
             return _review(request, source=source, cards=cards, payload=payload)
@@ -374,6 +488,12 @@ def _items(cards: list[Card], proposals_units: dict[int, Unit]) -> list[Proposed
         leads = list(data.get("leads") or [])
         if data.get("expand"):
             leads += [proposals_units[i] for i in card.collective_units if i in proposals_units]
+        chosen = list(data.get("coordinating_units") or [])
+        expanded = []
+        if data.get("expand_coordinating"):
+            expanded = [
+                proposals_units[i] for i in card.coordinating_collective if i in proposals_units
+            ]
         seen: set[int] = set()
         for lead in leads:
             if lead.pk in seen:
@@ -386,9 +506,7 @@ def _items(cards: list[Card], proposals_units: dict[int, Unit]) -> list[Proposed
                     lead_unit=lead,
                     title=data.get("title") or "",
                     deliverable=data.get("deliverable") or "",
-                    coordinating_units=tuple(
-                        u for u in data.get("coordinating_units") or [] if u.pk != lead.pk
-                    ),
+                    coordinating_units=_coordinating_of(card, lead, chosen, expanded),
                     due_on=data.get("due_on"),
                     due_working_days=data.get("due_working_days"),
                     due_from_event=data.get("due_from_event") or "",
@@ -398,6 +516,25 @@ def _items(cards: list[Card], proposals_units: dict[int, Unit]) -> list[Proposed
                 )
             )
     return items
+
+
+def _coordinating_of(
+    card: Card, lead: Unit, chosen: list[Unit], expanded: list[Unit]
+) -> tuple[Unit, ...]:
+    """The coordinating units of *lead*'s task: those the clerk chose, then the expanded
+    collective's, never the lead itself, each once. A lead that is one commune's share of
+    a collective lead coordinates with the collective's units of its own commune only."""
+    own_commune = card.communes.get(lead.pk) if lead.pk in card.collective_units else None
+    units: list[Unit] = []
+    for unit in chosen:
+        if unit.pk != lead.pk and unit not in units:
+            units.append(unit)
+    for unit in expanded:
+        if own_commune is not None and card.communes.get(unit.pk) not in (None, own_commune):
+            continue
+        if unit.pk != lead.pk and unit not in units:
+            units.append(unit)
+    return tuple(units)
 
 
 def _show_problems(cards: list[Card], error: DomainError) -> list[str]:
@@ -441,7 +578,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
         text=text,
         proposals=proposals,
         resolver=resolver,
-        on=on,
+        days=source_days(source, on),
         data=request.POST,
     )
     payload = request.POST[PAYLOAD]
@@ -449,6 +586,12 @@ def confirm(request: HttpRequest) -> HttpResponse:
     if not all(valid):
         return _review(request, source=source, cards=cards, payload=payload, status=400)
     collective = {i for c in cards if c.form.cleaned_data.get("expand") for i in c.collective_units}
+    collective |= {
+        i
+        for c in cards
+        if c.form.cleaned_data.get("expand_coordinating")
+        for i in c.coordinating_collective
+    }
     units = {u.pk: u for u in Unit.objects.filter(pk__in=collective).select_related("parent")}
     items = _items(cards, units)
     try:

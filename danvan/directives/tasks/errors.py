@@ -16,3 +16,4 @@ class TaskError(StrEnum):
     BAD_NUMBER = "task_bad_number"
     NO_DELIVERABLE = "task_no_deliverable"
     BAD_SOURCE = "task_bad_source"
+    OPEN_SUBTASKS = "task_open_subtasks"

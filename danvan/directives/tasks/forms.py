@@ -3,6 +3,7 @@ run in the same pass, so every problem shows at once)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -15,6 +16,7 @@ from danvan.units.models import Unit
 
 from . import services
 from .models import Plan, SourceKind, Task
+from .selectors import CANCELLED_EXCLUDE
 from .status import TaskStatus
 
 
@@ -208,7 +210,8 @@ class ReopenForm(ReasonForm):
 
 
 class FilterForm(BootstrapMixin, forms.Form):
-    """The list's filters besides the unit (its own picker); bad values are ignored."""
+    """The list's filters besides the unit (its own picker); a bad value is not applied
+    and comes back with its message (HTTP 400)."""
 
     status = forms.ChoiceField(
         label=_("Tình trạng"), required=False, choices=[("", _("Tất cả")), *TaskStatus.choices]
@@ -218,6 +221,37 @@ class FilterForm(BootstrapMixin, forms.Form):
     )
     due_from = DateField(label=_("Hạn từ ngày"), required=False)
     due_to = DateField(label=_("đến ngày"), required=False)
+    # The board's totals set "exclude": it counts no cancelled task, so the list it
+    # opens has as many rows as the number clicked.
+    cancelled = forms.ChoiceField(
+        label=_("Nhiệm vụ đã hủy"),
+        required=False,
+        choices=[
+            ("", _("Gồm cả nhiệm vụ đã hủy")),
+            (CANCELLED_EXCLUDE, _("Không gồm nhiệm vụ đã hủy")),
+        ],
+    )
+    # The board's links for a past period: the statuses as they stood at its end.
+    as_of = DateField(
+        label=_("Tình trạng tính đến ngày"),
+        required=False,
+        help_text=_("Để trống: hôm nay."),
+    )
+
+    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_as_of(self) -> dt.date | None:
+        day: dt.date | None = self.cleaned_data.get("as_of")
+        if day is not None and day > self.today:
+            # Nobody knows yet which tasks will be done by a day to come.
+            raise forms.ValidationError(
+                _("Ngày tính tình trạng không được sau hôm nay (%(today)s)."),
+                params={"today": f"{self.today:%d/%m/%Y}"},
+                code="future",
+            )
+        return day
 
 
 # --- explanations (explanations.py) --------------------------------------------------------

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db import models
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from danvan.accounts import policies
@@ -24,9 +25,21 @@ from danvan.units.models import Unit
 
 from . import policies as task_policies
 from .models import Plan, SourceKind, Task, TaskEvent, TaskState
-from .status import STATUS_ORDER, TaskStatus, soon_until, status_case, status_q, with_status
+from .status import (
+    STATUS_ORDER,
+    TaskStatus,
+    soon_until,
+    status_case,
+    status_of,
+    status_q,
+    with_status,
+)
 
 Through = Task.coordinating_units.through
+
+# The list's ``cancelled`` filter: this value leaves cancelled tasks out, as the board
+# and the status counts do (the board's totals open the list with it).
+CANCELLED_EXCLUDE = "exclude"
 
 
 class Tab:
@@ -44,15 +57,86 @@ def today() -> dt.date:
 
 @dataclass(frozen=True)
 class Day:
-    """The day a page is seen on, and the last day that counts as "due soon"."""
+    """The day a page is seen on, and the last day that counts as "due soon".
+
+    *past*: the statuses are those the tasks had at the end of *today*, a day gone by
+    (the board's past periods, its links' ``as_of``): a task accepted after it was
+    still open then (status_as_of_q)."""
 
     today: dt.date
     soon: dt.date
+    past: bool = False
 
     @classmethod
     def now(cls) -> Day:
         day = today()
         return cls(day, soon_until(day))
+
+    @classmethod
+    def as_of(cls, day: dt.date) -> Day:
+        """The statuses as they stood on *day* (on or before today)."""
+        return cls(day, soon_until(day), past=True)
+
+
+# -- the status on a given day --------------------------------------------------------------
+
+
+def status_as_of_q(status: str, *, as_of: dt.date, soon: dt.date) -> Q:
+    """A filter for the tasks whose status on *as_of* is *status* (status.status_q, except
+    that a task accepted after *as_of* was still open on that day). The board counts with
+    it and the list it opens filters with it, so that a number and its list agree."""
+    later = Q(state=TaskState.CLOSED, completed_on__gt=as_of)
+    was_open = ~Q(state__in=[TaskState.CLOSED, TaskState.CANCELLED]) | later
+    match status:
+        case TaskStatus.DONE_ON_TIME | TaskStatus.DONE_LATE:
+            done = status_q(status, today=as_of, soon_until=soon)
+            return done & Q(completed_on__lte=as_of)
+        case TaskStatus.OVERDUE:
+            return was_open & Q(due_on__lt=as_of)
+        case TaskStatus.DUE_SOON:
+            return was_open & Q(due_on__gte=as_of, due_on__lte=soon)
+        case TaskStatus.NOT_DUE:
+            return was_open & Q(due_on__gt=soon)
+    raise ValueError(status)
+
+
+def status_as_of_case(*, as_of: dt.date, soon: dt.date) -> Case:
+    """status_as_of as an SQL expression (None for a cancelled task): one When per
+    status_as_of_q filter (they do not overlap), so the column and the filters agree."""
+    return Case(
+        *(
+            When(status_as_of_q(s.value, as_of=as_of, soon=soon), then=Value(s.value))
+            for s in STATUS_ORDER
+        ),
+        default=Value(None),
+        output_field=models.CharField(max_length=16, null=True),
+    )
+
+
+def status_as_of(task: Any, as_of: dt.date, soon: dt.date) -> TaskStatus | None:
+    """The same in Python (the reference the tests hold the SQL to)."""
+    if task.state == TaskState.CLOSED and task.completed_on and task.completed_on > as_of:
+        return status_of(_Open(task.due_on), as_of, soon)
+    return status_of(task, as_of, soon)
+
+
+@dataclass(frozen=True)
+class _Open:
+    due_on: dt.date
+    state: str = TaskState.OPEN.value
+    completed_on: dt.date | None = None
+
+
+def _status_column(day: Day) -> Case:
+    if day.past:
+        return status_as_of_case(as_of=day.today, soon=day.soon)
+    return status_case(today=day.today, soon_until=day.soon)
+
+
+def _status_filter(status: str, day: Day) -> Q:
+    if day.past:
+        return status_as_of_q(status, as_of=day.today, soon=day.soon)
+    return status_q(status, today=day.today, soon_until=day.soon)
 
 
 def _coordinated_by(q_units: Q) -> Exists:
@@ -96,9 +180,11 @@ def tasks_for_unit(
     source_kind: str = "",
     due_from: dt.date | None = None,
     due_to: dt.date | None = None,
+    with_cancelled: bool = True,
 ) -> QuerySet[Task]:
     """The tasks of *unit*'s subtree in its relation *tab* (None: the whole country, for
-    a national reader), narrowed by the filters; not by status (see with_status)."""
+    a national reader), narrowed by the filters; not by status (see with_status).
+    *with_cancelled* False leaves cancelled tasks out (what the board counts)."""
     if unit is None:
         qs = Task.objects.all() if policies.has_perm(user, Perm.DIRECTIVE_VIEW, None) else None
         if qs is None:
@@ -117,6 +203,8 @@ def tasks_for_unit(
         qs = qs.filter(due_on__gte=due_from)
     if due_to is not None:
         qs = qs.filter(due_on__lte=due_to)
+    if not with_cancelled:
+        qs = qs.exclude(state=TaskState.CANCELLED)
     return qs
 
 
@@ -125,7 +213,7 @@ def status_counts(qs: QuerySet[Task], day: Day) -> list[tuple[TaskStatus, int]]:
     rows = (
         qs.order_by()
         .exclude(state=TaskState.CANCELLED)
-        .annotate(status=status_case(today=day.today, soon_until=day.soon))
+        .annotate(status=_status_column(day))
         .values("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")
@@ -138,11 +226,11 @@ def task_rows(qs: QuerySet[Task], day: Day, *, status: str = "") -> QuerySet[Tas
     """*qs* ready for a list page: each row with its status, units and coordinating
     units (one more query for the page), optionally only those of *status*."""
     if status in TaskStatus.values:
-        qs = qs.filter(status_q(status, today=day.today, soon_until=day.soon))
+        qs = qs.filter(_status_filter(status, day))
     rows = qs.select_related("lead_unit", "assigner_unit").prefetch_related(
         Prefetch("coordinating_units", queryset=Unit.objects.order_by("path"))
     )
-    return with_status(rows, today=day.today, soon_until=day.soon).order_by("due_on", "pk")
+    return rows.annotate(status=_status_column(day)).order_by("due_on", "pk")
 
 
 def derived_progress(tasks: Iterable[Task]) -> dict[int, int]:

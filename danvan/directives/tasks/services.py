@@ -708,6 +708,43 @@ def task_report_progress(
     )
 
 
+# States of a sub-task still under way: not yet accepted, not withdrawn.
+UNDER_WAY = (State.OPEN, State.SUBMITTED)
+# How many open sub-tasks a refusal names by title (the rest are counted).
+_NAMED_SUBTASKS = 3
+
+
+def open_subtasks(task: Task) -> list[Task]:
+    """The sub-tasks delegated from *task* that are still under way (open, or submitted
+    and waiting for acceptance), earliest due first."""
+    return list(
+        Task.objects.filter(parent_id=task.pk, state__in=UNDER_WAY)
+        .select_related("lead_unit")
+        .order_by("due_on", "pk")
+    )
+
+
+def open_subtasks_message(action: str, subtasks: Sequence[Task]) -> str:
+    """Why *action* ("submit" or "accept") waits for *subtasks*, and what to do."""
+    names = "; ".join(f"“{t.title[:80]}” ({t.lead_unit.name})" for t in subtasks[:_NAMED_SUBTASKS])
+    if len(subtasks) > _NAMED_SUBTASKS:
+        names += _(" và %(n)s nhiệm vụ khác") % {"n": len(subtasks) - _NAMED_SUBTASKS}
+    return _(
+        "Còn %(n)s nhiệm vụ con chưa hoàn thành: %(names)s. Hãy hoàn thành hoặc thu hồi các"
+        " nhiệm vụ con trước khi %(action)s."
+    ) % {"n": len(subtasks), "names": names, "action": _ACTION_WORDS[action]}
+
+
+def _check_subtasks_done(action: str, task: Task) -> None:
+    """A task delegated downwards closes only when its sub-tasks have: its deliverable is
+    built from theirs (a parent's progress is derived from its children; issue 12). Read
+    under the parent's row lock, which task_delegate takes too, so no sub-task is added
+    between this check and the write."""
+    subtasks = open_subtasks(task)
+    if subtasks:
+        raise _error(TaskError.OPEN_SUBTASKS, open_subtasks_message(action, subtasks))
+
+
 def submit_checks(data: dict[str, Any]) -> str:
     """The deliverable's checks in one pass; the number as written, without the label
     officers paste with it ("Số: 15/QĐ-UBND": the parser takes it off, domain.md §6)."""
@@ -760,6 +797,8 @@ def task_submit(
         }
     )
     task = _locked(task)
+    _check_state("submit", task)
+    _check_subtasks_done("submit", task)
     before = audit.snapshot(task)
     _move("submit", task)
     task.submitted_on = today()
@@ -800,6 +839,8 @@ def task_accept(*, actor: Any, task: Task, note: str = "") -> Task:
     _require_view(actor, task)
     _require(actor, task_policies.can_manage(actor, task), task.assigner_unit)
     task = _locked(task)
+    _check_state("accept", task)
+    _check_subtasks_done("accept", task)
     before = audit.snapshot(task)
     _move("accept", task)
     task.completed_on = task.submitted_on or today()

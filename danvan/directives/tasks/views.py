@@ -8,9 +8,11 @@ kept and the message beside its field.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -79,12 +81,22 @@ def _streamed(response: FileResponse) -> HttpResponse:
 # -- the list -----------------------------------------------------------------------------
 
 
+def _filter_query(unit: Unit | None, chosen: dict[str, Any], *, keep_status: bool = False) -> str:
+    """The list's unit and filters (but the status, unless kept) as a query string."""
+    params = {"unit": unit.code} if unit is not None else {}
+    for key, value in chosen.items():
+        if value is None or (key == "status" and not keep_status):
+            continue
+        params[key] = f"{value:%d/%m/%Y}" if isinstance(value, dt.date) else str(value)
+    return urlencode(params)
+
+
 @login_required
 @domain_http
 @require_GET
 def task_list(request: HttpRequest, tab: str = Tab.LEAD) -> HttpResponse:
     unit_form, unit = unit_filter(request, purpose=Perm.DIRECTIVE_VIEW)
-    filters = FilterForm(request.GET or None)
+    filters = FilterForm(request.GET or None, today=selectors.today())
     chosen: dict[str, Any] = {}
     if filters.is_bound:
         filters.is_valid()
@@ -103,7 +115,9 @@ def task_list(request: HttpRequest, tab: str = Tab.LEAD) -> HttpResponse:
         "action": reverse(_TAB_URLS[tab]),
     }
     if unit is not None or national:
-        day = Day.now()
+        # ?as_of=: the statuses as they stood that day (a past period's board links).
+        as_of = chosen.get("as_of")
+        day = Day.as_of(as_of) if as_of is not None else Day.now()
         qs = selectors.tasks_for_unit(
             user=request.user,
             unit=unit,
@@ -111,6 +125,7 @@ def task_list(request: HttpRequest, tab: str = Tab.LEAD) -> HttpResponse:
             source_kind=chosen.get("source_kind", ""),
             due_from=chosen.get("due_from"),
             due_to=chosen.get("due_to"),
+            with_cancelled=chosen.get("cancelled") != selectors.CANCELLED_EXCLUDE,
         )
         rows = selectors.task_rows(qs, day, status=chosen.get("status", ""))
         page, query = paginate(request, rows, PER_PAGE)
@@ -125,6 +140,10 @@ def task_list(request: HttpRequest, tab: str = Tab.LEAD) -> HttpResponse:
                 "query": query,
                 "rows": listed,
                 "status": chosen.get("status", ""),
+                "as_of": as_of,
+                # The counts open the list with the same filters but their status.
+                "filter_query": _filter_query(unit, chosen),
+                "today_query": _filter_query(unit, {**chosen, "as_of": None}, keep_status=True),
             }
         )
     if unit is not None and policies.has_perm(request.user, Perm.DIRECTIVE_MANAGE, unit):
@@ -147,6 +166,7 @@ def _form_page(
     plan: Plan | None = None,
     unit: Unit | None = None,
     allowed: bool | None = None,
+    blocked: str = "",
     multipart: bool = False,
     submit_label: str = "",
 ) -> HttpResponse:
@@ -161,6 +181,7 @@ def _form_page(
             "plan": plan,
             "unit": unit or (task.lead_unit if task else plan.unit if plan else None),
             "allowed": allowed,
+            "blocked": blocked,
             "multipart": multipart,
             "submit_label": submit_label or _("Lưu"),
         },
@@ -294,6 +315,14 @@ def task_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     manage = task_policies.can_manage(user, task)
     for action in ("accept", "return", "reopen", "cancel"):
         can[action] = manage and services.allowed(action, task)
+    # A parent is submitted and accepted only once its sub-tasks are done or withdrawn:
+    # the button is not offered, and the page says why.
+    waiting = [child for child in children if child.state in services.UNDER_WAY]
+    blocked = ""
+    for action in ("submit", "accept"):
+        if can[action] and waiting:
+            can[action] = False
+            blocked = services.open_subtasks_message(action, waiting)
     return render(
         request,
         "directive_tasks/task_detail.html",
@@ -306,6 +335,7 @@ def task_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "children": children,
             "events": selectors.task_events(task),
             "can": can,
+            "blocked": blocked,
             "accept_form": AcceptForm() if can["accept"] else None,
             **_explanation_context(user, task),
         },
@@ -325,7 +355,9 @@ def _action_page(
     multipart: bool = False,
     form_kwargs: Callable[[Task], dict[str, Any]] | None = None,
 ) -> HttpResponse:
-    """One action on a task: its form (GET), its service (POST)."""
+    """One action on a task: its form (GET), its service (POST). Submitting and accepting
+    wait for the sub-tasks: the page says so instead of offering a form the service would
+    refuse (a form posted anyway gets the service's message)."""
     actor = request.user
     task = selectors.task_get(user=actor, public_id=public_id)
     if not may(actor, task):
@@ -338,13 +370,20 @@ def _action_page(
         if done is not None:
             messages.success(request, done_message)
             return _detail(task)
+    allowed = services.allowed(action, task)
+    blocked = ""
+    if not posted and allowed and action in ("submit", "accept"):
+        waiting = services.open_subtasks(task)
+        if waiting:
+            blocked = services.open_subtasks_message(action, waiting)
     return _form_page(
         request,
         form,
         title=title,
         task=task,
         cancel_url=task.get_absolute_url(),
-        allowed=services.allowed(action, task),
+        allowed=allowed,
+        blocked=blocked,
         multipart=multipart,
     )
 

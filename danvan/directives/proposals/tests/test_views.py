@@ -131,6 +131,8 @@ def confirm_data(response: Any, **cards: dict[str, Any]) -> dict[str, Any]:
         }
         if "expand" in form.fields and initial["expand"]:
             values["expand"] = "on"
+        if "expand_coordinating" in form.fields and initial["expand_coordinating"]:
+            values["expand_coordinating"] = "on"
         values.update(cards.get(card.prefix, {}))
         data.update({f"{card.prefix}-{k}": v for k, v in values.items() if v is not None})
     return data
@@ -455,3 +457,166 @@ def test_who_may_propose(tree: dict[str, Any], clerk: Any) -> None:
         client_of(clerk).get(reverse("proposals:confirm") + free(tree["province"])).status_code
         == 405
     )
+
+
+# -- coordinating collectives (issue 12: "phối hợp với UBND các xã") ------------------------
+
+
+def test_a_coordinating_collective_expands_to_the_communes_on_confirmation(
+    tree: dict[str, Any], clerk: Any
+) -> None:
+    client = client_of(clerk)
+    query = free(tree["province"])
+    text = (
+        "Giao Sở Nội vụ chủ trì, phối hợp với UBND các xã tổ chức đối thoại với Nhân dân,"
+        " báo cáo kết quả trước ngày 30/6/2027.\n"
+        "Giao Sở Tư pháp chủ trì, phối hợp với các xã, phường rà soát hương ước, quy ước,"
+        " báo cáo kết quả trước ngày 31/7/2027."
+    )
+    response = review(client, query, text)
+    first, second = response.context["cards"]
+    html = page(response)
+    # Shown before confirming: how many units, and which.
+    assert "“UBND các xã” (3 đơn vị)" in html
+    assert "“các xã, phường” (3 đơn vị)" in html
+    assert "Ủy ban nhân dân xã Tân Cương" in html
+    assert sorted(first.coordinating_collective) == sorted(u.pk for u in tree["people"])
+    assert sorted(second.coordinating_collective) == sorted(u.pk for u in tree["communes"])
+    assert Task.objects.count() == 0
+    done = confirm(client, query, confirm_data(response))
+    assert done.status_code == 302, page(done)
+    home, justice = Task.objects.order_by("pk")
+    assert home.lead_unit == tree["home"]
+    assert set(home.coordinating_units.all()) == set(tree["people"])
+    assert justice.lead_unit == tree["justice"]
+    assert set(justice.coordinating_units.all()) == set(tree["communes"])
+
+
+def test_a_coordinating_collective_left_unexpanded_adds_nobody(
+    tree: dict[str, Any], clerk: Any
+) -> None:
+    client = client_of(clerk)
+    query = free(tree["province"])
+    text = (
+        "Giao Sở Nội vụ chủ trì, phối hợp với Sở Tư pháp và UBND các xã tổ chức đối thoại,"
+        " báo cáo kết quả trước ngày 30/6/2027."
+    )
+    response = review(client, query, text)
+    done = confirm(client, query, confirm_data(response, p1={"expand_coordinating": None}))
+    assert done.status_code == 302, page(done)
+    (task,) = Task.objects.all()
+    assert list(task.coordinating_units.all()) == [tree["justice"]]
+
+
+def test_a_coordinating_collective_never_includes_the_lead(
+    tree: dict[str, Any], clerk: Any
+) -> None:
+    client = client_of(clerk)
+    query = free(tree["province"])
+    text = (
+        "Giao UBND xã Tân Cương chủ trì, phối hợp với UBND các xã xây dựng mô hình điểm,"
+        " báo cáo kết quả trước ngày 30/6/2027."
+    )
+    response = review(client, query, text)
+    done = confirm(client, query, confirm_data(response))
+    assert done.status_code == 302, page(done)
+    (task,) = Task.objects.all()
+    assert task.lead_unit == tree["people"][0]
+    assert set(task.coordinating_units.all()) == set(tree["people"][1:])
+
+
+def test_collective_lead_and_coordinating_pair_by_commune(tree: dict[str, Any], clerk: Any) -> None:
+    """ "UBND các xã chủ trì, phối hợp với các xã, phường": each commune's task has its own
+    commune as the coordinating unit, not every commune."""
+    client = client_of(clerk)
+    query = free(tree["province"])
+    text = (
+        "Giao UBND các xã chủ trì, phối hợp với các xã, phường tổ chức đối thoại, báo cáo"
+        " kết quả trước ngày 30/6/2027."
+    )
+    response = review(client, query, text)
+    done = confirm(client, query, confirm_data(response))
+    assert done.status_code == 302, page(done)
+    tasks = list(Task.objects.order_by("pk"))
+    assert [t.lead_unit for t in tasks] == tree["people"]
+    for task, commune in zip(tasks, tree["communes"], strict=True):
+        assert list(task.coordinating_units.all()) == [commune]
+
+
+# -- relative due dates count from the source's date (issue 12) ------------------------------
+
+RELATIVE = (
+    "Giao Sở Tư pháp rà soát quy chế, báo cáo kết quả trong 10 ngày làm việc kể từ ngày"
+    " kết thúc hội nghị.\n"
+    "Giao Sở Nội vụ xây dựng kế hoạch triển khai trong 30 ngày kể từ ngày ký."
+)
+
+
+def _conference(tree: dict[str, Any], clerk: Any, *, notice_on: dt.date | None) -> Any:
+    from danvan.directives.conferences import services as conference_services
+    from danvan.directives.conferences.models import Conference, ConferenceKind
+
+    conference = conference_services.conference_create(
+        actor=clerk,
+        unit=tree["province"],
+        data={
+            "kind": ConferenceKind.THEMATIC,
+            "title": "Hội nghị chuyên đề dân chủ ở cơ sở",
+            "held_on": dt.date(2027, 1, 4),  # a Monday, eleven days before "today"
+            "place": "Hội trường",
+            "online": False,
+            "chair": None,
+            "agenda": "",
+        },
+    )
+    conference_services.conference_conclude(actor=clerk, conference=conference, conclusion=RELATIVE)
+    if notice_on is not None:  # the notice's other fields do not matter here
+        Conference.objects.filter(pk=conference.pk).update(notice_on=notice_on)
+    return conference
+
+
+def test_relative_dues_count_from_the_conference_not_today(
+    tree: dict[str, Any], clerk: Any
+) -> None:
+    conference = _conference(tree, clerk, notice_on=dt.date(2027, 1, 6))
+    client = client_of(clerk)
+    query = f"?source=conference&id={conference.public_id}"
+    assert RELATIVE.splitlines()[0] in client.get(start_url(query)).context["form"].initial["text"]
+    response = review(client, query, RELATIVE)
+    working, calendar = response.context["cards"]
+    # Ten working days from the conference (Monday 04/01/2027), not from today (15/01).
+    assert working.form.initial["due_from_date"] == dt.date(2027, 1, 4)
+    assert "ngày hội nghị 04/01/2027" in working.due_note
+    assert "hạn là 18/01/2027" in working.due_note
+    # "kể từ ngày ký": the conclusion notice's date, 06/01/2027, plus 30 days.
+    assert calendar.form.initial["due_on"] == dt.date(2027, 2, 5)
+    assert "ngày ký thông báo kết luận 06/01/2027" in calendar.due_note
+    done = confirm(client, query, confirm_data(response))
+    assert done.status_code == 302, page(done)
+    first, second = Task.objects.order_by("pk")
+    assert (first.due_from_date, first.due_on) == (dt.date(2027, 1, 4), dt.date(2027, 1, 18))
+    assert second.due_on == dt.date(2027, 2, 5)
+
+
+def test_signing_counts_from_the_conference_when_no_notice_is_dated(
+    tree: dict[str, Any], clerk: Any
+) -> None:
+    conference = _conference(tree, clerk, notice_on=None)
+    client = client_of(clerk)
+    response = review(client, f"?source=conference&id={conference.public_id}", RELATIVE)
+    _working, calendar = response.context["cards"]
+    assert calendar.form.initial["due_on"] == dt.date(2027, 2, 3)  # 04/01 + 30 days
+
+
+def test_relative_dues_count_from_the_documents_issue_date(
+    tree: dict[str, Any], clerk: Any
+) -> None:
+    document = directive_services.document_register(
+        actor=clerk, unit=tree["province"], data=document_data(issued_on=dt.date(2027, 1, 6))
+    )
+    client = client_of(clerk)
+    response = review(client, f"?source=document&id={document.public_id}", RELATIVE)
+    working, calendar = response.context["cards"]
+    assert working.form.initial["due_from_date"] == dt.date(2027, 1, 6)
+    assert "ngày ban hành văn bản 06/01/2027" in working.due_note
+    assert calendar.form.initial["due_on"] == dt.date(2027, 2, 5)

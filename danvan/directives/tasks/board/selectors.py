@@ -14,7 +14,9 @@ Period semantics (what the Government Office's periodic reports do):
   since. On that day a task accepted later (completed_on after the day) was still open:
   overdue when its due date had passed, else within the deadline. Otherwise the status is
   status.status_q's, the rule of every task page (status_as_of_q composes it; a test
-  proves it equal to status.status_of on a grid).
+  proves it equal to status.status_of on a grid). The lists a past period's numbers open
+  take that day too (``?as_of=dd/mm/yyyy``, tasks.selectors.Day.as_of), so that each
+  number and its list hold the same tasks.
 
 Counts, per line: the five statuses of status.STATUS_ORDER; "open within the deadline"
 (chưa hoàn thành trong hạn) is due soon + not yet due. Rates, over all the tasks counted:
@@ -47,13 +49,19 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts import policies
 from danvan.accounts.policies import Perm, subtree_q
-from danvan.core.errors import NotFound
+from danvan.core.errors import NotFound, PermissionDenied
 from danvan.legal.workdays import WorkCalendar
+from danvan.units import selectors as unit_selectors
 from danvan.units import tree
 from danvan.units.models import Unit
 
 from ..models import SourceKind, Task, TaskState
-from ..status import STATUS_ORDER, TaskStatus, soon_until, status_of, status_q
+from ..selectors import CANCELLED_EXCLUDE, status_as_of_q
+
+# The status on a given day lives with the task list, which filters by it too (the list
+# a board number opens); status_as_of, its Python reference, is named here for the tests.
+from ..selectors import status_as_of as status_as_of
+from ..status import STATUS_ORDER, TaskStatus, soon_until
 
 STATUSES: tuple[str, ...] = tuple(s.value for s in STATUS_ORDER)
 # Statuses that need action: what "late work first" sorts on.
@@ -81,42 +89,6 @@ class Period:
 
     def year_earlier(self) -> Period:
         return Period(_year_earlier(self.start), _year_earlier(self.end))
-
-
-# -- the status on a given day --------------------------------------------------------------
-
-
-def status_as_of_q(status: str, *, as_of: dt.date, soon: dt.date) -> Q:
-    """A filter for the tasks whose status on *as_of* is *status* (status.status_q, except
-    that a task accepted after *as_of* was still open on that day). Used as the filter
-    of a count, so that one grouped query counts every status."""
-    later = Q(state=TaskState.CLOSED, completed_on__gt=as_of)
-    was_open = ~Q(state__in=[TaskState.CLOSED, TaskState.CANCELLED]) | later
-    match status:
-        case TaskStatus.DONE_ON_TIME | TaskStatus.DONE_LATE:
-            done = status_q(status, today=as_of, soon_until=soon)
-            return done & Q(completed_on__lte=as_of)
-        case TaskStatus.OVERDUE:
-            return was_open & Q(due_on__lt=as_of)
-        case TaskStatus.DUE_SOON:
-            return was_open & Q(due_on__gte=as_of, due_on__lte=soon)
-        case TaskStatus.NOT_DUE:
-            return was_open & Q(due_on__gt=soon)
-    raise ValueError(status)
-
-
-def status_as_of(task: Any, as_of: dt.date, soon: dt.date) -> TaskStatus | None:
-    """The same in Python (the reference the tests hold the SQL to)."""
-    if task.state == TaskState.CLOSED and task.completed_on and task.completed_on > as_of:
-        return status_of(_Open(task.due_on), as_of, soon)
-    return status_of(task, as_of, soon)
-
-
-@dataclass(frozen=True)
-class _Open:
-    due_on: dt.date
-    state: str = TaskState.OPEN.value
-    completed_on: dt.date | None = None
 
 
 # -- counts ---------------------------------------------------------------------------------
@@ -211,7 +183,9 @@ class Line:
 
     @property
     def total_url(self) -> str:
-        return self.link
+        # The total counts no cancelled task, so its list leaves them out; the lists per
+        # status need no filter (a cancelled task has no status).
+        return f"{self.link}&cancelled={CANCELLED_EXCLUDE}" if self.link else ""
 
     @cached_property
     def urls(self) -> dict[str, str]:
@@ -297,6 +271,39 @@ def _link(base: str, code: str, period: str, **params: str) -> str:
     return f"{base}?{query}&{period}" if query else f"{base}?{period}"
 
 
+def board_unit(*, user: Any, code: str | None) -> Unit | None:
+    """The unit whose board *user* asks for by *code* (None: the whole country).
+
+    A code out of the user's sight, or naming a unit whose tasks the user may not read
+    (a commune officer's province, seen only as an ancestor), answers like a missing
+    unit (NotFound "unit_not_found"). Without a code, as the web board does: the whole
+    country for a national reader, else the highest unit where the user reads tasks
+    (the unit they work in); nobody who reads tasks nowhere gets PermissionDenied.
+    """
+    code = (code or "").strip()
+    if code:
+        missing = NotFound(
+            _("Không tìm thấy đơn vị mã “%(code)s”.") % {"code": code}, code="unit_not_found"
+        )
+        try:
+            unit = unit_selectors.unit_get(actor=user, code=code)
+        except NotFound:
+            raise missing from None
+        if not policies.has_perm(user, Perm.DIRECTIVE_VIEW, unit):
+            raise missing
+        return unit
+    if policies.has_perm(user, Perm.DIRECTIVE_VIEW, None):
+        return None
+    granted = [
+        g.unit
+        for g in policies.grants_of(user)
+        if g.unit is not None and Perm.DIRECTIVE_VIEW in policies.ROLE_PERMS[g.role]
+    ]
+    if not granted:
+        raise PermissionDenied()
+    return min(granted, key=lambda u: (u.depth, u.path))
+
+
 def task_board(
     *, user: Any, unit: Unit | None, start: dt.date, end: dt.date, today: dt.date
 ) -> TaskBoard:
@@ -342,12 +349,17 @@ def task_board(
                     counts.add_all(numbers)
 
     base = reverse("directive_tasks:list")
-    dates = urlencode({"due_from": f"{start:%d/%m/%Y}", "due_to": f"{end:%d/%m/%Y}"})
-    total.link = _link(base, code, dates)
+    dates = {"due_from": f"{start:%d/%m/%Y}", "due_to": f"{end:%d/%m/%Y}"}
+    if as_of < today:
+        # A past period is counted as it stood at its end: its lists show the statuses
+        # of that day too, so that a number and the rows it opens are the same tasks.
+        dates["as_of"] = f"{as_of:%d/%m/%Y}"
+    period_query = urlencode(dates)
+    total.link = _link(base, code, period_query)
     labels = dict(SourceKind.choices)
     sources = []
     for kind, (now, before) in per_source.items():
-        link = _link(base, code, dates, source_kind=kind)
+        link = _link(base, code, period_query, source_kind=kind)
         line = Line(kind, str(labels.get(kind, kind)), now, before, unit=unit, link=link)
         sources.append(line)
 
@@ -363,7 +375,7 @@ def task_board(
     rows: list[Line] = []
     for child in children.only("pk", "code", "name", "path", "parent_id").order_by("path"):
         now, before = per_child.get(child.pk, (Counts(), Counts()))
-        link = _link(base, child.code, dates)
+        link = _link(base, child.code, period_query)
         line = Line(child.code, child.name, now, before, unit=child, link=link)
         rows.append(line)
     if None in per_child and unit is not None:
