@@ -293,8 +293,12 @@ class TaskEvent(models.Model):
     updated or deleted (save of an existing row, update and delete raise).
     """
 
-    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="events")
+    # Looked up through task_event_task_at (task first): a second index on the task alone
+    # would be one more B-tree written per event, and the ladder writes one per late task
+    # a day (bench/task_ladder.py).
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="events", db_index=False)
     kind = models.CharField(_("loại"), max_length=24, choices=EventKind.choices)
+    # None for the ladder's events: indexed only where set (task_event_actor).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người thực hiện"),
@@ -302,6 +306,7 @@ class TaskEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     at = models.DateTimeField(_("lúc"), default=timezone.now)
     note = models.TextField(_("ghi chú"), blank=True)
@@ -317,7 +322,14 @@ class TaskEvent(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("diễn biến nhiệm vụ")
         verbose_name_plural = _("diễn biến nhiệm vụ")
-        indexes = [models.Index(fields=["task", "at"], name="task_event_task_at")]
+        indexes = [
+            models.Index(fields=["task", "at"], name="task_event_task_at"),
+            models.Index(
+                fields=["actor"],
+                condition=models.Q(actor__isnull=False),
+                name="task_event_actor",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.at:%d/%m/%Y %H:%M})"
@@ -353,6 +365,7 @@ class Explanation(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # indexed only where set (Meta.indexes)
     )
     request_note = models.TextField(_("nội dung yêu cầu"), blank=True)
     answered_at = models.DateTimeField(_("giải trình lúc"), null=True, blank=True)
@@ -363,6 +376,7 @@ class Explanation(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # indexed only where set (Meta.indexes)
     )
     cause = models.TextField(_("nguyên nhân chậm"), blank=True)
     remedy = models.TextField(_("giải pháp khắc phục"), blank=True)
@@ -378,6 +392,7 @@ class Explanation(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # indexed only where set (Meta.indexes)
     )
     decision_note = models.TextField(_("ghi chú của đơn vị giao"), blank=True)
 
@@ -385,6 +400,16 @@ class Explanation(TimeStampedModel):
         ordering = ["-requested_at", "-id"]
         verbose_name = _("giải trình")
         verbose_name_plural = _("giải trình")
+        # The people are None on most rows (the ladder asks; answers come later): partial
+        # indexes keep the rows the ladder writes out of three B-trees.
+        indexes = [
+            models.Index(
+                fields=[name],
+                condition=models.Q(**{f"{name}__isnull": False}),
+                name=f"task_expl_{name}",
+            )
+            for name in ("requested_by", "answered_by", "decided_by")
+        ]
         constraints = [
             # One request waits for an answer at a time: the ladder's escalation counts
             # working days from it.
