@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "danvan.directives.inspections",
     "danvan.directives.proposals",
     "danvan.directives.conferences",
+    "danvan.reports",
     "danvan.dashboard",
     "danvan.api",
     "danvan.demo",
