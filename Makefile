@@ -62,7 +62,8 @@ e2e: install
 # Every benchmark runs, whatever the one before it printed; the target fails at the end
 # when any goal was missed, and names them.
 BENCHES = subtree movement_stats cases_stats movement_import cases_sweep cases_queue \
-	democracy_board province_pages worklist proposals docnumber tasks_board task_ladder
+	democracy_board province_pages worklist proposals docnumber tasks_board task_ladder \
+	report_docx report_excel report_rollup
 
 bench: install
 	@missed=""; for b in $(BENCHES); do \

@@ -23,6 +23,7 @@ urlpatterns = [
     path("nhiem-vu/", include("danvan.directives.tasks.urls")),
     path("kiem-tra/", include("danvan.directives.inspections.urls")),
     path("hoi-nghi/", include("danvan.directives.conferences.urls")),
+    path("bao-cao/dot/", include("danvan.reports.campaigns.urls")),
     path("bao-cao/", include("danvan.reports.urls")),
     path("cong-dan/", include("danvan.portal.urls")),
     path("open311/v2/", include("danvan.portal.open311.urls")),

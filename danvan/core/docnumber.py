@@ -32,7 +32,9 @@ Speed (issue 12 asks for at least 500,000 numbers a second on one core, see
 ``bench/docnumber.py``): one compiled regular expression decides validity; the result keeps the
 match and reads its fields on access; a refusal raises an exception whose Vietnamese diagnosis
 (which part, what is allowed) is worked out only when someone reads it. Nothing is cached across
-calls.
+calls. ``try_parse`` answers None instead of raising, for callers to whom a refusal is no news
+(numbers looked for in a text, a key looked up); ``diagnose`` then says why. A text that matches
+as given is not normalised (it is NFC already, see ``try_parse``).
 """
 
 from __future__ import annotations
@@ -51,10 +53,12 @@ __all__ = [
     "PARTS",
     "DocumentNumber",
     "DocumentNumberError",
+    "diagnose",
     "duplicate_key",
     "normalize",
     "parse",
     "party_term",
+    "try_parse",
 ]
 
 # Document type abbreviations (Decree 30/2020 Appendix III; Party Regulation 66-QĐ/TW and
@@ -345,12 +349,47 @@ def parse(text: str) -> DocumentNumber:
 
     Accepts the "Số:" / "Số" label and white space around (see the module docstring).
     """
-    m = _match(_nfc("NFC", text or ""))
+    # The body of try_parse, written out again: a call less per number (bench/docnumber.py).
+    text = text or ""
+    m = _match(text)
+    if m is None:
+        if text.isascii() or (normalized := _nfc("NFC", text)) == text:
+            raise _Refused(text)
+        if (m := _match(normalized)) is None:
+            raise _Refused(text)
     # A text of at most MAX_LENGTH characters cannot hold a longer number: only a longer one,
     # label and all, needs the number's own length measured.
-    if m is None or (len(text) > MAX_LENGTH and m.end(m.lastindex or 0) - m.start(1) > MAX_LENGTH):
-        raise _Refused(text or "")
+    if len(text) > MAX_LENGTH and m.end(m.lastindex or 0) - m.start(1) > MAX_LENGTH:
+        raise _Refused(text)
     return DocumentNumber((m,))
+
+
+def try_parse(text: str) -> DocumentNumber | None:
+    """``parse`` for the callers to whom a refusal is no news (candidates found in a text, a
+    key to look up): None instead of the exception. ``diagnose(text)`` still says why.
+
+    NFC only when the text as given does not match: no character the pattern admits is a
+    combining mark, and each one it admits inside the number is its own NFC form
+    (core/tests/test_docnumber.py checks the ranges), so the number of a text that matches
+    as given reads the same after NFC; a text typed with combining accents (decomposed)
+    fails the first match and passes the second.
+    """
+    text = text or ""
+    m = _match(text)
+    if m is None:
+        # An ASCII text is NFC already: nothing to try again.
+        if text.isascii() or (normalized := _nfc("NFC", text)) == text:
+            return None
+        if (m := _match(normalized)) is None:
+            return None
+    if len(text) > MAX_LENGTH and m.end(m.lastindex or 0) - m.start(1) > MAX_LENGTH:
+        return None
+    return DocumentNumber((m,))
+
+
+def diagnose(text: str) -> DocumentNumberError:
+    """Why *text* is refused, as the error parse would raise (for try_parse's callers)."""
+    return _Refused(text or "")
 
 
 # --------------------------------------------------------------------------- diagnosis

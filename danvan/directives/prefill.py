@@ -73,10 +73,8 @@ def _number(lines: list[str]) -> tuple[int, str]:
     """The index of the "Số" line and the number on it, if one parses."""
     for i, line in enumerate(lines):
         for m in _NUMBER.finditer(line):
-            try:
-                return i, services.parse_number(m[1]).raw
-            except docnumber.DocumentNumberError:
-                continue
+            if (parsed := docnumber.try_parse(m[1])) is not None:
+                return i, parsed.raw
     return -1, ""
 
 

@@ -170,9 +170,8 @@ def find_duplicate(
     and duplicate key as *data*, if any (None when *data* does not parse far enough)."""
     if unit is None:
         return None
-    try:
-        parsed = parse_number(str(data.get("number") or ""))
-    except docnumber.DocumentNumberError:
+    parsed = docnumber.try_parse(str(data.get("number") or ""))
+    if parsed is None:
         return None
     issuer = _issuer_name(data)
     term = normalize_term(str(data.get("party_term") or "")) or ""

@@ -337,7 +337,13 @@ def compliance(request: HttpRequest) -> HttpResponse:
             own_page, own_query = paginate(request, own, PER_PAGE, param="own_page")
             context.update({"own_page": own_page, "own_query": own_query})
         else:
-            page, query = paginate(request, check.findings, PER_PAGE)
+            # ?problem=<summary column> keeps one kind of finding (a report's figure
+            # "disclosures missing" opens this list with problem=missing).
+            problems = selectors.SUMMARY_COLUMNS.get(request.GET.get("problem", ""))
+            findings = check.findings
+            if problems is not None:
+                findings = [f for f in findings if f.problem in problems]
+            page, query = paginate(request, findings, PER_PAGE)
         params = {"from": form.data["from"], "to": form.data["to"]}
         context.update(
             {

@@ -211,6 +211,9 @@ class DocumentLayout(TimeStampedModel):
         _("thụt đầu dòng (cm)"), max_digits=4, decimal_places=2
     )
     paragraph_spacing_pt = models.PositiveSmallIntegerField(_("cách đoạn (pt)"))
+    # The text of tables (figures, annexes) and of the captions of tables and charts:
+    # neither text fixes it, so a row holds the size the issuer uses (default 12).
+    table_size = models.PositiveSmallIntegerField(_("cỡ chữ bảng biểu (pt)"), default=12)
     # The words before the signing authority: on behalf of, deputy, by order.
     sign_on_behalf = models.CharField(_("chữ “thay mặt”"), max_length=8)
     sign_deputy = models.CharField(_("chữ “ký thay”"), max_length=8)

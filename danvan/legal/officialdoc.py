@@ -9,10 +9,12 @@ guidance. The names of the bodies come with each document, never from here: they
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from docx import Document
@@ -22,6 +24,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
@@ -53,6 +56,51 @@ _AFTER_TBLBORDERS = (
 )  # fmt: skip
 
 
+# --- blocks of the body ---------------------------------------------------------------------
+
+# A value of a table cell: text as it is, a number written the Vietnamese way (3.321; 12,5).
+CellValue = str | int | float | Decimal | None
+
+
+@dataclass(frozen=True)
+class BodyText:
+    """A paragraph of the body: justified, indented, in the body's size."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class SectionTitle:
+    """The title of a section of the body ("I. KẾT QUẢ …"): bold, in the body's size."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """A table of figures: *header* rows (repeated on every page), then *rows*, the text
+    in the layout's table size; *widths_cm* per column (else equal shares of the text
+    width); *caption* above the table."""
+
+    header: Sequence[Sequence[str]]
+    rows: Sequence[Sequence[CellValue]]
+    widths_cm: Sequence[float] = ()
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A picture (a chart as PNG bytes) *width_cm* wide, centred, its caption under it."""
+
+    png: bytes
+    width_cm: float
+    caption: str = ""
+
+
+# A plain string is a paragraph, so that `body=["…", "…"]` reads as it always did.
+Block = str | BodyText | SectionTitle | DataTable | Figure
+
+
 @dataclass(frozen=True)
 class OfficialDocument:
     family: str  # "state" | "party"
@@ -63,11 +111,13 @@ class OfficialDocument:
     issued_on: date
     doc_type_title: str  # "THÔNG BÁO"
     excerpt: str  # "Kết luận của … tại Hội nghị sơ kết …"
-    body: list[str]  # paragraphs
+    body: Sequence[Block]  # paragraphs (str), section titles, tables, figures, in order
     signing_authority: str  # "TM. BAN CHỈ ĐẠO" / "T/M BAN THƯỜNG VỤ" / "KT. TRƯỞNG BAN"
     signer_position: str  # "PHÓ TRƯỞNG BAN"
     signer_name: str
     recipients: list[str]  # "- Như trên;", …, "- Lưu: VT."
+    # Blocks after the signature, from a new page: the annexes (phụ lục) of a report.
+    annex: Sequence[Block] = field(default_factory=tuple)
 
 
 def date_line(place: str, day: date) -> str:
@@ -99,13 +149,13 @@ def render_docx(doc: OfficialDocument) -> bytes:
     _base_style(word, layout)
     _heading(word, doc, layout, text_width_cm)
     _title(word, doc, layout, text_width_cm)
-    for text in doc.body:
-        paragraph = word.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        paragraph.paragraph_format.first_line_indent = Cm(float(layout.first_line_indent_cm))
-        paragraph.paragraph_format.space_after = Pt(layout.paragraph_spacing_pt)
-        _run(paragraph, text, layout, layout.body_size)
+    for block in doc.body:
+        _block(word, block, layout, text_width_cm)
     _closing(word, doc, layout, text_width_cm)
+    if doc.annex:
+        word.add_page_break()
+        for block in doc.annex:
+            _block(word, block, layout, text_width_cm)
     _page_numbers(word, layout)
     buffer = io.BytesIO()
     word.save(buffer)
@@ -254,6 +304,174 @@ def _borderless_table(word: DocumentObject, widths_cm: Sequence[float]) -> Table
         column.width = Cm(width_cm)
         cell.width = Cm(width_cm)
     return table
+
+
+# --- blocks of the body -------------------------------------------------------------------
+
+
+def _block(word: DocumentObject, block: Block, layout: DocumentLayout, width_cm: float) -> None:
+    if isinstance(block, str | BodyText):
+        text = block if isinstance(block, str) else block.text
+        paragraph = word.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        paragraph.paragraph_format.first_line_indent = Cm(float(layout.first_line_indent_cm))
+        paragraph.paragraph_format.space_after = Pt(layout.paragraph_spacing_pt)
+        _run(paragraph, text, layout, layout.body_size)
+    elif isinstance(block, SectionTitle):
+        paragraph = _line(
+            word, block.text, layout, layout.body_size, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT
+        )
+        paragraph.paragraph_format.space_before = Pt(layout.paragraph_spacing_pt)
+        paragraph.paragraph_format.space_after = Pt(layout.paragraph_spacing_pt)
+        paragraph.paragraph_format.keep_with_next = True
+    elif isinstance(block, DataTable):
+        _data_table(word, block, layout, width_cm)
+    elif isinstance(block, Figure):
+        paragraph = word.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.keep_with_next = bool(block.caption)
+        paragraph.add_run().add_picture(
+            io.BytesIO(block.png), width=Cm(min(block.width_cm, width_cm))
+        )
+        if block.caption:
+            _caption(word, block.caption, layout)
+    else:  # pragma: no cover - the type says it cannot happen
+        raise TypeError(f"not a block of the body: {block!r}")
+
+
+def _caption(word: DocumentObject, text: str, layout: DocumentLayout) -> Paragraph:
+    caption = _line(word, text, layout, layout.table_size, italic=True)
+    caption.paragraph_format.space_after = Pt(layout.paragraph_spacing_pt)
+    return caption
+
+
+def cell_text(value: CellValue) -> str:
+    """A cell's text: numbers grouped by "." with a decimal comma (Vietnamese usage), at
+    most two decimals; nothing for None."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) or (isinstance(value, Decimal | float) and value == int(value)):
+        return f"{int(value):,}".replace(",", ".")
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+_W_T = qn("w:t")
+
+
+def _twips(cm: float) -> str:
+    return str(round(cm * 1440 / 2.54))
+
+
+def _cell_template(
+    layout: DocumentLayout, width_cm: float, *, bold: bool, align: str
+) -> BaseOxmlElement:
+    """An empty <w:tc> of one paragraph of one run in the layout's font and table size,
+    copied for every cell of the column (the run's properties are built once)."""
+    tc = OxmlElement("w:tc")
+    tcpr = OxmlElement("w:tcPr")
+    tcw = OxmlElement("w:tcW")
+    tcw.set(qn("w:w"), _twips(width_cm))
+    tcw.set(qn("w:type"), "dxa")
+    tcpr.append(tcw)
+    tc.append(tcpr)
+    p = OxmlElement("w:p")
+    ppr = OxmlElement("w:pPr")
+    jc = OxmlElement("w:jc")
+    jc.set(qn("w:val"), align)
+    ppr.append(jc)
+    p.append(ppr)
+    r = OxmlElement("w:r")
+    rpr = OxmlElement("w:rPr")
+    fonts = OxmlElement("w:rFonts")
+    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(slot), layout.font_name)
+    rpr.append(fonts)
+    if bold:
+        rpr.append(OxmlElement("w:b"))
+    color = OxmlElement("w:color")
+    color.set(qn("w:val"), "000000")
+    rpr.append(color)
+    for tag in ("w:sz", "w:szCs"):
+        size = OxmlElement(tag)
+        size.set(qn("w:val"), str(layout.table_size * 2))  # half-points
+        rpr.append(size)
+    r.append(rpr)
+    t = OxmlElement("w:t")
+    t.set(qn("xml:space"), "preserve")
+    r.append(t)
+    p.append(r)
+    tc.append(p)
+    return tc
+
+
+def _data_table(
+    word: DocumentObject, block: DataTable, layout: DocumentLayout, width_cm: float
+) -> None:
+    """The table built row by row from copies of prepared cells, straight into the XML:
+    linear in its rows. (python-docx's `table.cell(r, c)` walks the whole grid on each
+    call, which makes filling a province's annex of thousands of rows quadratic.)"""
+    columns = max([len(row) for row in block.header] + [len(row) for row in block.rows[:1]])
+    if columns == 0:
+        return
+    widths = list(block.widths_cm) or [width_cm / columns] * columns
+    if len(widths) != columns:
+        raise ValueError(f"{len(widths)} widths for {columns} columns")
+    scale = min(1.0, width_cm / sum(widths))
+    widths = [w * scale for w in widths]
+    if block.caption:
+        _caption(word, block.caption, layout).paragraph_format.keep_with_next = True
+    table = word.add_table(rows=0, cols=columns)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl = table._tbl
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        edge = OxmlElement(f"w:{side}")
+        for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0")):
+            edge.set(qn(key), value)
+        edge.set(qn("w:color"), "000000")
+        borders.append(edge)
+    tbl.tblPr.insert_element_before(borders, *_AFTER_TBLBORDERS)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
+    heads = [_cell_template(layout, w, bold=True, align="center") for w in widths]
+    texts = [_cell_template(layout, w, bold=False, align="left") for w in widths]
+    numbers = [_cell_template(layout, w, bold=False, align="right") for w in widths]
+    # Header rows repeat at the top of every page; no row breaks across two pages.
+    head_pr = OxmlElement("w:trPr")
+    head_pr.append(OxmlElement("w:cantSplit"))
+    head_pr.append(OxmlElement("w:tblHeader"))
+    row_pr = OxmlElement("w:trPr")
+    row_pr.append(OxmlElement("w:cantSplit"))
+    for header in block.header:
+        tbl.append(_row(head_pr, heads, header, columns))
+    for values in block.rows:
+        templates = [
+            texts[i] if isinstance(v, str) or v is None else numbers[i]
+            for i, v in enumerate(values)
+        ]
+        tbl.append(_row(row_pr, templates, values, columns))
+
+
+def _row(
+    trpr: BaseOxmlElement,
+    templates: Sequence[BaseOxmlElement],
+    values: Sequence[CellValue],
+    columns: int,
+) -> BaseOxmlElement:
+    if len(values) != columns:
+        raise ValueError(f"a row of {len(values)} cells in a table of {columns} columns")
+    tr = OxmlElement("w:tr")
+    tr.append(copy.deepcopy(trpr))
+    for template, value in zip(templates, values, strict=True):
+        tc = copy.deepcopy(template)
+        # The template's only <w:t>, the last element of its tree.
+        next(tc.iter(_W_T)).text = cell_text(value)
+        tr.append(tc)
+    return tr
 
 
 # --- parts of the document ----------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,11 +49,16 @@ def entry_list(
     milestone: str | None = None,
     unit_kind: str | None = None,
     direct: bool = False,
+    reached_from: dt.date | None = None,
+    reached_to: dt.date | None = None,
 ) -> QuerySet[Entry]:
     """Entries the actor may see, filtered. *milestone* is one of registered, in_progress,
     recognized, exemplary, replicated, commended (the statistics' columns); *unit_kind* a
     key of UNIT_KIND_GROUPS; *direct* keeps only *unit*'s own entries (not its subtree,
-    not restated), as the statistics' row for the unit itself counts them."""
+    not restated), as the statistics' row for the unit itself counts them.
+    *reached_from*/*reached_to* (both days included) keep the entries that reached a
+    dated milestone (MILESTONE_DATES) in that range, as a report's period counts them;
+    they are ignored without one (the form refuses that combination)."""
     qs = Entry.objects.filter(policies.scope_q(actor, Perm.MOVEMENT_VIEW, prefix="unit__"))
     if unit is not None:
         qs = qs.filter(unit=unit) if direct else qs.filter(scope_q(unit, restated=restated))
@@ -72,6 +78,11 @@ def entry_list(
         qs = qs.filter(period_id=period)
     if milestone:
         qs = qs.filter(MILESTONES[milestone])
+        reached = MILESTONE_DATES.get(milestone)
+        if reached is not None and reached_from is not None:
+            qs = qs.filter(**{f"{reached}__gte": reached_from})
+        if reached is not None and reached_to is not None:
+            qs = qs.filter(**{f"{reached}__lte": reached_to})
     return qs.select_related("unit", "field", "period").order_by("-registration_year", "name", "id")
 
 
@@ -105,6 +116,16 @@ MILESTONES: dict[str, Q] = {
     )
     | Q(status="replicated"),
     "commended": Q(commended_on__isnull=False),
+}
+
+
+# The milestones reached on a recorded day (the workflow sets the date when the step is
+# taken, and keeps it when the entry moves on): the list's from/to filter on it.
+MILESTONE_DATES: dict[str, str] = {
+    "registered": "registered_on",
+    "recognized": "recognized_on",
+    "exemplary": "exemplary_on",
+    "commended": "commended_on",
 }
 
 

@@ -11,3 +11,4 @@ class ReportsError(StrEnum):
     FOREIGN_INDICATOR = "reports_foreign_indicator"
     SAME_INDICATOR = "reports_same_indicator"
     FOREIGN_SECTION = "reports_foreign_section"
+    IN_USE = "reports_in_use"

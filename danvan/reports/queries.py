@@ -7,9 +7,9 @@ on-time rule, the tasks' status on a given day), so that a report says what the 
 pages say. No actor: a report counts everything in the reporting unit's subtree; who
 may read the report is the reports' own policy.
 
-Disclosures missing are not registered yet: the compliance board's selector
-(disclosure.selectors.compliance_check) needs an actor and builds its findings in
-Python; a template keeps that figure as a manual indicator until it has a query.
+Every query's records_url opens the area's own list, filtered to the subtree and, where
+the list can say it, to the period, so that the list shows as many rows as the figure
+counts (issue 13, item 4: a figure a user cannot trace is a defect).
 """
 
 from __future__ import annotations
@@ -18,15 +18,16 @@ import datetime as dt
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.policies import subtree_q
 from danvan.cases.models import Case
 from danvan.directives.tasks.models import Task
-from danvan.directives.tasks.selectors import status_as_of_q
-from danvan.directives.tasks.status import TaskStatus, soon_until
+from danvan.directives.tasks.status import TaskStatus, soon_until, status_q
+from danvan.disclosure.models import RULE_KIND_OF_UNIT, Disclosure, DisclosureKind
 from danvan.movement.models import Entry
 from danvan.units.models import Unit
 
@@ -35,6 +36,12 @@ from .indicators import Query, register_query
 _ENTRIES = _("mô hình, điển hình")
 _CASES = _("vụ việc")
 _TASKS = _("nhiệm vụ")
+_DISCLOSURES = _("nội dung")
+
+
+def _day(value: dt.date) -> str:
+    """A date as the lists' date fields read it (core.forms.DateField: day first)."""
+    return f"{value:%d/%m/%Y}"
 
 
 def _url(name: str, **params: str) -> str:
@@ -61,10 +68,15 @@ def _entries_count(milestone: str) -> Callable[[Unit, dt.date, dt.date], int]:
 
 
 def _entries_url(milestone: str) -> Callable[[Unit, dt.date, dt.date], str]:
-    # The movement list filters by milestone, not by the day it was reached: the list
-    # shows the subtree's entries that reached it (the period's are among them).
+    # The movement list's from/to apply to the day the chosen milestone was reached
+    # (movement.selectors.entry_list), as the count does.
     def url(root: Unit, start: dt.date, end: dt.date) -> str:
-        return _url("movement:list", unit=root.code, milestone=milestone)
+        return _url(
+            "movement:list",
+            unit=root.code,
+            milestone=milestone,
+            **{"from": _day(start), "to": _day(end)},
+        )
 
     return url
 
@@ -137,19 +149,28 @@ register_query(
 # -- Directives: tasks overdue at the cut-off ---------------------------------------------
 
 
+def _tasks_day(end: dt.date) -> dt.date:
+    """The day the tasks' statuses are taken: the cut-off, or today while the period
+    runs (nobody knows yet which tasks will be done by a day to come; the task list
+    refuses an as_of after today for the same reason)."""
+    return min(end, timezone.localdate())
+
+
 def _tasks_overdue(root: Unit, start: dt.date, end: dt.date) -> int:
     """Tasks led in the subtree that were open and past their deadline at the end of the
     period (the board's "chưa hoàn thành, quá hạn" on that day, domain.md §9)."""
-    overdue = status_as_of_q(TaskStatus.OVERDUE, as_of=end, soon=soon_until(end))
+    day = _tasks_day(end)
+    overdue = status_q(TaskStatus.OVERDUE, as_of=day, soon_until=soon_until(day))
     return Task.objects.filter(subtree_q(root, "lead_unit__")).filter(overdue).count()
 
 
 def _tasks_url(root: Unit, start: dt.date, end: dt.date) -> str:
+    # The task list of the units leading them (its default tab), overdue as of that day.
     return _url(
-        "directive_tasks:board",
+        "directive_tasks:list",
         unit=root.code,
-        period="custom",
-        **{"from": start.isoformat(), "to": end.isoformat()},
+        status=TaskStatus.OVERDUE,
+        as_of=_day(_tasks_day(end)),
     )
 
 
@@ -160,5 +181,91 @@ register_query(
         unit=_TASKS,
         compute=_tasks_overdue,
         records_url=_tasks_url,
+    )
+)
+
+
+# -- Disclosure ("dân biết"): mandatory contents not disclosed in the period -----------------
+
+
+def _disclosures_missing(root: Unit, start: dt.date, end: dt.date) -> int:
+    """Mandatory contents not disclosed in the period, counted per unit and content.
+
+    What counts is exactly the compliance board's "Nội dung chưa công khai"
+    (disclosure.selectors.compliance_check, Problem.MISSING) without an actor:
+
+    * the units checked are those of the subtree of a kind the law gives a list of
+      contents to (communes; agencies and public service units; enterprises:
+      disclosure.models.RULE_KIND_OF_UNIT) that existed on at least one day of the period;
+    * a duty is one content number of the unit's list with a mandatory version in force
+      on at least one day of the period (Law 10/2022/QH15, Điều 11 for communes, and the
+      lists of its Chương III–IV for agencies and enterprises; the versions are
+      DisclosureKind data, each with its own citation);
+    * it is missing when the unit has no disclosure of that content number whose days
+      overlap the period (start on or before the period's end, end empty or on or after
+      its start).
+
+    The disclosure duties are DisclosureKind rows, not legal.DutyRule rows (those carry
+    the reception and dialogue duties). Three queries, whatever the size of the subtree:
+    the numbers due per list, the units checked per list, the (unit, number) pairs done.
+    """
+    units = (
+        Unit.objects.filter(subtree_q(root))
+        .filter(kind__in=list(RULE_KIND_OF_UNIT))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
+    )
+    due: dict[str, set[int]] = {}
+    for unit_kind, number in (
+        DisclosureKind.objects.filter(mandatory=True, valid_from__lte=end)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+        .values_list("unit_kind", "number")
+        .distinct()
+    ):
+        due.setdefault(unit_kind, set()).add(number)
+    if not due:
+        return 0
+    checked: dict[str, int] = {}
+    for unit_kind, count in units.order_by().values_list("kind").annotate(n=Count("pk")):
+        rule_kind = RULE_KIND_OF_UNIT[unit_kind]
+        checked[rule_kind] = checked.get(rule_kind, 0) + count
+    owed = sum(len(due.get(rule_kind, ())) * count for rule_kind, count in checked.items())
+    if not owed:
+        return 0
+    # One disclosure's unit kind picks its list: a public service unit's disclosures of
+    # the agencies' list count for it, as they do on the compliance board.
+    lists = Q()
+    for rule_kind, numbers in due.items():
+        unit_kinds = [k for k, r in RULE_KIND_OF_UNIT.items() if r == rule_kind]
+        lists |= Q(unit__kind__in=unit_kinds, kind__unit_kind=rule_kind, kind__number__in=numbers)
+    done = (
+        Disclosure.objects.filter(unit__in=units, start__lte=end)
+        .filter(Q(end__isnull=True) | Q(end__gte=start))
+        .filter(lists)
+        .values("unit_id", "kind__number")
+        .distinct()
+        .count()
+    )
+    return owed - done
+
+
+def _disclosures_url(root: Unit, start: dt.date, end: dt.date) -> str:
+    # The compliance board's list of findings, only the missing ones, over the period.
+    return _url(
+        "disclosure:compliance",
+        unit=root.code,
+        view="findings",
+        problem="missing",
+        **{"from": _day(start), "to": _day(end)},
+    )
+
+
+register_query(
+    Query(
+        name="disclosures_missing",
+        label=_("Nội dung bắt buộc chưa công khai trong kỳ"),
+        unit=_DISCLOSURES,
+        compute=_disclosures_missing,
+        records_url=_disclosures_url,
     )
 )

@@ -48,3 +48,42 @@ def deadlines_for(regime: Regime, year: int) -> list[DeadlineRow]:
     """The regime's deadlines per level for the report of *year* (one calendar load)."""
     calendar = WorkCalendar()
     return [DeadlineRow(d, d.due_date(year, calendar)) for d in regime.deadlines.all()]
+
+
+# -- the rows the edit pages change (regimes and templates are national rule data: every
+#    reader may see them; the pages that change them check policies.can_manage_regimes) --
+
+
+def template_get(*, pk: int) -> ReportTemplate:
+    template = ReportTemplate.objects.select_related("regime").filter(pk=pk).first()
+    if template is None:
+        raise NotFound("Không tìm thấy mẫu báo cáo.", code="template_not_found")
+    return template
+
+
+def section_get(*, template: ReportTemplate, pk: int) -> Section:
+    section = Section.objects.filter(template=template, pk=pk).first()
+    if section is None:
+        raise NotFound("Không tìm thấy phần báo cáo.", code="section_not_found")
+    section.template = template
+    return section
+
+
+def indicator_get(*, template: ReportTemplate, pk: int) -> Indicator:
+    indicator = Indicator.objects.select_related("section").filter(template=template, pk=pk).first()
+    if indicator is None:
+        raise NotFound("Không tìm thấy chỉ tiêu.", code="indicator_not_found")
+    indicator.template = template
+    return indicator
+
+
+def rule_get(*, template: ReportTemplate, pk: int) -> ValidationRule:
+    rule = (
+        ValidationRule.objects.select_related("left", "right")
+        .filter(template=template, pk=pk)
+        .first()
+    )
+    if rule is None:
+        raise NotFound("Không tìm thấy quy tắc kiểm tra.", code="rule_not_found")
+    rule.template = template
+    return rule

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "danvan.directives.proposals",
     "danvan.directives.conferences",
     "danvan.reports",
+    "danvan.reports.campaigns",
     "danvan.dashboard",
     "danvan.api",
     "danvan.demo",

@@ -119,6 +119,11 @@ class Scope:
 LIST_FULL_AT = "list_full_at"
 
 
+# A source's counts per child unit: child unit path → (rows, overdue rows, earliest
+# deadline of an overdue row).
+ChildCounts = dict[str, tuple[int, int, dt.date | None]]
+
+
 @dataclass
 class Found:
     """A source's answer: at most ``scope.limit`` items, most urgent first."""
@@ -205,6 +210,7 @@ class QuerySetSource:
     def find(self, scope: Scope) -> Found:
         if self.perm is not None and not policies.has_perm_anywhere(scope.actor, self.perm):
             return Found()  # nothing to build a query for: the actor has no such role
+        per_child: ChildCounts
         if self.code in scope.memo.get("counts", {}):
             per_child = scope.memo["counts"][self.code]  # counted with the others
         else:
@@ -212,18 +218,16 @@ class QuerySetSource:
             assert query is not None  # counts and roles are settled above
             per_child = {child: (n, late or 0, first) for _s, child, n, late, first in query}
         found = Found()
-        earliest: dt.date | None = None  # the earliest deadline of an overdue row
-        for child, (n, late, first) in per_child.items():
+        for child, (n, late, _first) in per_child.items():
             found.by_child[child] = n
             found.total += n
             if late:
                 found.late_by_child[child] = late
                 found.overdue += late
-            if first is not None and (earliest is None or first < earliest):
-                earliest = first
         if not found.total:
             return found  # nothing to list: no second query
         full_at: dt.date | None = scope.memo.get(LIST_FULL_AT)
+        _late, earliest = overdue_of(per_child)
         # Rows without a deadline wait and overdue ones are counted (late_q), so this
         # source's most urgent item is, at best, overdue from `earliest`.
         if (
@@ -290,21 +294,29 @@ def count_all(scope: Scope, sources: Iterable[Source]) -> None:
                 queries.append((source.code, query))
     if not queries:
         return
-    memo: dict[str, dict[str, tuple[int, int, dt.date | None]]] = {code: {} for code, _q in queries}
+    memo: dict[str, ChildCounts] = {code: {} for code, _q in queries}
     head, *rest = [q for _code, q in queries]
     for source, child, n, late, first in head.union(*rest, all=True):
         memo[source][child] = (n, late or 0, first)
     scope.memo["counts"] = memo
 
 
+def overdue_of(per_child: ChildCounts) -> tuple[bool, dt.date | None]:
+    """Whether a source's per-child counts hold overdue rows, and the earliest deadline
+    of those rows (None when none has one): what tells, before anything is listed,
+    whether the source's rows could still enter a list full of overdue items."""
+    late = any(n_late for _n, n_late, _first in per_child.values())
+    firsts = [first for _n, _late, first in per_child.values() if first is not None]
+    return late, min(firsts, default=None)
+
+
 def earliest_overdue(scope: Scope, code: str) -> tuple[bool, dt.date | None] | None:
-    """From count_all's answers: whether the source *code* has overdue rows and the
-    earliest of their deadlines; None for a source count_all did not count."""
-    per_child = scope.memo.get("counts", {}).get(code)
+    """From count_all's answers: overdue_of the source *code*; None for a source
+    count_all did not count."""
+    per_child: ChildCounts | None = scope.memo.get("counts", {}).get(code)
     if per_child is None:
         return None
-    firsts = [first for _n, _late, first in per_child.values() if first is not None]
-    return any(late for _n, late, _f in per_child.values()), min(firsts, default=None)
+    return overdue_of(per_child)
 
 
 class Row:

@@ -10,9 +10,11 @@ from danvan.core.docnumber import (
     PARTS,
     DocumentNumber,
     DocumentNumberError,
+    diagnose,
     duplicate_key,
     parse,
     party_term,
+    try_parse,
 )
 from danvan.core.tests.docnumber_cases import INVALID, VALID, Invalid, Valid
 
@@ -124,6 +126,46 @@ def test_raw_is_stored_nfc_and_exactly_as_written() -> None:
     doc = parse("Số: 771-KH/BDVT" + "U\u031b")
     assert doc.raw == "771-KH/BDVTƯ"
     assert parse("15/qđ-ubnd").raw == "15/qđ-ubnd"
+
+
+def test_the_characters_the_pattern_admits_are_their_own_nfc_form() -> None:
+    # try_parse and parse skip NFC for a text that matches as given: that holds only while
+    # no admitted character is a combining mark and each one in the number is NFC-stable.
+    import re
+    import unicodedata
+
+    ranges = [(ord(a), ord(b)) for a, b in re.findall(r"(.)-(.)", docnumber._LETTER)]
+    assert len(ranges) == 6  # A-Z, a-z, three Latin ranges and the Vietnamese block
+    ranges.append((ord("0"), ord("9")))
+    for low, high in ranges:
+        for code in range(low, high + 1):
+            char = chr(code)
+            assert unicodedata.normalize("NFC", char) == char, hex(code)
+            assert not unicodedata.combining(char), hex(code)
+    # White space is admitted only around the number (label, ends): never a combining mark.
+    for code in range(0x300, 0x370):
+        assert docnumber._PATTERN.match(f"15/Q{chr(code)}Đ-UBND") is None
+
+
+@pytest.mark.parametrize("case", VALID, ids=[c.text for c in VALID])
+def test_try_parse_answers_as_parse_on_valid_numbers(case: Valid) -> None:
+    doc = try_parse(case.text)
+    assert doc is not None
+    assert doc == parse(case.text)
+    assert doc.raw == case.raw
+
+
+@pytest.mark.parametrize("case", INVALID, ids=[c.text or "(empty)" for c in INVALID])
+def test_try_parse_gives_none_and_diagnose_the_reason(case: Invalid) -> None:
+    assert try_parse(case.text) is None
+    assert diagnose(case.text).part == case.part
+
+
+def test_a_decomposed_text_is_parsed_after_nfc() -> None:
+    decomposed = "So\u0302\u0301: 15/Q\u0110-UBND"  # "Số" typed with combining accents
+    assert try_parse(decomposed) is not None
+    assert parse(decomposed).raw == "15/QĐ-UBND"
+    assert try_parse("15/QD\u0309-UBND") is None  # an accent the number cannot take
 
 
 def test_tw_and_tu_compare_equal_but_what_was_written_is_kept() -> None:

@@ -14,8 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from danvan.accounts import policies
@@ -61,7 +60,7 @@ class Day:
 
     *past*: the statuses are those the tasks had at the end of *today*, a day gone by
     (the board's past periods, its links' ``as_of``): a task accepted after it was
-    still open then (status_as_of_q)."""
+    still open then (status.status_q's ``as_of``)."""
 
     today: dt.date
     soon: dt.date
@@ -81,40 +80,9 @@ class Day:
 # -- the status on a given day --------------------------------------------------------------
 
 
-def status_as_of_q(status: str, *, as_of: dt.date, soon: dt.date) -> Q:
-    """A filter for the tasks whose status on *as_of* is *status* (status.status_q, except
-    that a task accepted after *as_of* was still open on that day). The board counts with
-    it and the list it opens filters with it, so that a number and its list agree."""
-    later = Q(state=TaskState.CLOSED, completed_on__gt=as_of)
-    was_open = ~Q(state__in=[TaskState.CLOSED, TaskState.CANCELLED]) | later
-    match status:
-        case TaskStatus.DONE_ON_TIME | TaskStatus.DONE_LATE:
-            done = status_q(status, today=as_of, soon_until=soon)
-            return done & Q(completed_on__lte=as_of)
-        case TaskStatus.OVERDUE:
-            return was_open & Q(due_on__lt=as_of)
-        case TaskStatus.DUE_SOON:
-            return was_open & Q(due_on__gte=as_of, due_on__lte=soon)
-        case TaskStatus.NOT_DUE:
-            return was_open & Q(due_on__gt=soon)
-    raise ValueError(status)
-
-
-def status_as_of_case(*, as_of: dt.date, soon: dt.date) -> Case:
-    """status_as_of as an SQL expression (None for a cancelled task): one When per
-    status_as_of_q filter (they do not overlap), so the column and the filters agree."""
-    return Case(
-        *(
-            When(status_as_of_q(s.value, as_of=as_of, soon=soon), then=Value(s.value))
-            for s in STATUS_ORDER
-        ),
-        default=Value(None),
-        output_field=models.CharField(max_length=16, null=True),
-    )
-
-
 def status_as_of(task: Any, as_of: dt.date, soon: dt.date) -> TaskStatus | None:
-    """The same in Python (the reference the tests hold the SQL to)."""
+    """The status of *task* at the end of *as_of*, in Python: the reference the tests
+    hold status.status_q's ``as_of`` to (a task accepted later was still open then)."""
     if task.state == TaskState.CLOSED and task.completed_on and task.completed_on > as_of:
         return status_of(_Open(task.due_on), as_of, soon)
     return status_of(task, as_of, soon)
@@ -127,16 +95,19 @@ class _Open:
     completed_on: dt.date | None = None
 
 
+def _seen(day: Day) -> tuple[dt.date | None, dt.date | None]:
+    """(today, as_of) for status_q and status_case: a day gone by is seen as of its end."""
+    return (None, day.today) if day.past else (day.today, None)
+
+
 def _status_column(day: Day) -> Case:
-    if day.past:
-        return status_as_of_case(as_of=day.today, soon=day.soon)
-    return status_case(today=day.today, soon_until=day.soon)
+    today, as_of = _seen(day)
+    return status_case(today=today, as_of=as_of, soon_until=day.soon)
 
 
 def _status_filter(status: str, day: Day) -> Q:
-    if day.past:
-        return status_as_of_q(status, as_of=day.today, soon=day.soon)
-    return status_q(status, today=day.today, soon_until=day.soon)
+    today, as_of = _seen(day)
+    return status_q(status, today=today, as_of=as_of, soon_until=day.soon)
 
 
 def _coordinated_by(q_units: Q) -> Exists:

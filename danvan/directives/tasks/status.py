@@ -14,6 +14,10 @@ that both agree on a grid of cases.
 - open or submitted (a deliverable waiting for acceptance is not yet done): overdue when
   today is after due_on (the due day itself is still in time), due soon when due_on is
   on or before soon_until, else not due.
+
+The SQL forms also see the statuses as they stood at the end of a given day (``as_of``,
+the tasks board's periods and the reports): a task accepted after that day was still
+open on it. One filter per status (status_q) makes both, the column and the counts.
 """
 
 from __future__ import annotations
@@ -75,22 +79,77 @@ def status_of(task: Any, today: dt.date, soon_until: dt.date) -> TaskStatus | No
     return TaskStatus.NOT_DUE
 
 
-def status_case(*, today: dt.date, soon_until: dt.date, prefix: str = "") -> Case:
-    """status_of as an SQL expression over the task reached through *prefix*."""
+def _judged_on(today: dt.date | None, as_of: dt.date | None) -> dt.date:
+    """The day the statuses are seen on: *today* or *as_of*, exactly one of them."""
+    if today is not None and as_of is None:
+        return today
+    if as_of is not None and today is None:
+        return as_of
+    raise TypeError("status_q and status_case take one of today and as_of")
 
-    def f(name: str) -> str:
-        return f"{prefix}{name}"
 
+def status_q(
+    status: str,
+    *,
+    soon_until: dt.date,
+    today: dt.date | None = None,
+    as_of: dt.date | None = None,
+    prefix: str = "",
+) -> Q:
+    """A filter for the tasks (reached through *prefix*) with *status* (no annotation
+    needed: usable in counts).
+
+    Seen *today*, a task has the status its dates give it now (status_of). Seen *as_of*
+    a day (one gone by, or today where a past period's figures are compared with it),
+    it has the status it had at that day's end: a task accepted after the day was still
+    open then, and a closed one is done only from its completed_on. The tasks board
+    counts with it and the list a number opens filters with it, so that they agree.
+    """
+    day = _judged_on(today, as_of)
+
+    def q(**lookups: Any) -> Q:
+        return Q(**{f"{prefix}{name}": value for name, value in lookups.items()})
+
+    closed, cancelled = TaskState.CLOSED, TaskState.CANCELLED
+    on_time = q(completed_on__lte=models.F(f"{prefix}due_on"))
+    live = ~q(state__in=[closed, cancelled])
+    done_by = Q()
+    if as_of is not None:
+        live |= q(state=closed, completed_on__gt=as_of)  # accepted later: open that day
+        done_by = q(completed_on__lte=as_of)
+    match status:
+        case TaskStatus.DONE_ON_TIME:
+            return q(state=closed) & on_time & done_by
+        case TaskStatus.DONE_LATE:
+            return q(state=closed) & ~on_time & done_by
+        case TaskStatus.OVERDUE:
+            return live & q(due_on__lt=day)
+        case TaskStatus.DUE_SOON:
+            return live & q(due_on__gte=day, due_on__lte=soon_until)
+        case TaskStatus.NOT_DUE:
+            return live & q(due_on__gt=soon_until)
+    raise ValueError(status)
+
+
+def status_case(
+    *,
+    soon_until: dt.date,
+    today: dt.date | None = None,
+    as_of: dt.date | None = None,
+    prefix: str = "",
+) -> Case:
+    """status_of as an SQL expression over the task reached through *prefix* (None for a
+    cancelled task), seen *today* or *as_of* a day as status_q says: one When per
+    status_q filter (they do not overlap), so that the column and the filters agree."""
     return Case(
-        When(Q(**{f("state"): TaskState.CANCELLED}), then=Value(None)),
-        When(
-            Q(**{f("state"): TaskState.CLOSED, f("completed_on__lte"): models.F(f("due_on"))}),
-            then=Value(TaskStatus.DONE_ON_TIME.value),
+        *(
+            When(
+                status_q(s.value, soon_until=soon_until, today=today, as_of=as_of, prefix=prefix),
+                then=Value(s.value),
+            )
+            for s in STATUS_ORDER
         ),
-        When(Q(**{f("state"): TaskState.CLOSED}), then=Value(TaskStatus.DONE_LATE.value)),
-        When(Q(**{f("due_on__lt"): today}), then=Value(TaskStatus.OVERDUE.value)),
-        When(Q(**{f("due_on__lte"): soon_until}), then=Value(TaskStatus.DUE_SOON.value)),
-        default=Value(TaskStatus.NOT_DUE.value),
+        default=Value(None),
         output_field=models.CharField(max_length=16, null=True),
     )
 
@@ -98,21 +157,3 @@ def status_case(*, today: dt.date, soon_until: dt.date, prefix: str = "") -> Cas
 def with_status(qs: QuerySet[M], *, today: dt.date, soon_until: dt.date) -> QuerySet[M]:
     """*qs* (tasks) with a ``status`` column: the same rule as status_of, in SQL."""
     return qs.annotate(status=status_case(today=today, soon_until=soon_until))
-
-
-def status_q(status: str, *, today: dt.date, soon_until: dt.date) -> Q:
-    """A filter for the tasks with *status* (no annotation needed: usable in counts)."""
-    closed, cancelled = TaskState.CLOSED, TaskState.CANCELLED
-    live = ~Q(state__in=[closed, cancelled])
-    match status:
-        case TaskStatus.DONE_ON_TIME:
-            return Q(state=closed, completed_on__lte=models.F("due_on"))
-        case TaskStatus.DONE_LATE:
-            return Q(state=closed) & ~Q(completed_on__lte=models.F("due_on"))
-        case TaskStatus.OVERDUE:
-            return live & Q(due_on__lt=today)
-        case TaskStatus.DUE_SOON:
-            return live & Q(due_on__gte=today, due_on__lte=soon_until)
-        case TaskStatus.NOT_DUE:
-            return live & Q(due_on__gt=soon_until)
-    raise ValueError(status)

@@ -19,9 +19,19 @@ from docx.text.paragraph import Paragraph
 
 from danvan.core.errors import DomainError
 from danvan.legal import officialdoc
+from danvan.legal.layoutcheck import assert_follows_layout
 from danvan.legal.layouts import layout_for
 from danvan.legal.models import DocumentLayout
-from danvan.legal.officialdoc import OfficialDocument, date_line, render_docx
+from danvan.legal.officialdoc import (
+    Block,
+    BodyText,
+    DataTable,
+    OfficialDocument,
+    SectionTitle,
+    cell_text,
+    date_line,
+    render_docx,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -290,3 +300,85 @@ def test_no_body_name_or_heading_is_hard_coded_in_the_writer() -> None:
         "NƠI NHẬN",
     ):
         assert words not in source, words
+
+
+@pytest.mark.parametrize("doc", [STATE, PARTY], ids=["state", "party"])
+def test_the_layout_checker_passes_the_writers_file(doc: OfficialDocument) -> None:
+    assert_follows_layout(render_docx(doc), doc)
+
+
+BLOCKS: list[Block] = [
+    SectionTitle("I. KẾT QUẢ THỰC HIỆN"),
+    "Đoạn văn bản thường, kiểu chuỗi như cũ.",
+    BodyText("Đoạn văn bản thứ hai."),
+    DataTable(
+        header=[["STT", "Chỉ tiêu", "Giá trị"]],
+        rows=[[1, "Số hội nghị", 3321], [2, "Tỉ lệ (%)", Decimal("12.5")], [3, "Chưa có", None]],
+        widths_cm=[1.5, 9, 4],
+        caption="Bảng 1. Các chỉ tiêu",
+    ),
+]
+
+
+@pytest.mark.parametrize("doc", [STATE, PARTY], ids=["state", "party"])
+def test_blocks_in_order_with_tables_filled_row_by_row(doc: OfficialDocument) -> None:
+    annex: list[Block] = [SectionTitle("PHỤ LỤC"), BLOCKS[3]]
+    full = dataclasses.replace(doc, body=BLOCKS, annex=annex)
+    data = render_docx(full)
+    assert_follows_layout(data, full)
+    word = Document(io.BytesIO(data))
+    layout = layout_for(doc.family, doc.issued_on)
+    # heading, the body's table, the signature block, the annex's table
+    assert len(word.tables) == 4
+    table = word.tables[1]
+    assert [[c.text for c in row.cells] for row in table.rows] == [
+        ["STT", "Chỉ tiêu", "Giá trị"],
+        ["1", "Số hội nghị", "3.321"],
+        ["2", "Tỉ lệ (%)", "12,5"],
+        ["3", "Chưa có", ""],
+    ]
+    header = table.rows[0]._tr.trPr
+    assert header is not None
+    assert header.find(qn("w:tblHeader")) is not None
+    cell = table.rows[1].cells[2].paragraphs[0]
+    assert cell.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert _style(cell) == (layout.table_size, False, False)
+    assert _style(table.rows[0].cells[0].paragraphs[0]) == (layout.table_size, True, False)
+    texts = [p.text for p in word.paragraphs]
+    order = ["I. KẾT QUẢ THỰC HIỆN", "Đoạn văn bản thường, kiểu chuỗi như cũ."]
+    order += ["Đoạn văn bản thứ hai.", "Bảng 1. Các chỉ tiêu", "PHỤ LỤC"]
+    assert [texts.index(t) for t in order] == sorted(texts.index(t) for t in order)
+    # The annex starts on a new page, after the signature block.
+    body = list(word.element.body.iterchildren())
+    signature = body.index(word.tables[2]._tbl)
+    annex_title = body.index(next(p._p for p in word.paragraphs if p.text == "PHỤ LỤC"))
+    breaks = [
+        i
+        for i, e in enumerate(body)
+        if any(b.get(qn("w:type")) == "page" for b in e.iter(qn("w:br")))
+    ]
+    assert any(signature < i < annex_title for i in breaks)
+
+
+def test_a_row_of_the_wrong_width_is_refused() -> None:
+    bad = DataTable(header=[["A", "B"]], rows=[["x"]])
+    with pytest.raises(ValueError, match="1 cells"):
+        render_docx(dataclasses.replace(STATE, body=[bad]))
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (3321, "3.321"),
+        (1234567, "1.234.567"),
+        (-1500, "-1.500"),
+        (Decimal("12.50"), "12,5"),
+        (0.333333, "0,33"),
+        (1234.5, "1.234,5"),
+        (7.0, "7"),
+        (None, ""),
+        ("=1+1", "=1+1"),
+    ],
+)
+def test_cell_text_writes_numbers_the_vietnamese_way(value: object, text: str) -> None:
+    assert cell_text(value) == text  # type: ignore[arg-type]

@@ -17,7 +17,7 @@ from danvan.units import picker
 
 from .. import services
 from ..models import Decision, Entry, EntryKind, Field, Period, Status
-from ..selectors import MILESTONES, UNIT_KIND_GROUPS
+from ..selectors import MILESTONE_DATES, MILESTONES, UNIT_KIND_GROUPS
 
 if TYPE_CHECKING:  # django-stubs-ext is a development dependency
     from django_stubs_ext import StrOrPromise
@@ -108,7 +108,31 @@ class EntryFilterForm(BootstrapMixin, forms.Form):
         self.fields["field"].choices = _blank(_("Tất cả")) + [  # type: ignore[attr-defined]
             (f.code, f.name) for f in Field.objects.all()
         ]
+        # ?from=&to= (names Python keeps for itself): the days the chosen milestone was
+        # reached, as a report's period counts them (reports.queries).
+        self.fields["from"] = DateField(
+            label=_("Đạt mốc từ ngày"),
+            required=False,
+            help_text=_("Cùng với “Đã đạt mốc” đăng ký, công nhận, tiêu biểu hoặc khen thưởng."),
+        )
+        self.fields["to"] = DateField(label=_("đến ngày"), required=False)
         picker.bind(self, actor)
+        self.style_widgets()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("from"), data.get("to")
+        if (start or end) and data.get("milestone") not in MILESTONE_DATES:
+            self.add_error(
+                "milestone",
+                _(
+                    "Lọc theo ngày đạt mốc cần chọn một mốc có ngày: đã đăng ký, được công "
+                    "nhận, điển hình tiêu biểu hoặc được khen thưởng; hoặc để trống hai ô ngày."
+                ),
+            )
+        if start and end and end < start:
+            self.add_error("to", _("Ngày kết thúc không được trước ngày bắt đầu."))
+        return data
 
     def filters(self) -> dict[str, Any]:
         """Keyword arguments for selectors.entry_list."""
@@ -125,6 +149,8 @@ class EntryFilterForm(BootstrapMixin, forms.Form):
             "year": data.get("year"),
             "period": data["period"].pk if data.get("period") else None,
             "milestone": data.get("milestone") or None,
+            "reached_from": data.get("from"),
+            "reached_to": data.get("to"),
         }
 
 

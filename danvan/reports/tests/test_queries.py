@@ -7,14 +7,20 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
-from danvan.accounts.models import Role
-from danvan.accounts.testing import make_user
+from danvan.accounts.models import Role, User
+from danvan.accounts.testing import login_verified, make_user
 from danvan.cases import services as case_services
 from danvan.cases.identity import Identity
 from danvan.cases.models import Case, Channel
 from danvan.directives.tasks.models import TaskState
 from danvan.directives.tasks.tests.factories import TaskFactory
+from danvan.disclosure import selectors as disclosure_selectors
+from danvan.disclosure import services as disclosure_services
+from danvan.disclosure.models import DisclosureKind
 from danvan.movement import services as movement_services
 from danvan.movement.models import Entry, Field
 from danvan.reports.indicators import get_query, queries
@@ -24,6 +30,26 @@ pytestmark = pytest.mark.django_db
 
 # The half-year 2026 data period.
 START, END = dt.date(2025, 12, 15), dt.date(2026, 6, 14)
+
+
+def _url_of(name: str, root: Unit) -> str:
+    query = get_query(name)
+    assert query is not None, name
+    return query.records_url(root, START, END)
+
+
+def _reader(unit: Unit) -> Client:
+    """A signed-in leader of *unit*, who reads every area's lists of its subtree."""
+    client = Client()
+    login_verified(client, make_user(f"lanhdao-{unit.code}", Role.LEADER, unit))
+    return client
+
+
+def _listed(client: Client, url: str) -> int:
+    """How many rows the list at *url* shows (over all its pages)."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return int(response.context["page"].paginator.count)
 
 
 def _count(name: str, root: Unit) -> int:
@@ -40,6 +66,7 @@ def test_registered_queries() -> None:
         "cases_received",
         "cases_settled_on_time",
         "tasks_overdue",
+        "disclosures_missing",
     }
 
 
@@ -77,9 +104,12 @@ def test_movement_queries_count_milestones_reached_in_the_period(
     assert _count("movement_exemplary", thai_nguyen) == 1
     assert _count("movement_registered", commune) == 2
     assert _count("movement_exemplary", commune) == 0
-    url = get_query("movement_recognized").records_url(commune, START, END)  # type: ignore[union-attr]
-    assert f"unit={commune.code}" in url
-    assert "milestone=recognized" in url
+    # Each figure opens the list of the entries it counts: as many rows as the figure.
+    reader = _reader(thai_nguyen)
+    for milestone in ("registered", "recognized", "exemplary"):
+        name = f"movement_{milestone}"
+        for root in (thai_nguyen, commune):
+            assert _listed(reader, _url_of(name, root)) == _count(name, root), (name, root)
 
 
 def _case(unit: Unit, received_on: dt.date, **closed: Any) -> Case:
@@ -142,3 +172,116 @@ def test_tasks_overdue_at_the_cut_off(
     )
     assert _count("tasks_overdue", thai_nguyen) == 2
     assert _count("tasks_overdue", commune) == 1
+    # The figure opens the task list, overdue as of the cut-off: the same tasks.
+    url = _url_of("tasks_overdue", thai_nguyen)
+    assert url.startswith(reverse("directive_tasks:list"))
+    assert "as_of=14%2F06%2F2026" in url
+    reader = _reader(thai_nguyen)
+    assert _listed(reader, url) == 2
+    assert _listed(reader, _url_of("tasks_overdue", commune)) == 1
+
+
+def test_tasks_overdue_while_the_period_runs_counts_as_of_today(
+    thai_nguyen: Unit, commune: Unit
+) -> None:
+    # A period whose cut-off is to come: the statuses of today, as the list can show.
+    today = timezone.localdate()
+    query = get_query("tasks_overdue")
+    assert query is not None
+    TaskFactory.create(
+        assigner_unit=thai_nguyen, lead_unit=commune, due_on=today - dt.timedelta(days=3)
+    )
+    TaskFactory.create(  # due before the cut-off but after today: not overdue yet
+        assigner_unit=thai_nguyen, lead_unit=commune, due_on=today + dt.timedelta(days=3)
+    )
+    end = today + dt.timedelta(days=30)
+    assert query.compute(commune, today - dt.timedelta(days=60), end) == 1
+    url = query.records_url(commune, today - dt.timedelta(days=60), end)
+    assert _listed(_reader(thai_nguyen), url) == 1
+
+
+# -- disclosures missing ------------------------------------------------------------------
+
+
+def _kind(number: int, unit_kind: str = "commune") -> DisclosureKind:
+    return DisclosureKind.objects.filter(unit_kind=unit_kind, number=number).latest("valid_from")
+
+
+def _disclose(
+    unit: Unit,
+    number: int,
+    start: dt.date,
+    end: dt.date | None = None,
+    due_on: dt.date | None = None,
+) -> None:
+    disclosure_services.disclosure_create(
+        actor=None,
+        unit=unit,
+        kind=_kind(number),
+        title=f"Nội dung {number}",
+        start=start,
+        end=end,
+        due_on=due_on,
+    )
+
+
+def _board_missing(root: Unit) -> int:
+    """The compliance board's own count of "not disclosed" over the period."""
+    name = "quantri-bao-cao"
+    admin = User.objects.filter(username=name).first() or make_user(name, Role.SYSTEM_ADMIN)
+    check = disclosure_selectors.compliance_check(user=admin, unit=root, start=START, end=END)
+    return sum(1 for f in check.findings if f.problem == disclosure_selectors.Problem.MISSING)
+
+
+def test_disclosures_missing_counts_what_the_compliance_board_counts(
+    thai_nguyen: Unit, commune: Unit, sibling_commune: Unit
+) -> None:
+    before_root, before_commune = (
+        _count("disclosures_missing", thai_nguyen),
+        _count("disclosures_missing", commune),
+    )
+    assert before_root == _board_missing(thai_nguyen) > 0
+    assert before_commune == _board_missing(commune) > 0
+    _disclose(commune, 1, dt.date(2026, 1, 5))  # in the period: one duty done
+    _disclose(commune, 2, dt.date(2025, 1, 5), dt.date(2025, 12, 15))  # ends on its first day
+    _disclose(commune, 2, dt.date(2026, 2, 1))  # the same content twice: done once
+    _disclose(sibling_commune, 3, dt.date(2026, 6, 15))  # starts after the cut-off
+    # Done, but late: a finding of the board that is not a missing content.
+    _disclose(commune, 4, dt.date(2026, 3, 1), due_on=dt.date(2026, 2, 1))
+    assert _count("disclosures_missing", commune) == before_commune - 3
+    assert _count("disclosures_missing", thai_nguyen) == before_root - 3
+    assert _count("disclosures_missing", commune) == _board_missing(commune)
+    assert _count("disclosures_missing", thai_nguyen) == _board_missing(thai_nguyen)
+    # The figure opens the board's list of findings, only the missing ones, same number.
+    reader = _reader(thai_nguyen)
+    for root in (thai_nguyen, commune):
+        url = _url_of("disclosures_missing", root)
+        assert url.startswith(reverse("disclosure:compliance"))
+        assert _listed(reader, url) == _count("disclosures_missing", root)
+    # Without ?problem= the list holds every finding: the late one too.
+    everything = _url_of("disclosures_missing", commune).replace("problem=missing", "")
+    assert _listed(reader, everything) == _count("disclosures_missing", commune) + 1
+
+
+def test_movement_list_period_needs_a_dated_milestone(thai_nguyen: Unit, commune: Unit) -> None:
+    _entry(commune, registered_on=dt.date(2026, 1, 10))
+    reader = _reader(thai_nguyen)
+    base = reverse("movement:list")
+    response = reader.get(base, {"unit": commune.code, "from": "15/12/2025", "to": "14/06/2026"})
+    assert response.status_code == 400
+    assert "mốc có ngày" in response.content.decode()
+    response = reader.get(
+        base,
+        {"unit": commune.code, "milestone": "registered", "from": "14/06/2026", "to": "01/01/2026"},
+    )
+    assert response.status_code == 400
+    assert "14/06/2026" in response.content.decode()  # what was typed stays
+    url = f"{base}?unit={commune.code}&milestone=registered&from=11/01/2026"
+    assert _listed(reader, url) == 0
+
+
+def test_disclosures_missing_is_zero_without_a_duty_in_force(commune: Unit) -> None:
+    query = get_query("disclosures_missing")
+    assert query is not None
+    # Before Law 10/2022/QH15's lists took effect (1 July 2023) nothing was due.
+    assert query.compute(commune, dt.date(2020, 1, 1), dt.date(2020, 6, 30)) == 0

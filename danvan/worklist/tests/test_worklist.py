@@ -441,3 +441,24 @@ def test_a_full_list_skips_the_sources_whose_rows_would_rank_after_it(
     dialogue_url = reverse("dialogues:detail", args=[dialogue.public_id])
     assert urls == [dialogue_url, late[0].get_absolute_url()]
     assert reads == 2
+
+
+def test_overdue_of_reads_the_per_child_counts() -> None:
+    """One helper reads a source's per-child counts for both its own listing (find) and
+    the order the sources are asked in (earliest_overdue): overdue or not, and the
+    earliest deadline of an overdue row across the children."""
+    day = dt.date(2025, 3, 10)
+    assert registry.overdue_of({}) == (False, None)
+    assert registry.overdue_of({"a": (3, 0, None), "b": (1, 0, None)}) == (False, None)
+    counts: registry.ChildCounts = {
+        "a": (4, 2, day),
+        "b": (2, 0, None),
+        "c": (5, 1, day - dt.timedelta(days=7)),
+    }
+    assert registry.overdue_of(counts) == (True, day - dt.timedelta(days=7))
+
+    scope = Scope(actor=None, root=None, today=day)
+    assert registry.earliest_overdue(scope, "x") is None  # not counted by count_all
+    scope.memo["counts"] = {"x": counts, "y": {}}
+    assert registry.earliest_overdue(scope, "x") == (True, day - dt.timedelta(days=7))
+    assert registry.earliest_overdue(scope, "y") == (False, None)

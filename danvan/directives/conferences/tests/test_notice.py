@@ -9,6 +9,7 @@ from docx import Document
 
 from danvan.directives.conferences import notice
 from danvan.directives.conferences.demo import seed_conferences
+from danvan.legal.layoutcheck import assert_follows_layout
 from danvan.units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -20,11 +21,15 @@ def test_notice_builds_and_opens(thai_nguyen: Unit) -> None:
     assert doc.family == "party"
     assert doc.number == "05-TB/BCĐ"
     day = conference.held_on
-    assert doc.body[0].startswith(f"Ngày {day.day}/{day.month}/{day.year}")
-    assert "90 điểm cầu" in doc.body[0]
+    opening = doc.body[0]
+    assert isinstance(opening, str)
+    assert opening.startswith(f"Ngày {day.day}/{day.month}/{day.year}")
+    assert "90 điểm cầu" in opening
     assert len(doc.body) == 6  # the opening and the five paragraphs
     assert doc.recipients[-1] == "- Lưu: VT."
-    word = Document(io.BytesIO(notice.render(conference, points=90)))
+    data = notice.render(conference, points=90)
+    assert_follows_layout(data, doc)  # page, margins, fonts and sizes of every block
+    word = Document(io.BytesIO(data))
     text = "\n".join(p.text for p in word.paragraphs)
     for table in word.tables:
         for row in table.rows:

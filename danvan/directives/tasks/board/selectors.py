@@ -13,7 +13,7 @@ Period semantics (what the Government Office's periodic reports do):
   year is compared with the figures the previous year closed on, not with work finished
   since. On that day a task accepted later (completed_on after the day) was still open:
   overdue when its due date had passed, else within the deadline. Otherwise the status is
-  status.status_q's, the rule of every task page (status_as_of_q composes it; a test
+  status.status_q's, the rule of every task page (seen ``as_of`` the day; a test
   proves it equal to status.status_of on a grid). The lists a past period's numbers open
   take that day too (``?as_of=dd/mm/yyyy``, tasks.selectors.Day.as_of), so that each
   number and its list hold the same tasks.
@@ -56,12 +56,12 @@ from danvan.units import tree
 from danvan.units.models import Unit
 
 from ..models import SourceKind, Task, TaskState
-from ..selectors import CANCELLED_EXCLUDE, status_as_of_q
+from ..selectors import CANCELLED_EXCLUDE
 
 # The status on a given day lives with the task list, which filters by it too (the list
 # a board number opens); status_as_of, its Python reference, is named here for the tests.
 from ..selectors import status_as_of as status_as_of
-from ..status import STATUS_ORDER, TaskStatus, soon_until
+from ..status import STATUS_ORDER, TaskStatus, soon_until, status_q
 
 STATUSES: tuple[str, ...] = tuple(s.value for s in STATUS_ORDER)
 # Statuses that need action: what "late work first" sorts on.
@@ -238,7 +238,7 @@ def _grouped(
         for p, _day, _soon in periods
     ]
     counts = {
-        f"n{i}_{s}": Count("pk", filter=due[i] & status_as_of_q(s, as_of=day, soon=soon))
+        f"n{i}_{s}": Count("pk", filter=due[i] & status_q(s, as_of=day, soon_until=soon))
         for i, (_p, day, soon) in enumerate(periods)
         for s in STATUSES
     }

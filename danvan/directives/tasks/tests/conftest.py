@@ -100,3 +100,26 @@ def task(assigner: User, thai_nguyen: Unit, lead_unit: Unit, coord_unit: Unit) -
         source_paragraph="Giao UBND các xã tổ chức đối thoại trước ngày 30/4/2026.",
         source_anchor="mục II.3",
     )
+
+
+@pytest.fixture
+def commune_task_paragraph() -> str:
+    """The source paragraph of commune_task: none by default; a test module that needs
+    one overrides this fixture."""
+    return ""
+
+
+@pytest.fixture
+def commune_task(
+    assigner: User, thai_nguyen: Unit, commune: Unit, commune_task_paragraph: str
+) -> Task:
+    """A task the province gives the commune itself (one it may delegate to villages)."""
+    return services.task_create(
+        actor=assigner,
+        assigner_unit=thai_nguyen,
+        lead_unit=commune,
+        title="Thực hiện dân chủ ở cơ sở",
+        deliverable="Báo cáo",
+        due_on=dt.date(2026, 5, 29),
+        source_paragraph=commune_task_paragraph,
+    )

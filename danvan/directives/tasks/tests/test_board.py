@@ -21,11 +21,10 @@ from danvan.directives.tasks.board.selectors import (
     STATUSES,
     Period,
     status_as_of,
-    status_as_of_q,
     task_board,
 )
 from danvan.directives.tasks.models import SourceKind, Task, TaskState
-from danvan.directives.tasks.status import soon_until
+from danvan.directives.tasks.status import soon_until, status_q
 from danvan.units.models import Unit, UnitKind
 from danvan.units.services import unit_create
 
@@ -159,7 +158,7 @@ def test_status_as_of_sql_equals_python(thai_nguyen: Unit, commune: Unit) -> Non
         soon = soon_until(as_of)
         for status in STATUSES:
             matched = set(
-                Task.objects.filter(status_as_of_q(status, as_of=as_of, soon=soon)).values_list(
+                Task.objects.filter(status_q(status, as_of=as_of, soon_until=soon)).values_list(
                     "pk", flat=True
                 )
             )

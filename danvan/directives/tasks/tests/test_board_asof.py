@@ -17,8 +17,8 @@ from django.urls import reverse
 from danvan.accounts.testing import login_verified
 from danvan.directives.tasks.board.selectors import STATUSES, task_board
 from danvan.directives.tasks.models import Task, TaskState
-from danvan.directives.tasks.selectors import status_as_of, status_as_of_case
-from danvan.directives.tasks.status import soon_until
+from danvan.directives.tasks.selectors import status_as_of
+from danvan.directives.tasks.status import soon_until, status_case
 from danvan.units.models import Unit
 
 from .conftest import TODAY
@@ -172,7 +172,7 @@ def test_status_column_as_of_equals_python(commune: Unit) -> None:
     for as_of in days:
         soon = soon_until(as_of)
         column = dict(
-            Task.objects.annotate(s=status_as_of_case(as_of=as_of, soon=soon)).values_list(
+            Task.objects.annotate(s=status_case(as_of=as_of, soon_until=soon)).values_list(
                 "pk", "s"
             )
         )

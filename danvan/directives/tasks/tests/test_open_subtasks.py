@@ -23,18 +23,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def commune_task(assigner: User, thai_nguyen: Unit, commune: Unit) -> Task:
-    return services.task_create(
-        actor=assigner,
-        assigner_unit=thai_nguyen,
-        lead_unit=commune,
-        title="Thực hiện dân chủ ở cơ sở",
-        deliverable="Báo cáo",
-        due_on=dt.date(2026, 5, 29),
-    )
-
-
-@pytest.fixture
 def kids(actors: dict[str, Any], commune_task: Task, villages: list[Unit]) -> list[Task]:
     return [
         services.task_delegate(

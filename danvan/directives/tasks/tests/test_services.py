@@ -239,16 +239,9 @@ def test_create_needs_manage_on_the_assigner(
 
 
 @pytest.fixture
-def commune_task(assigner: User, thai_nguyen: Unit, commune: Unit) -> Task:
-    return services.task_create(
-        actor=assigner,
-        assigner_unit=thai_nguyen,
-        lead_unit=commune,
-        title="Thực hiện dân chủ ở cơ sở",
-        deliverable="Báo cáo",
-        due_on=dt.date(2026, 5, 29),
-        source_paragraph="Đoạn 3: các xã báo cáo trước 29/5.",
-    )
+def commune_task_paragraph() -> str:
+    """commune_task (conftest) with a source paragraph: a delegated task inherits it."""
+    return "Đoạn 3: các xã báo cáo trước 29/5."
 
 
 def test_delegate_downwards(actors: dict[str, Any], commune_task: Task, lead_unit: Unit) -> None:

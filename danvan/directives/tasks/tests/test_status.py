@@ -13,6 +13,7 @@ from danvan.directives.tasks.status import (
     DUE_SOON_WORKING_DAYS,
     TaskStatus,
     soon_until,
+    status_case,
     status_of,
     status_q,
     with_status,
@@ -72,12 +73,26 @@ def test_python_and_sql_agree_on_a_grid(lead_unit: Unit, thai_nguyen: Unit) -> N
             task.completed_on,
         )
         seen.add(expected)
-        # The filter form of the rule selects the same rows.
-        if expected is not None:
-            assert Task.objects.filter(
-                status_q(expected, today=TODAY, soon_until=soon), pk=task.pk
-            ).exists()
     assert seen == {*TaskStatus, None}
+    # The filter form of the rule selects the same rows, and the filters do not overlap
+    # (the column is made of them).
+    for status in TaskStatus:
+        matched = set(
+            Task.objects.filter(status_q(status, today=TODAY, soon_until=soon)).values_list(
+                "pk", flat=True
+            )
+        )
+        assert matched == {t.pk for t in made if status_of(t, TODAY, soon) == status}, status
+
+
+def test_the_day_is_today_or_as_of_never_both() -> None:
+    soon = soon_until(TODAY)
+    with pytest.raises(TypeError):
+        status_q(TaskStatus.OVERDUE, soon_until=soon)
+    with pytest.raises(TypeError):
+        status_q(TaskStatus.OVERDUE, today=TODAY, as_of=TODAY, soon_until=soon)
+    with pytest.raises(TypeError):
+        status_case(soon_until=soon)
 
 
 def test_the_four_way_breakdown(lead_unit: Unit, thai_nguyen: Unit) -> None:

@@ -1,0 +1,164 @@
+"""The campaign forms: thin, the services check. What was typed is kept on refusal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from danvan.core.forms import BootstrapMixin
+from danvan.reports.models import Regime, ReportTemplate, Source
+from danvan.units import picker
+from danvan.units.picker import UnitField
+
+from . import policies, services
+from .selectors import ValueRow, plain
+
+
+def _template_label(template: ReportTemplate) -> str:
+    return f"{template.regime.name} — {template}"
+
+
+class OpenForm(BootstrapMixin, forms.Form):
+    regime = forms.ModelChoiceField(
+        label=_("Chế độ báo cáo"), queryset=Regime.objects.order_by("issuer_kind", "name")
+    )
+    template = forms.ModelChoiceField(
+        label=_("Mẫu báo cáo"),
+        queryset=ReportTemplate.objects.filter(active=True).select_related("regime"),
+        help_text=_("Mẫu phải thuộc chế độ báo cáo đã chọn."),
+    )
+    year = forms.IntegerField(
+        label=_("Năm báo cáo"),
+        help_text=_("Năm kết thúc kỳ số liệu, ví dụ 2026 cho kỳ 15/12/2025 – 14/06/2026."),
+    )
+    owner_unit = UnitField(purpose=policies.OPEN_PERM, label=_("Đơn vị mở đợt"))
+    title = forms.CharField(
+        label=_("Tên đợt báo cáo"),
+        max_length=300,
+        required=False,
+        help_text=_("Để trống: tên chế độ, năm và đơn vị."),
+    )
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        picker.bind(self, actor)
+        template_field = self.fields["template"]
+        assert isinstance(template_field, forms.ModelChoiceField)
+        template_field.label_from_instance = _template_label  # type: ignore[method-assign,assignment]
+
+
+class ReportForm(BootstrapMixin, forms.Form):
+    """The values table and the narrative: one field per manual figure, per computed
+    figure's override and its reason, and per section."""
+
+    def __init__(
+        self, *args: Any, rows: list[ValueRow], sections: list[tuple[Any, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        self.sections = sections
+        for row in rows:
+            code, value = row.indicator.code, row.value
+            if row.is_computed:
+                self.fields[services.override_field(code)] = forms.CharField(
+                    label=_("Điều chỉnh “%(l)s”") % {"l": row.indicator.label},
+                    required=False,
+                    max_length=40,
+                    initial=plain(value.override) if value else "",
+                )
+                self.fields[services.reason_field(code)] = forms.CharField(
+                    label=_("Lý do điều chỉnh “%(l)s”") % {"l": row.indicator.label},
+                    required=False,
+                    max_length=1000,
+                    initial=value.override_reason if value else "",
+                )
+            else:
+                self.fields[services.manual_field(code)] = forms.CharField(
+                    label=row.indicator.label,
+                    required=False,
+                    max_length=40,
+                    initial=plain(value.manual) if value else "",
+                )
+        for section, text in sections:
+            self.fields[services.narrative_field(section.pk)] = forms.CharField(
+                label=section.title,
+                required=False,
+                max_length=20000,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                help_text=section.guidance,
+                initial=text,
+            )
+        self.style_widgets()
+
+    def service_args(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        manual: dict[str, Any] = {}
+        overrides: dict[str, tuple[Any, str]] = {}
+        for row in self.rows:
+            code = row.indicator.code
+            if row.indicator.source == Source.COMPUTED:
+                overrides[code] = (
+                    data.get(services.override_field(code), ""),
+                    data.get(services.reason_field(code), ""),
+                )
+            else:
+                manual[code] = data.get(services.manual_field(code), "")
+        narratives = {
+            section.pk: data.get(services.narrative_field(section.pk), "")
+            for section, _t in self.sections
+        }
+        return {"manual": manual, "overrides": overrides, "narratives": narratives}
+
+
+class SubmitForm(BootstrapMixin, forms.Form):
+    rule_reason = forms.CharField(
+        label=_("Giải trình số liệu chưa thỏa quy tắc kiểm tra"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Chỉ cần khi có cảnh báo quy tắc kiểm tra; cấp duyệt sẽ thấy giải trình."),
+    )
+
+
+class ApproveForm(BootstrapMixin, forms.Form):
+    message = forms.CharField(
+        label=_("Ý kiến (không bắt buộc)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReturnForm(BootstrapMixin, forms.Form):
+    message = forms.CharField(
+        label=_("Nội dung cần bổ sung, sửa"),
+        required=False,  # the service says what is missing, in its own words
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReopenRequestForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do đề nghị mở lại"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReopenDecideForm(BootstrapMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Quyết định"),
+        choices=[("grant", _("Đồng ý mở lại")), ("refuse", _("Không đồng ý"))],
+        widget=forms.RadioSelect,
+    )
+    message = forms.CharField(
+        label=_("Ý kiến"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bắt buộc khi không đồng ý."),
+    )

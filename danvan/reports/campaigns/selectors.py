@@ -1,0 +1,387 @@
+"""Reads of report campaigns, scoped to what the actor may see, in a constant number of
+queries: the campaign list, one report with its values, its warnings and what changed
+since approval, who reviews it, and the submission board."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
+
+from danvan.accounts import policies as access
+from danvan.accounts.policies import Perm
+from danvan.core.errors import NotFound
+from danvan.reports.indicators import get_query
+from danvan.reports.models import Indicator, Section, Source, ValidationRule
+from danvan.units import tree
+from danvan.units.models import Unit
+
+from . import policies
+from .models import (
+    APPROVED_STATUSES,
+    SUBMITTED_STATUSES,
+    Campaign,
+    EventKind,
+    Report,
+    ReportEvent,
+    ReportStatus,
+    ReportValue,
+)
+
+# -- campaigns ------------------------------------------------------------------------------
+
+
+def campaign_list(*, user: Any) -> QuerySet[Campaign]:
+    """Campaigns the user reads: opened in a unit they see, or asking a report of one."""
+    seen = access.scope_q(user, Perm.DIRECTIVE_VIEW, "unit__")
+    asks_mine = Exists(Report.objects.filter(seen, campaign=OuterRef("pk")))
+    return (
+        Campaign.objects.filter(
+            Q(access.scope_q(user, Perm.DIRECTIVE_VIEW, "owner_unit__")) | Q(asks_mine)
+        )
+        .select_related("regime", "owner_unit")
+        .annotate(expected=Count("reports"))
+        .order_by("-period_end", "title")
+    )
+
+
+def campaign_get(*, user: Any, public_id: uuid.UUID) -> Campaign:
+    campaign = (
+        Campaign.objects.select_related("regime", "template", "owner_unit", "opened_by")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if campaign is None:
+        raise NotFound(_("Không tìm thấy đợt báo cáo."), code="campaign_not_found")
+    # Units below the owner read the campaign through their own report.
+    if (
+        not policies.can_view_campaign(user, campaign)
+        and not Report.objects.filter(
+            access.scope_q(user, Perm.DIRECTIVE_VIEW, "unit__"), campaign=campaign
+        ).exists()
+    ):
+        raise NotFound(_("Không tìm thấy đợt báo cáo."), code="campaign_not_found")
+    return campaign
+
+
+def own_reports(*, user: Any, campaign: Campaign) -> list[Report]:
+    """The reports of this campaign the user's units write (for the campaign's page)."""
+    unit_ids = [g.unit_id for g in access.grants_of(user) if g.unit_id is not None]
+    return list(
+        Report.objects.filter(campaign=campaign, unit_id__in=unit_ids).select_related("unit")
+    )
+
+
+# -- one report -------------------------------------------------------------------------------
+
+
+def report_get(*, user: Any, public_id: uuid.UUID) -> Report:
+    """A report the user may read, with its campaign, values, narratives and history."""
+    report = (
+        Report.objects.select_related(
+            "unit", "campaign", "campaign__regime", "campaign__template", "campaign__owner_unit"
+        )
+        .prefetch_related(
+            Prefetch(
+                "values",
+                queryset=ReportValue.objects.select_related("indicator", "indicator__section"),
+            ),
+            "narratives",
+            Prefetch("events", queryset=ReportEvent.objects.select_related("actor")),
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+    if report is None or not policies.can_view(user, report):
+        raise NotFound(_("Không tìm thấy báo cáo."), code="report_not_found")
+    return report
+
+
+def reviewer_unit(report: Report) -> Unit:
+    """Who reviews *report*: the nearest ancestor of its unit that reports in the same
+    campaign (the level above); for the top reports, the unit that opened the campaign.
+    The owner's own report goes to the owner's parent when it has one (a province's to
+    the national body), else the owner reviews it itself (nobody above it here)."""
+    campaign = report.campaign
+    ancestors = report.unit.ancestor_ids
+    above = (
+        Report.objects.filter(campaign=campaign, unit_id__in=ancestors)
+        .select_related("unit")
+        .order_by("-unit__depth")
+        .first()
+    )
+    if above is not None:
+        return above.unit
+    owner = campaign.owner_unit
+    if report.unit_id != owner.pk:
+        return owner
+    return owner.parent if owner.parent_id is not None else owner  # type: ignore[return-value]
+
+
+@dataclass
+class ValueRow:
+    """One line of the values table, in the template's order."""
+
+    indicator: Indicator
+    value: ReportValue | None
+    records_url: str = ""
+
+    @property
+    def is_computed(self) -> bool:
+        return self.indicator.source == Source.COMPUTED
+
+
+def value_rows(report: Report) -> list[ValueRow]:
+    """The template's indicators with the report's values (prefetched by report_get) and,
+    for a computed one, the address of the records it counts (issue 13, item 4)."""
+    campaign = report.campaign
+    by_indicator = {v.indicator_id: v for v in report.values.all()}
+    indicators = Indicator.objects.filter(template_id=campaign.template_id).select_related(
+        "section"
+    )
+    rows = []
+    for indicator in indicators.order_by("order"):
+        row = ValueRow(indicator, by_indicator.get(indicator.pk))
+        query = get_query(indicator.query) if indicator.source == Source.COMPUTED else None
+        if query is not None:
+            row.records_url = query.records_url(
+                report.unit, campaign.period_start, campaign.period_end
+            )
+        rows.append(row)
+    return rows
+
+
+def sections_of(report: Report) -> list[tuple[Section, str]]:
+    """The template's sections with the report's text for each."""
+    texts = {n.section_id: n.text for n in report.narratives.all()}
+    sections = Section.objects.filter(template_id=report.campaign.template_id).order_by("order")
+    return [(s, texts.get(s.pk, "")) for s in sections]
+
+
+@dataclass(frozen=True)
+class Warning:
+    code: str  # "rule" or "outlier"
+    message: str
+
+
+def _values_by_code(values: Sequence[ReportValue]) -> dict[str, Decimal | None]:
+    return {v.indicator.code: v.value for v in values}
+
+
+def broken_rules(report: Report, values: dict[str, Decimal | None]) -> list[ValidationRule]:
+    """The template's rules that the report's figures break (empty figures are not judged)."""
+    rules = ValidationRule.objects.filter(template_id=report.campaign.template_id).select_related(
+        "left", "right"
+    )
+    broken = []
+    for rule in rules:
+        left, right = values.get(rule.left.code), values.get(rule.right.code)
+        if left is not None and right is not None and not rule.holds(left, right):  # type: ignore[arg-type]
+            broken.append(rule)
+    return broken
+
+
+def previous_values(report: Report) -> dict[str, Decimal | None]:
+    """The figures of the unit's approved report of the regime's previous period."""
+    campaign = report.campaign
+    previous = (
+        Report.objects.filter(
+            unit_id=report.unit_id,
+            campaign__regime_id=campaign.regime_id,
+            campaign__period_end__lt=campaign.period_start,
+            status__in=APPROVED_STATUSES,
+        )
+        .order_by("-campaign__period_end")
+        .first()
+    )
+    if previous is None:
+        return {}
+    return _values_by_code(list(previous.values.select_related("indicator")))
+
+
+def warnings_for(report: Report, values: Sequence[ReportValue] | None = None) -> list[Warning]:
+    """What the reviewer is told about: broken validation rules (a reason is required to
+    submit), and figures far from the previous period's (Indicator.outlier_pct), which
+    are only flagged (issue 13, item 1)."""
+    rows = list(values if values is not None else report.values.all())
+    current = _values_by_code(rows)
+    found = [Warning("rule", r.message) for r in broken_rules(report, current)]
+    previous = previous_values(report)
+    for row in rows:
+        pct = row.indicator.outlier_pct
+        before, now = previous.get(row.indicator.code), row.value
+        if pct is None or before is None or now is None or before == 0:
+            continue
+        change = abs(now - before) * 100 / abs(before)
+        if change > pct:
+            found.append(
+                Warning(
+                    "outlier",
+                    _(
+                        "“%(label)s”: %(now)s so với %(before)s kỳ trước (chênh %(change)s%%,"
+                        " quá %(pct)s%%). Kiểm tra lại hoặc giải thích trong phần nội dung."
+                    )
+                    % {
+                        "label": row.indicator.label,
+                        "now": _plain(now),
+                        "before": _plain(before),
+                        "change": _plain(change.quantize(Decimal("1"))),
+                        "pct": pct,
+                    },
+                )
+            )
+    return found
+
+
+def _plain(value: Decimal | None) -> str:
+    """A figure as people write it: 12, 12,5 (no trailing zeros)."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+plain = _plain
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    approved: str
+    now: str
+
+
+def last_approval(report: Report) -> ReportEvent | None:
+    approvals = [e for e in report.events.all() if e.kind == EventKind.APPROVED]
+    return approvals[-1] if approvals else None
+
+
+def changes_since_approval(report: Report) -> list[Change]:
+    """What differs from the last approved version (figures and texts): shown to the
+    reviewer after a reopen. Empty when never approved."""
+    approval = last_approval(report)
+    if approval is None:
+        return []
+    kept_values: dict[str, Any] = approval.data.get("values", {})
+    kept_texts: dict[str, Any] = approval.data.get("narratives", {})
+    changes = []
+    for v in report.values.all():
+        before = kept_values.get(v.indicator.code)
+        now = None if v.value is None else str(v.value)
+        if (None if before is None else Decimal(before)) != v.value:
+            changes.append(
+                Change(
+                    v.indicator.label,
+                    _plain(None if before is None else Decimal(before)),
+                    _plain(None if now is None else Decimal(now)),
+                )
+            )
+    sections = {s.pk: s for s, _t in sections_of(report)}
+    for n in report.narratives.all():
+        before_text = kept_texts.get(str(n.section_id), "")
+        if before_text != n.text and n.section_id in sections:
+            changes.append(Change(sections[n.section_id].title, before_text, n.text))
+    return changes
+
+
+# -- the board ------------------------------------------------------------------------------
+
+
+@dataclass
+class BoardRow:
+    """Counts over one subtree (a child of the board's root, or the root itself)."""
+
+    path: str
+    unit: Unit | None = None
+    expected: int = 0
+    submitted: int = 0
+    on_time: int = 0
+    late: int = 0
+    returned: int = 0
+    approved: int = 0
+
+    @property
+    def reporting_rate(self) -> float:
+        return self.submitted / self.expected if self.expected else 0.0
+
+    @property
+    def on_time_rate(self) -> float:
+        return self.on_time / self.expected if self.expected else 0.0
+
+    @property
+    def reporting_pct(self) -> float:
+        return round(self.reporting_rate * 100, 1)
+
+    @property
+    def on_time_pct(self) -> float:
+        return round(self.on_time_rate * 100, 1)
+
+
+@dataclass
+class Board:
+    root: Unit
+    rows: list[BoardRow] = field(default_factory=list)
+    total: BoardRow = field(default_factory=lambda: BoardRow(path=""))
+
+
+def _counts(today: dt.date) -> dict[str, Count]:
+    submitted = Q(status__in=SUBMITTED_STATUSES)
+    # On time is judged on the first submission (models.Report.first_submitted_on).
+    in_time = Q(first_submitted_on__lte=F("due_date"))
+    return {
+        "expected": Count("pk"),
+        "submitted": Count("pk", filter=submitted),
+        "on_time": Count("pk", filter=submitted & in_time),
+        # Late: sent after its deadline, or not sent and the deadline has passed.
+        "late": Count(
+            "pk",
+            filter=(submitted & ~in_time) | (~submitted & Q(due_date__lt=today)),
+        ),
+        "returned": Count("pk", filter=Q(status=ReportStatus.RETURNED)),
+        "approved": Count("pk", filter=Q(status__in=APPROVED_STATUSES)),
+    }
+
+
+def board(*, campaign: Campaign, root: Unit, today: dt.date) -> Board:
+    """The submission board of *campaign* under *root*: per child of *root* (the root's
+    own report under the root) the expected, submitted, on-time, late, returned and
+    approved reports; two queries whatever the number of units (counts grouped by the
+    child's path prefix in SQL, then the child units' names)."""
+    depth = len(root.path) + tree.SEGMENT
+    grouped = (
+        Report.objects.filter(access.subtree_q(root, "unit__"), campaign=campaign)
+        .annotate(child=Substr("unit__path", 1, depth))
+        .values("child")
+        .annotate(**_counts(today))
+        .order_by("child")
+    )
+    result = Board(root=root)
+    for row in grouped:
+        child = row.pop("child")
+        result.rows.append(BoardRow(path=child, **row))
+    units = {u.path: u for u in Unit.objects.filter(path__in=[r.path for r in result.rows])}
+    for r in result.rows:
+        # The root's own report is grouped under the root's path (shorter than a child's).
+        r.unit = units.get(r.path, root if r.path == root.path else None)
+        for name in ("expected", "submitted", "on_time", "late", "returned", "approved"):
+            setattr(result.total, name, getattr(result.total, name) + getattr(r, name))
+    result.rows.sort(key=lambda r: (r.path != root.path, r.unit.name if r.unit else r.path))
+    return result
+
+
+def board_reports(*, campaign: Campaign, root: Unit) -> QuerySet[Report]:
+    """The reports under *root*, one per unit, for the board's per-unit table."""
+    return (
+        Report.objects.filter(access.subtree_q(root, "unit__"), campaign=campaign)
+        .select_related("unit")
+        .order_by("unit__path")
+    )

@@ -1,0 +1,373 @@
+"""The campaign pages, mounted at /bao-cao/dot/: thin doors onto selectors and services.
+
+A campaign or report out of sight answers 404 like a missing one; an action not allowed
+answers 403; a form a service refuses comes back on the report's page with HTTP 400,
+what was typed kept and the message beside its field.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from danvan.accounts import policies as access
+from danvan.core.errors import DomainError, PermissionDenied
+from danvan.core.forms import apply_service, form_status
+from danvan.core.http import domain_http
+from danvan.units import selectors as unit_selectors
+
+from . import policies, rollup, selectors, services
+from .forms import (
+    ApproveForm,
+    OpenForm,
+    ReopenDecideForm,
+    ReopenRequestForm,
+    ReportForm,
+    ReturnForm,
+    SubmitForm,
+)
+from .models import Report
+
+
+@login_required
+@domain_http
+@require_GET
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    if not access.has_perm_anywhere(request.user, policies.VIEW_PERM):
+        raise PermissionDenied(_("Đợt báo cáo dành cho cán bộ thực hiện báo cáo định kỳ."))
+    return render(
+        request,
+        "report_campaigns/campaign_list.html",
+        {
+            "campaigns": list(selectors.campaign_list(user=request.user)[:200]),
+            "may_open": access.has_perm_anywhere(request.user, policies.OPEN_PERM),
+        },
+    )
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def campaign_open(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    if not access.has_perm_anywhere(actor, policies.OPEN_PERM):
+        raise PermissionDenied(_("Chỉ quản trị viên của đơn vị được mở đợt báo cáo."))
+    posted = request.method == "POST"
+    form = OpenForm(request.POST if posted else None, actor=actor)
+    if posted and form.is_valid():
+        campaign = apply_service(
+            form, lambda: services.campaign_open(actor=actor, **form.cleaned_data)
+        )
+        if campaign is not None:
+            messages.success(request, _("Đã mở đợt báo cáo và chốt số liệu."))
+            return redirect(campaign.get_absolute_url())
+    return render(
+        request,
+        "report_campaigns/campaign_open.html",
+        {"form": form},
+        status=form_status(form),
+    )
+
+
+@login_required
+@domain_http
+@require_GET
+def campaign_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The submission board: per unit under the chosen root (default: the owner unit, or
+    the user's own unit when they read only their part)."""
+    actor = request.user
+    campaign = selectors.campaign_get(user=actor, public_id=public_id)
+    code = request.GET.get("unit", "").strip()
+    own = selectors.own_reports(user=actor, campaign=campaign)
+    if code:
+        root = unit_selectors.unit_get(actor=actor, code=code)
+        access.require(actor, policies.VIEW_PERM, root)
+    elif policies.can_view_campaign(actor, campaign):
+        root = campaign.owner_unit
+    else:
+        root = own[0].unit if own else campaign.owner_unit
+        access.require(actor, policies.VIEW_PERM, root)
+    board = selectors.board(campaign=campaign, root=root, today=services.today())
+    reports = list(selectors.board_reports(campaign=campaign, root=root)[:500])
+    return render(
+        request,
+        "report_campaigns/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "board": board,
+            "reports": reports,
+            "own": own,
+            "today": services.today(),
+            "may_close": campaign.is_open and policies.can_close(actor, campaign),
+        },
+    )
+
+
+@login_required
+@domain_http
+@require_POST
+def campaign_close(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    campaign = selectors.campaign_get(user=request.user, public_id=public_id)
+    try:
+        services.campaign_close(actor=request.user, campaign=campaign)
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(campaign.get_absolute_url())
+    messages.success(request, _("Đã kết thúc đợt báo cáo."))
+    return redirect(campaign.get_absolute_url())
+
+
+# -- one report --------------------------------------------------------------------------------
+
+
+def _report_page(
+    request: HttpRequest, report: Report, status: int = 200, **bound: forms.BaseForm
+) -> HttpResponse:
+    actor = request.user
+    rows = selectors.value_rows(report)
+    sections = selectors.sections_of(report)
+    reviewer = selectors.reviewer_unit(report)
+    may_edit = policies.can_edit(actor, report)
+    may_review = policies.can_review(actor, report, reviewer)
+    edit_form = bound.get("edit") or ReportForm(rows=rows, sections=sections)
+    context = {
+        "report": report,
+        "campaign": report.campaign,
+        "rows": rows,
+        "sections": sections,
+        "reviewer": reviewer,
+        "warnings": selectors.warnings_for(report),
+        "changes": selectors.changes_since_approval(report),
+        "events": list(report.events.all()),
+        "may_edit": may_edit and report.is_editable and report.campaign.is_open,
+        "may_submit": may_edit and services.allowed("submit", report),
+        "may_request_reopen": may_edit and services.allowed("reopen_request", report),
+        "may_review": may_review and services.allowed("approve", report),
+        "may_decide_reopen": may_review and services.allowed("reopen_grant", report),
+        "edit_form": edit_form,
+        "submit_form": bound.get("submit") or SubmitForm(),
+        "approve_form": bound.get("approve") or ApproveForm(),
+        "return_form": bound.get("return") or ReturnForm(),
+        "reopen_request_form": bound.get("reopen_request") or ReopenRequestForm(),
+        "reopen_decide_form": bound.get("reopen_decide") or ReopenDecideForm(),
+        "table": _table(rows, edit_form),
+        "narrative_fields": [
+            edit_form[services.narrative_field(section.pk)] for section, _t in sections
+        ],
+    }
+    context.update(_rollup_context(report, rows))
+    return render(request, "report_campaigns/report_detail.html", context, status=status)
+
+
+def _rollup_context(report: Report, rows: list[selectors.ValueRow]) -> dict[str, Any]:
+    """The children's part of a parent's page: the totals by rule beside the children's
+    sums, and each child's line (issue 13, item 3)."""
+    entry = rollup.rollup_of(report)
+    if entry is None:
+        return {"rollup": None}
+    indicators = [row.indicator for row in rows]
+    lines = rollup.contributions(report)
+    return {
+        "rollup": entry,
+        "rollup_rows": [
+            {
+                "indicator": i,
+                "total": entry.totals.get(i.pk),
+                "sum": entry.sums.get(i.pk),
+                "disagrees": entry.disagrees(i.pk),
+            }
+            for i in indicators
+        ],
+        "rollup_broken": rollup.broken_totals(report, entry),
+        "children": [
+            {
+                "line": line,
+                "cells": [
+                    {"value": line.values.get(i.pk), "disagrees": i.pk in line.disagreements}
+                    for i in indicators
+                ],
+            }
+            for line in lines
+        ],
+        "rollup_indicators": indicators,
+        "missing_count": len(entry.missing),
+    }
+
+
+def _table(rows: list[selectors.ValueRow], form: forms.BaseForm) -> list[dict[str, Any]]:
+    """Each values row with its input fields (manual, or override and reason)."""
+    table = []
+    for row in rows:
+        code = row.indicator.code
+        if row.is_computed:
+            main, reason = form[services.override_field(code)], form[services.reason_field(code)]
+        else:
+            main, reason = form[services.manual_field(code)], None
+        table.append({"row": row, "field": main, "reason": reason})
+    return table
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def report_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The report: GET shows it; POST saves the figures and texts (the unit's officers)."""
+    actor = request.user
+    report = selectors.report_get(user=actor, public_id=public_id)
+    if request.method == "GET":
+        return _report_page(request, report)
+    services.require_edit(actor, report)  # a parent or reader: 403 with the reason
+    form = ReportForm(
+        request.POST,
+        rows=selectors.value_rows(report),
+        sections=selectors.sections_of(report),
+    )
+    if form.is_valid():
+        done = apply_service(
+            form, lambda: services.report_save(actor=actor, report=report, **form.service_args())
+        )
+        if done is not None:
+            messages.success(request, _("Đã lưu báo cáo."))
+            return redirect(report.get_absolute_url())
+    return _report_page(request, report, status=form_status(form), edit=form)
+
+
+def _action(
+    request: HttpRequest,
+    public_id: uuid.UUID,
+    *,
+    key: str,
+    form_class: type[forms.Form],
+    run: Callable[[Report, dict[str, Any]], Any],
+    done_message: str,
+) -> HttpResponse:
+    report = selectors.report_get(user=request.user, public_id=public_id)
+    form = form_class(request.POST)
+    if form.is_valid():
+        done = apply_service(form, lambda: run(report, form.cleaned_data))
+        if done is not None:
+            messages.success(request, done_message)
+            return redirect(report.get_absolute_url())
+    return _report_page(request, report, status=400, **{key: form})
+
+
+@login_required
+@domain_http
+@require_POST
+def report_refresh(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    actor = request.user
+    return _action(
+        request,
+        public_id,
+        key="submit",
+        form_class=SubmitForm,
+        run=lambda report, data: services.report_refresh(actor=actor, report=report),
+        done_message=_("Đã cập nhật số liệu từ dữ liệu hiện có."),
+    )
+
+
+@login_required
+@domain_http
+@require_POST
+def report_submit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    actor = request.user
+    return _action(
+        request,
+        public_id,
+        key="submit",
+        form_class=SubmitForm,
+        run=lambda report, data: services.report_submit(actor=actor, report=report, **data),
+        done_message=_("Đã gửi báo cáo."),
+    )
+
+
+@login_required
+@domain_http
+@require_POST
+def report_approve(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    actor = request.user
+    return _action(
+        request,
+        public_id,
+        key="approve",
+        form_class=ApproveForm,
+        run=lambda report, data: services.report_approve(actor=actor, report=report, **data),
+        done_message=_("Đã duyệt báo cáo; báo cáo đã khóa."),
+    )
+
+
+@login_required
+@domain_http
+@require_POST
+def report_return(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    actor = request.user
+    return _action(
+        request,
+        public_id,
+        key="return",
+        form_class=ReturnForm,
+        run=lambda report, data: services.report_return(actor=actor, report=report, **data),
+        done_message=_("Đã trả lại báo cáo."),
+    )
+
+
+@login_required
+@domain_http
+@require_POST
+def report_reopen_request(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    actor = request.user
+    return _action(
+        request,
+        public_id,
+        key="reopen_request",
+        form_class=ReopenRequestForm,
+        run=lambda report, data: services.report_reopen_request(actor=actor, report=report, **data),
+        done_message=_("Đã gửi đề nghị mở lại báo cáo."),
+    )
+
+
+@login_required
+@domain_http
+@require_POST
+def report_reopen_decide(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    actor = request.user
+    return _action(
+        request,
+        public_id,
+        key="reopen_decide",
+        form_class=ReopenDecideForm,
+        run=lambda report, data: services.report_reopen_decide(
+            actor=actor,
+            report=report,
+            grant=data["decision"] == "grant",
+            message=data["message"],
+        ),
+        done_message=_("Đã ghi quyết định về đề nghị mở lại."),
+    )
+
+
+@login_required
+@domain_http
+@require_POST
+def report_fill(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Type the children's totals into the parent's manual figures that add up."""
+    actor = request.user
+    return _action(
+        request,
+        public_id,
+        key="submit",
+        form_class=SubmitForm,
+        run=lambda report, data: services.report_fill_from_children(actor=actor, report=report),
+        done_message=_("Đã điền số liệu tổng hợp từ báo cáo đã duyệt của đơn vị cấp dưới."),
+    )
