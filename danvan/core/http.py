@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core import exceptions as django_exceptions
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from .errors import NotFound, PermissionDenied
 
-View = Callable[..., HttpResponse]
+R = TypeVar("R", bound=HttpResponseBase)
 
 
-def domain_http(view: View) -> View:
+def domain_http(view: Callable[..., R]) -> Callable[..., R]:
     """Answer the policy module's refusals: out of sight 404 (like missing), not allowed 403."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> R:
         try:
             return view(request, *args, **kwargs)
         except NotFound as exc:

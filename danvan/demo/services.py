@@ -22,6 +22,7 @@ from danvan.units import demo as units_demo
 
 from . import accounts
 from .directives import DirectivesDemoResult, demo_seed_directives
+from .reports import ReportsDemoResult, demo_seed_reports
 
 
 @dataclass
@@ -46,6 +47,7 @@ class DemoResult:
     consultation: consultation_demo.ConsultationDemoResult
     supervision: supervision_demo.SupervisionDemoResult
     directives: DirectivesDemoResult
+    reports: ReportsDemoResult
 
 
 @transaction.atomic
@@ -78,4 +80,6 @@ def demo_seed() -> DemoResult:
         supervision=supervision_demo.demo_seed_supervision(),
         # The register's documents, plans and tasks, a conference, an inspection.
         directives=demo_seed_directives(),
+        # A finished half-year report campaign, an open annual one, Bắc Kạn's 2018 report.
+        reports=demo_seed_reports(),
     )

@@ -17,3 +17,4 @@ class CampaignError(StrEnum):
     NO_REASON = "campaign_no_reason"
     MISSING_VALUE = "campaign_missing_value"
     RULE_BROKEN = "campaign_rule_broken"
+    BAD_NUMBER = "campaign_bad_number"

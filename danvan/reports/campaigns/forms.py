@@ -162,3 +162,36 @@ class ReopenDecideForm(BootstrapMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Bắt buộc khi không đồng ý."),
     )
+
+
+class DocumentForm(BootstrapMixin, forms.Form):
+    """How the report is issued as a document: the heading, number, place and signer
+    (Decree 30/2020 art. 8; the Party layout for a Party regime)."""
+
+    doc_number = forms.CharField(
+        label=_("Số, ký hiệu văn bản"),
+        max_length=60,
+        required=False,
+        help_text=_("Theo sổ văn bản đi của đơn vị, ví dụ 125/BC-UBND hoặc 12-BC/ĐU."),
+    )
+    superior_body = forms.CharField(
+        label=_("Cơ quan, tổ chức chủ quản"), max_length=200, required=False
+    )
+    issuer_body = forms.CharField(label=_("Cơ quan ban hành"), max_length=200, required=False)
+    doc_place = forms.CharField(label=_("Địa danh"), max_length=100, required=False)
+    signing_authority = forms.CharField(
+        label=_("Quyền hạn ký"),
+        max_length=60,
+        required=False,
+        help_text=_(
+            "Ví dụ TM. ỦY BAN NHÂN DÂN, KT. CHỦ TỊCH (Nhà nước); T/M BAN THƯỜNG VỤ (Đảng)."
+        ),
+    )
+    signer_position = forms.CharField(label=_("Chức vụ người ký"), max_length=100, required=False)
+    signer_name = forms.CharField(label=_("Họ tên người ký"), max_length=100, required=False)
+    recipients = forms.CharField(
+        label=_("Nơi nhận"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Mỗi dòng một nơi nhận; dòng cuối là nơi lưu, ví dụ “- Lưu: VT.”."),
+    )

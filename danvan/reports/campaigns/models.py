@@ -137,6 +137,17 @@ class Report(TimeStampedModel):
     approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
     # Why the unit submitted although a validation rule did not hold (shown to the reviewer).
     rule_reason = models.TextField(_("giải trình khi số liệu không thỏa quy tắc"), blank=True)
+    # The report as an official document (export.py): its number-symbol from the unit's
+    # register (validated by core/docnumber.py), the bodies of its heading, place, signer
+    # and recipients (Decree 30/2020 art. 8 and Appendix I; the Party layout, domain.md §6b).
+    doc_number = models.CharField(_("số, ký hiệu văn bản"), max_length=60, blank=True)
+    superior_body = models.CharField(_("cơ quan, tổ chức chủ quản"), max_length=200, blank=True)
+    issuer_body = models.CharField(_("cơ quan ban hành"), max_length=200, blank=True)
+    doc_place = models.CharField(_("địa danh"), max_length=100, blank=True)
+    signing_authority = models.CharField(_("quyền hạn ký"), max_length=60, blank=True)
+    signer_position = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
+    signer_name = models.CharField(_("họ tên người ký"), max_length=100, blank=True)
+    recipients = models.TextField(_("nơi nhận (mỗi dòng một nơi)"), blank=True)
 
     class Meta:
         ordering = ["campaign", "unit__path"]

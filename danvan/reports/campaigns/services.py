@@ -21,12 +21,14 @@ from django.utils.translation import gettext as _
 from danvan.accounts import policies as access
 from danvan.audit import services as audit
 from danvan.audit.models import AuditEvent
+from danvan.core import docnumber
 from danvan.core.errors import Checks, DomainError, NotFound, PermissionDenied
 from danvan.legal.workdays import WorkCalendar
 from danvan.reports.indicators import get_query
 from danvan.reports.models import (
     Aggregation,
     Indicator,
+    IssuerKind,
     Regime,
     ReportTemplate,
     Section,
@@ -756,3 +758,62 @@ def report_fill_from_children(*, actor: Any, report: Report) -> Report:
         and entry.totals.get(indicator.pk) is not None
     }
     return report_save(actor=actor, report=report, manual=manual)
+
+
+DOCUMENT_FIELDS = (
+    "doc_number",
+    "superior_body",
+    "issuer_body",
+    "doc_place",
+    "signing_authority",
+    "signer_position",
+    "signer_name",
+    "recipients",
+)
+
+
+@transaction.atomic
+def report_set_document(*, actor: Any, report: Report, **fields: str) -> Report:
+    """Record how *report* is issued as a document (number-symbol, heading, place, signer,
+    recipients). The figures are not touched, so it is allowed in every state: the number
+    is often given once the report is approved. The number goes through the one parser
+    and must be of the regime's family (a Party report has a Party number)."""
+    require_edit(actor, report)
+    unknown = set(fields) - set(DOCUMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown document fields: {sorted(unknown)}")
+    report = _locked(report)
+    checks = Checks()
+    cleaned = {
+        name: str(fields.get(name, getattr(report, name)) or "").strip() for name in DOCUMENT_FIELDS
+    }
+    number = cleaned["doc_number"]
+    if number:
+        parsed = docnumber.try_parse(number)
+        if parsed is None:
+            checks.refuse(
+                CampaignError.BAD_NUMBER, str(docnumber.diagnose(number)), field="doc_number"
+            )
+        else:
+            party = report.campaign.regime.issuer_kind == IssuerKind.PARTY
+            if party != (parsed.system == "party"):
+                checks.refuse(
+                    CampaignError.BAD_NUMBER,
+                    _("Báo cáo theo chế độ của Đảng cần số, ký hiệu kiểu Đảng (ví dụ 12-BC/ĐU).")
+                    if party
+                    else _(
+                        "Báo cáo theo chế độ của Nhà nước cần số, ký hiệu kiểu Nhà nước"
+                        " (ví dụ 12/BC-UBND)."
+                    ),
+                    field="doc_number",
+                )
+            cleaned["doc_number"] = parsed.raw if parsed is not None else number
+    checks.raise_if_any()
+    changed = [name for name in DOCUMENT_FIELDS if getattr(report, name) != cleaned[name]]
+    if changed:
+        before = audit.snapshot(report)
+        for name in changed:
+            setattr(report, name, cleaned[name])
+        report.save(update_fields=[*changed, "updated_at"])
+        audit.record_update(actor=_user(actor), instance=report, before=before)
+    return report

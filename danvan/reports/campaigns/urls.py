@@ -15,6 +15,9 @@ urlpatterns: list[URLPattern] = [
     path("bao-cao/<uuid:public_id>/cap-nhat-so-lieu/", views.report_refresh, name="refresh"),
     path("bao-cao/<uuid:public_id>/gui/", views.report_submit, name="submit"),
     path("bao-cao/<uuid:public_id>/tong-hop/", views.report_fill, name="fill"),
+    path("bao-cao/<uuid:public_id>/van-ban/", views.report_document, name="document"),
+    path("bao-cao/<uuid:public_id>/tai-word/", views.report_word, name="word"),
+    path("bao-cao/<uuid:public_id>/tai-excel/", views.report_excel, name="excel"),
     path("bao-cao/<uuid:public_id>/duyet/", views.report_approve, name="approve"),
     path("bao-cao/<uuid:public_id>/tra-lai/", views.report_return, name="return"),
     path(

@@ -7,6 +7,7 @@ what was typed kept and the message beside its field.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,9 +26,10 @@ from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http
 from danvan.units import selectors as unit_selectors
 
-from . import policies, rollup, selectors, services
+from . import export, policies, rollup, selectors, services
 from .forms import (
     ApproveForm,
+    DocumentForm,
     OpenForm,
     ReopenDecideForm,
     ReopenRequestForm,
@@ -161,6 +163,9 @@ def _report_page(
         "return_form": bound.get("return") or ReturnForm(),
         "reopen_request_form": bound.get("reopen_request") or ReopenRequestForm(),
         "reopen_decide_form": bound.get("reopen_decide") or ReopenDecideForm(),
+        "document_form": bound.get("document") or DocumentForm(initial=_document_initial(report)),
+        "word_missing": export.missing_for_word(report),
+        "may_edit_document": may_edit,
         "table": _table(rows, edit_form),
         "narrative_fields": [
             edit_form[services.narrative_field(section.pk)] for section, _t in sections
@@ -371,3 +376,74 @@ def report_fill(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         run=lambda report, data: services.report_fill_from_children(actor=actor, report=report),
         done_message=_("Đã điền số liệu tổng hợp từ báo cáo đã duyệt của đơn vị cấp dưới."),
     )
+
+
+def _document_initial(report: Report) -> dict[str, str]:
+    """What the report's document says, or what it most likely says: the unit as the
+    issuer, its parent as the superior body, the province's name as the place."""
+    initial = {name: getattr(report, name) for name in services.DOCUMENT_FIELDS}
+    unit = report.unit
+    if not initial["issuer_body"]:
+        initial["issuer_body"] = unit.name
+    if not initial["superior_body"] and unit.parent_id is not None:
+        initial["superior_body"] = unit.parent.name  # type: ignore[union-attr]
+    if not initial["doc_place"]:
+        top = (unit_selectors.unit_ancestors(unit) or [unit])[0]
+        initial["doc_place"] = re.sub(r"^(Tỉnh|Thành phố)\s+", "", top.name)
+    if not initial["recipients"]:
+        initial["recipients"] = "\n".join(export.DEFAULT_RECIPIENTS)
+    return initial
+
+
+@login_required
+@domain_http
+@require_POST
+def report_document(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Record how the report is issued as a document (number, heading, signer)."""
+    actor = request.user
+    return _action(
+        request,
+        public_id,
+        key="document",
+        form_class=DocumentForm,
+        run=lambda report, data: services.report_set_document(actor=actor, report=report, **data),
+        done_message=_("Đã lưu thông tin văn bản báo cáo."),
+    )
+
+
+@login_required
+@domain_http
+@require_GET
+def report_word(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The report as a Word file in its issuer's official layout; 400 with what is
+    missing when the document's number, issuer or signer is not recorded yet."""
+    report = selectors.report_get(user=request.user, public_id=public_id)
+    missing = export.missing_for_word(report)
+    if missing:
+        messages.error(
+            request,
+            _("Chưa tải được tệp Word: cần nhập %(fields)s ở mục “Văn bản báo cáo”.")
+            % {"fields": ", ".join(missing)},
+        )
+        return _report_page(request, report, status=400)
+    data = export.word(report)
+    response = HttpResponse(
+        data,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export.file_name(report, "docx")}"'
+    return response
+
+
+@login_required
+@domain_http
+@require_GET
+def report_excel(request: HttpRequest, public_id: uuid.UUID) -> StreamingHttpResponse:
+    """The indicators of the report and of its children, one sheet per level, streamed."""
+    report = selectors.report_get(user=request.user, public_id=public_id)
+    response = StreamingHttpResponse(
+        export.workbook(report),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export.file_name(report, "xlsx")}"'
+    return response

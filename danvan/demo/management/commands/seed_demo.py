@@ -166,6 +166,23 @@ class Command(BaseCommand):
                     }
                 )
             )
+        reports = result.reports
+        if reports.total_created:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Báo cáo định kỳ: %(campaigns)s đợt báo cáo, %(reports)s báo cáo của đơn"
+                        " vị (%(returned)s bị trả lại rồi gửi lại, %(late)s gửi quá hạn), gồm"
+                        " báo cáo năm 2018 của tỉnh Bắc Kạn."
+                    )
+                    % {
+                        "campaigns": reports.campaigns,
+                        "reports": reports.reports,
+                        "returned": reports.returned,
+                        "late": reports.late,
+                    }
+                )
+            )
         self._print_accounts(result.base.accounts)
 
     def _print_accounts(self, result: AccountsDemoResult) -> None:
