@@ -63,7 +63,7 @@ e2e: install
 # when any goal was missed, and names them.
 BENCHES = subtree movement_stats cases_stats movement_import cases_sweep cases_queue \
 	democracy_board province_pages worklist proposals docnumber tasks_board task_ladder \
-	report_docx report_excel report_rollup
+	report_docx report_excel report_rollup report_snapshot
 
 bench: install
 	@missed=""; for b in $(BENCHES); do \

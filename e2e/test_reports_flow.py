@@ -130,11 +130,6 @@ def _user(username: str, role: str, unit: Unit) -> Any:
     return user
 
 
-def _figure(text: str) -> str:
-    """A figure as the pages print it (floatformat "-2": no decimals for whole numbers)."""
-    return text.strip()
-
-
 def _row(page: Any, table: str, label: str) -> Any:
     """The row of *table* (an id) whose header is *label*."""
     row = page.locator(f"#{table} tbody tr").filter(
@@ -147,7 +142,7 @@ def _row(page: Any, table: str, label: str) -> Any:
 def _values_row(page: Any, label: str) -> list[str]:
     """The cells of the values table's row of *label*: unit of measure, computed figure,
     typed figure (an input while editable), reason, reported figure."""
-    return [_figure(t) for t in _row(page, "values", label).locator("td").all_inner_texts()]
+    return [t.strip() for t in _row(page, "values", label).locator("td").all_inner_texts()]
 
 
 def _open_own_report(page: Any, campaign: Campaign) -> None:
@@ -187,9 +182,7 @@ def _docx_texts(data: bytes) -> tuple[list[str], list[str]]:
     return paragraphs, rows
 
 
-def test_a_half_year_campaign_from_opening_to_the_word_file(
-    new_page: Any, frozen: Any, django_db_blocker: Any
-) -> None:
+def test_a_half_year_campaign_from_opening_to_the_word_file(new_page: Any, frozen: Any) -> None:
     # -- setup, in Python ----------------------------------------------------------------
     province = Unit.objects.get(code="19")
     first, second = Unit.objects.filter(parent=province).order_by("code")[:2]
@@ -287,12 +280,9 @@ def test_a_half_year_campaign_from_opening_to_the_word_file(
     def review(report: Report, button: str, message: str = "") -> None:
         officer.goto(report.get_absolute_url())
         if message:
-            # The box of the return form itself: the approve and return forms both render
-            # id="id_message", so the label "Nội dung cần bổ sung, sửa" points at the
-            # approve form's box (reported to the lead).
-            returning = officer.locator("#review form[action$='/tra-lai/']")
-            returning.locator("textarea[name='message']").fill(message)
-        _post(officer, officer.locator("#review").get_by_role("button", name=button))
+            # The return form's own box, by its label (each form names its ids).
+            officer.get_by_label("Nội dung cần bổ sung, sửa").fill(message)
+        _post(officer, officer.locator("#review").get_by_role("button", name=button, exact=True))
         assert officer.url.endswith(report.get_absolute_url()), officer.url
 
     review(reports[second.pk], "Trả lại", RETURN_MESSAGE)
@@ -317,12 +307,12 @@ def test_a_half_year_campaign_from_opening_to_the_word_file(
     own = reports[province.pk]
     officer.goto(own.get_absolute_url())
     sessions = _row(officer, "rollup-totals", indicators["buoi-tiep-cong-dan"].label)
-    cells = [_figure(t) for t in sessions.locator("td").all_inner_texts()]
+    cells = [t.strip() for t in sessions.locator("td").all_inner_texts()]
     expected_sessions = FIRST["buoi-tiep-cong-dan"] + CORRECTED
     # (rule, the children's sum, the total)
     assert cells[1:] == [str(expected_sessions), str(expected_sessions)], cells
     entries_row = _row(officer, "rollup-totals", indicators["mo-hinh-dang-ky"].label)
-    cells = [_figure(t) for t in entries_row.locator("td").all_inner_texts()]
+    cells = [t.strip() for t in entries_row.locator("td").all_inner_texts()]
     assert cells[1:] == [str(sum(registered.values()))] * 2, cells  # recounted = added up
     children = officer.locator("#children tbody tr")
     for unit in (first, second):
@@ -348,8 +338,7 @@ def test_a_half_year_campaign_from_opening_to_the_word_file(
     assert count.strip().startswith(f"{sum(registered.values())} mô hình"), count
     listed = officer.locator("#entries-table tbody tr")
     assert listed.count() == sum(registered.values())
-    counted = Entry.objects.filter(registered_on__range=(START, END))
-    for entry in counted:
+    for entry in Entry.objects.filter(registered_on__range=(START, END)):
         assert officer.get_by_role("link", name=entry.name, exact=True).count() == 1, entry.name
 
     # -- the Word file --------------------------------------------------------------------

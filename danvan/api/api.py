@@ -27,6 +27,7 @@ from . import (
     movement_stats,
     problems,
     reception,
+    reports,
     supervision,
     tasks,
     units,
@@ -68,6 +69,7 @@ api.add_router("", consultation.router)
 api.add_router("", supervision.router)
 api.add_router("", compliance.router)
 api.add_router("", tasks.router)
+api.add_router("", reports.router)
 
 
 @api.get("/", auth=None, include_in_schema=False, url_name="api-root")

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from danvan.accounts import policies
 from danvan.accounts.selectors import current_unit
+from danvan.reports.campaigns.panels import home_panel as report_panel
 from danvan.units.models import Unit, UnitKind
 from danvan.units.pages import with_unit
 from danvan.worklist.selectors import worklist_for
@@ -76,5 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "more_children": max(len(worklist.children) - HOME_CHILDREN, 0) if worklist else 0,
             "overview_url": _overview_url(unit),
             "charts": charts,
+            # The open report campaigns covering the unit (issue 13, item 6); None if none.
+            "report_panel": report_panel(request, unit),
         },
     )

@@ -14,3 +14,4 @@ class ReportCampaignsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import worklist  # noqa: F401 — registers the reminders of reports due
+        from .exports import tasks  # noqa: F401 — the "report_export" job kind and task

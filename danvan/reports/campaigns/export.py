@@ -200,9 +200,11 @@ def word(report: Report) -> bytes:
 
 
 def file_name(report: Report, extension: str) -> str:
-    """An ASCII name for the download: bao-cao-so-ket-6-thang-2026-xa-a.docx."""
-    slug = re.sub(r"[^a-z0-9]+", "-", fold(f"{report.campaign.title} {report.unit.name}"))
-    return f"bao-cao-{slug.strip('-')[:80] or 'don-vi'}.{extension}"
+    """An ASCII name for the download: bao-cao-xa-a-bao-cao-6-thang-….docx."""
+    # The unit first: a campaign's title is long and the same for every unit of it.
+    unit = re.sub(r"[^a-z0-9]+", "-", fold(report.unit.name)).strip("-")
+    title = re.sub(r"[^a-z0-9]+", "-", fold(report.campaign.title)).strip("-")
+    return f"bao-cao-{unit or 'don-vi'}-{title}"[:100].rstrip("-") + f".{extension}"
 
 
 _LEVEL_NAMES = {UnitKind.PROVINCE: gettext_lazy("Tỉnh"), UnitKind.COMMUNE: gettext_lazy("Xã")}

@@ -112,7 +112,20 @@ class ReportForm(BootstrapMixin, forms.Form):
         return {"manual": manual, "overrides": overrides, "narratives": narratives}
 
 
-class SubmitForm(BootstrapMixin, forms.Form):
+class _OwnIds:
+    """The report page holds several small forms with a "message" field: each names its
+    ids after itself (id="return_message"), so that every label points at its own box."""
+
+    id_prefix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class SubmitForm(_OwnIds, BootstrapMixin, forms.Form):
+    id_prefix = "submit"
+
     rule_reason = forms.CharField(
         label=_("Giải trình số liệu chưa thỏa quy tắc kiểm tra"),
         required=False,
@@ -122,7 +135,9 @@ class SubmitForm(BootstrapMixin, forms.Form):
     )
 
 
-class ApproveForm(BootstrapMixin, forms.Form):
+class ApproveForm(_OwnIds, BootstrapMixin, forms.Form):
+    id_prefix = "approve"
+
     message = forms.CharField(
         label=_("Ý kiến (không bắt buộc)"),
         required=False,
@@ -131,7 +146,9 @@ class ApproveForm(BootstrapMixin, forms.Form):
     )
 
 
-class ReturnForm(BootstrapMixin, forms.Form):
+class ReturnForm(_OwnIds, BootstrapMixin, forms.Form):
+    id_prefix = "return"
+
     message = forms.CharField(
         label=_("Nội dung cần bổ sung, sửa"),
         required=False,  # the service says what is missing, in its own words
@@ -140,7 +157,9 @@ class ReturnForm(BootstrapMixin, forms.Form):
     )
 
 
-class ReopenRequestForm(BootstrapMixin, forms.Form):
+class ReopenRequestForm(_OwnIds, BootstrapMixin, forms.Form):
+    id_prefix = "reopen_request"
+
     reason = forms.CharField(
         label=_("Lý do đề nghị mở lại"),
         required=False,
@@ -149,7 +168,9 @@ class ReopenRequestForm(BootstrapMixin, forms.Form):
     )
 
 
-class ReopenDecideForm(BootstrapMixin, forms.Form):
+class ReopenDecideForm(_OwnIds, BootstrapMixin, forms.Form):
+    id_prefix = "reopen_decide"
+
     decision = forms.ChoiceField(
         label=_("Quyết định"),
         choices=[("grant", _("Đồng ý mở lại")), ("refuse", _("Không đồng ý"))],
@@ -164,7 +185,9 @@ class ReopenDecideForm(BootstrapMixin, forms.Form):
     )
 
 
-class DocumentForm(BootstrapMixin, forms.Form):
+class DocumentForm(_OwnIds, BootstrapMixin, forms.Form):
+    id_prefix = "document"
+
     """How the report is issued as a document: the heading, number, place and signer
     (Decree 30/2020 art. 8; the Party layout for a Party regime)."""
 
@@ -195,3 +218,21 @@ class DocumentForm(BootstrapMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Mỗi dòng một nơi nhận; dòng cuối là nơi lưu, ví dụ “- Lưu: VT.”."),
     )
+
+
+class RestatedForm(BootstrapMixin, forms.Form):
+    """Which past year's reports to count under which unit of today."""
+
+    unit = picker.UnitField(
+        purpose=policies.VIEW_PERM,
+        label=_("Đơn vị hiện nay"),
+        help_text=_("Gõ tên (không cần dấu) hoặc mã, rồi chọn."),
+    )
+    regime = forms.ModelChoiceField(
+        label=_("Chế độ báo cáo"), queryset=Regime.objects.order_by("issuer_kind", "name")
+    )
+    year = forms.IntegerField(label=_("Năm báo cáo"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        picker.bind(self, actor)

@@ -268,14 +268,20 @@ class ReportEvent(models.Model):
     """One step of a report's history (append-only). On approval *data* holds the
     values and narratives as approved: after a reopen the reviewer sees what changed."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=EventKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    report = models.ForeignKey(
+        Report, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="events"
     )
-    at = models.DateTimeField()
-    message = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    kind = models.CharField(_("diễn biến"), max_length=20, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("lúc"))
+    message = models.TextField(_("nội dung"), blank=True)
+    data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
 
     class Meta:
         ordering = ["report", "at", "id"]

@@ -188,19 +188,26 @@ def broken_rules(report: Report, values: dict[str, Decimal | None]) -> list[Vali
     return broken
 
 
-def previous_values(report: Report) -> dict[str, Decimal | None]:
-    """The figures of the unit's approved report of the regime's previous period."""
+def previous_report(report: Report) -> Report | None:
+    """The unit's approved report of the regime's previous period (the latest one ending
+    before this one starts), with its campaign; None when there is none."""
     campaign = report.campaign
-    previous = (
+    return (
         Report.objects.filter(
             unit_id=report.unit_id,
             campaign__regime_id=campaign.regime_id,
             campaign__period_end__lt=campaign.period_start,
             status__in=APPROVED_STATUSES,
         )
+        .select_related("campaign")
         .order_by("-campaign__period_end")
         .first()
     )
+
+
+def previous_values(report: Report) -> dict[str, Decimal | None]:
+    """The figures of the unit's approved report of the regime's previous period."""
+    previous = previous_report(report)
     if previous is None:
         return {}
     return _values_by_code(list(previous.values.select_related("indicator")))

@@ -3,12 +3,15 @@
 from django.urls import URLPattern, path
 
 from . import views
+from .compare import urls as compare_urls
+from .exports import urls as export_urls
 
 app_name = "report_campaigns"
 
 urlpatterns: list[URLPattern] = [
     path("", views.campaign_list, name="list"),
     path("mo/", views.campaign_open, name="open"),
+    path("quy-doi/", views.report_restated, name="restated"),
     path("<uuid:public_id>/", views.campaign_detail, name="detail"),
     path("<uuid:public_id>/dong/", views.campaign_close, name="close"),
     path("bao-cao/<uuid:public_id>/", views.report_detail, name="report"),
@@ -26,4 +29,6 @@ urlpatterns: list[URLPattern] = [
         name="reopen_request",
     ),
     path("bao-cao/<uuid:public_id>/mo-lai/", views.report_reopen_decide, name="reopen_decide"),
+    *compare_urls.urlpatterns,  # bao-cao/<uuid>/so-sanh/: the comparison page
+    *export_urls.urlpatterns,  # bao-cao/<uuid>/xuat/: the zip made in the background
 ]

@@ -26,7 +26,7 @@ from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http
 from danvan.units import selectors as unit_selectors
 
-from . import export, policies, rollup, selectors, services
+from . import export, policies, restated, rollup, selectors, services
 from .forms import (
     ApproveForm,
     DocumentForm,
@@ -34,6 +34,7 @@ from .forms import (
     ReopenDecideForm,
     ReopenRequestForm,
     ReportForm,
+    RestatedForm,
     ReturnForm,
     SubmitForm,
 )
@@ -447,3 +448,35 @@ def report_excel(request: HttpRequest, public_id: uuid.UUID) -> StreamingHttpRes
     )
     response["Content-Disposition"] = f'attachment; filename="{export.file_name(report, "xlsx")}"'
     return response
+
+
+@login_required
+@domain_http
+@require_GET
+def report_restated(request: HttpRequest) -> HttpResponse:
+    """A past year's approved reports counted under a unit of today (merged units
+    included): Bắc Kạn's 2018 figures under Thái Nguyên."""
+    form = RestatedForm(request.GET or None, actor=request.user)
+    result = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        result = restated.restated(unit=data["unit"], regime=data["regime"], year=data["year"])
+    context = {
+        "form": form,
+        "result": result,
+        "rows": [{"indicator": i, "total": result.totals.get(i.pk)} for i in result.indicators]
+        if result
+        else [],
+        "lines": [
+            {
+                "report": r,
+                "historical": result.historical(r),
+                "cells": [result.values[r.pk].get(i.pk) for i in result.indicators],
+            }
+            for r in result.reports
+        ]
+        if result
+        else [],
+    }
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "report_campaigns/restated.html", context, status=status)

@@ -125,3 +125,33 @@ def entry(unit: Unit, **milestones: Any) -> Entry:
     )
     Entry.objects.filter(pk=made.pk).update(**milestones)
     return made
+
+
+def approve(report: Report, officer: Any, reviewer: Any, value: str = "1") -> Report:
+    """Fill *report*'s manual figures with *value*, submit it (with a reason, in case a
+    rule breaks) and have *reviewer* approve it."""
+    fill(report, officer, value)
+    services.report_submit(actor=officer, report=report, rule_reason="Giải trình.")
+    return services.report_approve(actor=reviewer, report=report)
+
+
+def approved_last_year(
+    *,
+    regime: Regime,
+    template: ReportTemplate,
+    admin: Any,
+    reviewer: Any,
+    owner: Unit,
+    unit: Unit,
+    officer: Any,
+    value: str = "1",
+) -> Report:
+    """*unit*'s approved half-year 2025 report (two entries registered in its period),
+    opened by *admin* at *owner* and approved by *reviewer* on 16/06/2025."""
+    with travel(dt.date(2025, 6, 16)):
+        for day in (1, 2):
+            entry(unit, registered_on=dt.date(2025, 3, day))
+        report = services.campaign_open(
+            actor=admin, regime=regime, template=template, year=2025, owner_unit=owner, units=[unit]
+        ).reports.get()
+        return approve(report, officer, reviewer, value)

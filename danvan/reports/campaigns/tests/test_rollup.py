@@ -17,17 +17,11 @@ from danvan.reports.campaigns.models import Campaign, Report, ReportValue
 from danvan.reports.models import Aggregation, Indicator
 from danvan.units.models import Unit
 
-from .conftest import entry, fill
+from .conftest import approve, entry, fill
 
 pytestmark = pytest.mark.django_db
 
 IN_PERIOD = dt.date(2026, 3, 2)
-
-
-def _approve(report: Report, officer: User, reviewer: User, value: str) -> None:
-    fill(report, officer, value)
-    services.report_submit(actor=officer, report=report, rule_reason="Giải trình.")
-    services.report_approve(actor=reviewer, report=report)
 
 
 def _raw_sum(reports: list[Report], code: str) -> Decimal:
@@ -60,7 +54,7 @@ def test_sum_counts_the_approved_children_only_and_lists_the_missing(
     province = Report.objects.get(campaign=campaign, unit=thai_nguyen)
     mine = Report.objects.get(campaign=campaign, unit=commune)
     other = Report.objects.get(campaign=campaign, unit=sibling_commune)
-    _approve(mine, commune_officer, province_officer, "3")
+    approve(mine, commune_officer, province_officer, "3")
     fill(other, sibling_officer, "4")  # typed, not sent: not counted
 
     entry_ = rollup.rollup_of(province)
@@ -103,14 +97,14 @@ def test_recompute_takes_the_parents_own_count_and_flags_a_child_that_disagrees(
     assert registered.aggregation == Aggregation.RECOMPUTE
     assert ReportValue.objects.get(report=province, indicator=registered).computed == 3
 
-    _approve(mine, commune_officer, province_officer, "1")
+    approve(mine, commune_officer, province_officer, "1")
     # The sibling says 5 where danvan counts 1: an override, with its reason.
     services.report_save(
         actor=sibling_officer,
         report=other,
         overrides={"mo-hinh-dang-ky": ("5", "Có 4 mô hình chưa nhập vào hệ thống.")},
     )
-    _approve(other, sibling_officer, province_officer, "1")
+    approve(other, sibling_officer, province_officer, "1")
 
     entry_ = rollup.rollup_of(province)
     assert entry_ is not None
@@ -137,8 +131,8 @@ def test_count_distinct_counts_the_children_reporting_more_than_zero(
     Indicator.objects.filter(pk=meetings.pk).update(aggregation=Aggregation.COUNT_DISTINCT)
     mine = Report.objects.get(campaign=campaign, unit=commune)
     other = Report.objects.get(campaign=campaign, unit=sibling_commune)
-    _approve(mine, commune_officer, province_officer, "4")
-    _approve(other, sibling_officer, province_officer, "0")
+    approve(mine, commune_officer, province_officer, "4")
+    approve(other, sibling_officer, province_officer, "0")
     province = Report.objects.get(campaign=campaign, unit=thai_nguyen)
     entry_ = rollup.rollup_of(province)
     assert entry_ is not None
@@ -159,10 +153,10 @@ def test_the_parent_fills_its_adding_manual_figures_from_the_children(
     sibling_officer: User,
     province_officer: User,
 ) -> None:
-    _approve(
+    approve(
         Report.objects.get(campaign=campaign, unit=commune), commune_officer, province_officer, "3"
     )
-    _approve(
+    approve(
         Report.objects.get(campaign=campaign, unit=sibling_commune),
         sibling_officer,
         province_officer,
@@ -200,7 +194,7 @@ def test_the_province_page_shows_the_totals_and_each_commune(
     commune_officer: User,
     province_officer: User,
 ) -> None:
-    _approve(
+    approve(
         Report.objects.get(campaign=campaign, unit=commune), commune_officer, province_officer, "3"
     )
     province = Report.objects.get(campaign=campaign, unit=thai_nguyen)

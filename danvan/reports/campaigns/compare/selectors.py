@@ -1,0 +1,303 @@
+"""A report's figures beside the same unit's earlier approved reports (issue 13, item 6:
+"any indicator against the previous period and the same period last year").
+
+- the previous period: the unit's approved report of the regime's previous campaign
+  (campaigns.selectors.previous_report, the one the outlier warnings compare with);
+- the same period last year: the unit's approved report of the same regime for the year
+  before, its period ending on the same day of the year. Half-year and annual regimes
+  have one period a year (Decree 09/2019/NĐ-CP art. 12), so both are often the same
+  report; they differ for a regime with several periods a year.
+
+Only approved reports are compared with: a draft of an earlier period can still change,
+and the figures the level above accepted are the ones people quote. Indicators are
+matched by code, since the earlier report may use another version of the template. A
+constant number of queries whatever the number of indicators.
+
+The home page's report panel reads home_progress: the open campaigns covering a unit,
+their progress under it (the board's totals) and its key figures against the previous
+period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.utils.translation import gettext as _
+
+from danvan.accounts import policies as access
+from danvan.core import charts
+from danvan.reports.models import Indicator
+from danvan.units.models import Unit
+
+from .. import policies, selectors
+from ..models import APPROVED_STATUSES, Campaign, CampaignStatus, Report, ReportValue
+
+# The three bars of an indicator, earliest first, the current one in the accent colour.
+_LAST_YEAR, _PREVIOUS, _NOW = "#ced4da", "#6c757d", "#0d6efd"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of one report, with the list of the records it counts (computed ones)."""
+
+    value: Decimal | None = None
+    records_url: str = ""
+
+
+@dataclass(frozen=True)
+class Delta:
+    """How much a figure changed on an earlier one: in number and in % of the earlier."""
+
+    amount: Decimal
+    pct: Decimal | None  # None when the earlier figure is 0 (no percentage of nothing)
+
+    @property
+    def trend(self) -> str:
+        """ "up", "down" or "flat": the arrow shown beside the figure."""
+        if self.amount > 0:
+            return "up"
+        if self.amount < 0:
+            return "down"
+        return "flat"
+
+
+def delta(now: Decimal | None, before: Decimal | None) -> Delta | None:
+    """The change from *before* to *now*; None when either figure is missing."""
+    if now is None or before is None:
+        return None
+    amount = now - before
+    pct = None if before == 0 else (amount * 100 / abs(before)).quantize(Decimal("0.1"))
+    return Delta(amount, pct)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One indicator: this period, the previous one and the same period last year."""
+
+    indicator: Indicator
+    now: Figure
+    previous: Figure
+    last_year: Figure
+
+    @property
+    def vs_previous(self) -> Delta | None:
+        return delta(self.now.value, self.previous.value)
+
+    @property
+    def vs_last_year(self) -> Delta | None:
+        return delta(self.now.value, self.last_year.value)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    report: Report
+    previous: Report | None
+    last_year: Report | None
+    rows: list[Row]
+
+    @property
+    def same_report(self) -> bool:
+        """The previous period is also last year's (one period a year)."""
+        return self.previous is not None and self.previous.pk == getattr(self.last_year, "pk", 0)
+
+
+def last_year_report(report: Report) -> Report | None:
+    """The unit's approved report of the same regime for the year before whose period
+    ends on the same day of the year (the same half-year, quarter or month), with its
+    campaign."""
+    campaign = report.campaign
+    end = campaign.period_end
+    return (
+        Report.objects.filter(
+            unit_id=report.unit_id,
+            campaign__regime_id=campaign.regime_id,
+            campaign__year=campaign.year - 1,
+            campaign__period_end__month=end.month,
+            campaign__period_end__day=end.day,
+            status__in=APPROVED_STATUSES,
+        )
+        .select_related("campaign")
+        .order_by("-campaign__period_end")
+        .first()
+    )
+
+
+def figures(report: Report | None) -> dict[str, Figure]:
+    """The report's figures by indicator code, each with its records list (value_rows:
+    the unit's subtree over the report's own period). Its values must be prefetched."""
+    if report is None:
+        return {}
+    return {
+        row.indicator.code: Figure(row.value.value if row.value else None, row.records_url)
+        for row in selectors.value_rows(report)
+    }
+
+
+def prefetch_values(reports: list[Report]) -> None:
+    """One query for the values of all *reports* (value_rows reads them)."""
+    prefetch_related_objects(
+        reports,
+        Prefetch("values", queryset=ReportValue.objects.select_related("indicator")),
+    )
+
+
+def comparison(report: Report) -> Comparison:
+    """Every indicator of *report*'s template against the two earlier reports. *report*
+    comes from selectors.report_get (scoped, values prefetched); the earlier reports are
+    the same unit's, so whoever reads this one reads them."""
+    previous = selectors.previous_report(report)
+    last_year = last_year_report(report)
+    prefetch_values([r for r in (previous, last_year) if r is not None])
+    earlier = figures(previous)
+    year_before = earlier if last_year is not None and last_year == previous else figures(last_year)
+    rows = [
+        Row(
+            indicator=line.indicator,
+            now=Figure(line.value.value if line.value else None, line.records_url),
+            previous=earlier.get(line.indicator.code, Figure()),
+            last_year=year_before.get(line.indicator.code, Figure()),
+        )
+        for line in selectors.value_rows(report)
+    ]
+    return Comparison(report=report, previous=previous, last_year=last_year, rows=rows)
+
+
+def chart(result: Comparison) -> charts.Chart:
+    """Three bars per indicator (last year, previous period, this period), each linking
+    to its records list when it has one; the table below carries the same numbers."""
+    series = [
+        charts.Series("last_year", _("Cùng kỳ năm trước"), _LAST_YEAR),
+        charts.Series("previous", _("Kỳ trước"), _PREVIOUS),
+        charts.Series("now", _("Kỳ này"), _NOW),
+    ]
+    items = []
+    for row in result.rows:
+        shown = {"last_year": row.last_year, "previous": row.previous, "now": row.now}
+        items.append(
+            charts.Item(
+                label=row.indicator.label,
+                values={key: float(f.value or 0) for key, f in shown.items()},
+                hrefs={key: f.records_url for key, f in shown.items() if f.records_url},
+                texts={
+                    key: selectors.plain(f.value) if f.value is not None else "—"
+                    for key, f in shown.items()
+                },
+            )
+        )
+    return charts.horizontal("compare-chart", _("So sánh các kỳ theo chỉ tiêu"), items, series)
+
+
+# -- the home page's panel ----------------------------------------------------------------------
+
+# The panel stays a panel: the latest open campaigns, and the first computed indicators
+# of each; the campaign list and the comparison page hold the rest.
+HOME_CAMPAIGNS = 3
+HOME_INDICATORS = 6
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """A computed indicator of the unit's report: now, and in the previous period."""
+
+    indicator: Indicator
+    now: Figure
+    previous: Figure
+
+    @property
+    def vs_previous(self) -> Delta | None:
+        return delta(self.now.value, self.previous.value)
+
+
+@dataclass
+class Progress:
+    """One open campaign seen from a unit: the board's totals over the unit's subtree,
+    and the unit's own report (if it writes one) with its key figures."""
+
+    campaign: Campaign
+    total: selectors.BoardRow
+    report: Report | None = None
+    previous: Report | None = None
+    figures: list[KeyFigure] = field(default_factory=list)
+    more_figures: int = 0
+
+    @property
+    def approved_pct(self) -> float:
+        total = self.total
+        return round(total.approved * 100 / total.expected, 1) if total.expected else 0.0
+
+
+@dataclass
+class HomeProgress:
+    rows: list[Progress] = field(default_factory=list)
+    more_campaigns: bool = False
+
+
+def open_campaigns_covering(unit: Unit) -> list[Campaign]:
+    """The open campaigns asking a report of *unit* or of a unit under it, latest first
+    (one more than shown, to tell whether there are more)."""
+    asks_subtree = Exists(
+        Report.objects.filter(access.subtree_q(unit, "unit__"), campaign=OuterRef("pk"))
+    )
+    return list(
+        Campaign.objects.filter(asks_subtree, status=CampaignStatus.OPEN)
+        .select_related("regime", "template")
+        .order_by("-period_end", "title")[: HOME_CAMPAIGNS + 1]
+    )
+
+
+def home_progress(*, user: Any, unit: Unit, today: dt.date) -> HomeProgress:
+    """What the home page of *unit*'s user shows about reports (issue 13, item 6): per
+    open campaign covering the unit (at most HOME_CAMPAIGNS), the board's expected,
+    submitted and approved reports under it, and the unit's computed figures against the
+    previous period. Empty when the user does not read the unit's reports.
+
+    Queries: the campaigns, the unit's reports with their values, the previous reports'
+    values (one for all), and four per campaign (the board's two, the template's
+    indicators, the previous report), whatever the number of units and records.
+    """
+    if not access.has_perm(user, policies.VIEW_PERM, unit):
+        return HomeProgress()
+    campaigns = open_campaigns_covering(unit)
+    result = HomeProgress(more_campaigns=len(campaigns) > HOME_CAMPAIGNS)
+    campaigns = campaigns[:HOME_CAMPAIGNS]
+    if not campaigns:
+        return result
+    own = {
+        r.campaign_id: r
+        for r in Report.objects.filter(campaign__in=campaigns, unit=unit)
+        .select_related("unit", "campaign")
+        .prefetch_related(
+            Prefetch("values", queryset=ReportValue.objects.select_related("indicator"))
+        )
+    }
+    for campaign in campaigns:
+        board = selectors.board(campaign=campaign, root=unit, today=today)
+        row = Progress(campaign=campaign, total=board.total, report=own.get(campaign.pk))
+        if row.report is not None:
+            row.previous = selectors.previous_report(row.report)
+        result.rows.append(row)
+    prefetch_values([r.previous for r in result.rows if r.previous is not None])
+    for row in result.rows:
+        if row.report is None:
+            continue
+        # The panel links the figures of now only: the previous ones are read from the
+        # prefetched values, without their records lists (the comparison page has them).
+        earlier = {
+            v.indicator.code: Figure(v.value)
+            for v in (row.previous.values.all() if row.previous is not None else [])
+        }
+        computed = [line for line in selectors.value_rows(row.report) if line.is_computed]
+        row.figures = [
+            KeyFigure(
+                indicator=line.indicator,
+                now=Figure(line.value.value if line.value else None, line.records_url),
+                previous=earlier.get(line.indicator.code, Figure()),
+            )
+            for line in computed[:HOME_INDICATORS]
+        ]
+        row.more_figures = max(len(computed) - HOME_INDICATORS, 0)
+    return result
