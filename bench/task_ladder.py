@@ -27,13 +27,14 @@ After every run the end state (count and sum of ids per step) must be the same f
 both, and the ladder must have written exactly one event per moved row. Prints the
 times, the ratio and PASS/MISS against 2×; the exit status is 1 when a backend misses.
 
-Measured on the development machine (7/12/2026, 10^6 tasks, 768,338 moved):
-PostgreSQL 20.1 s reference, 35.5 s ladder, 1.77× PASS; SQLite 2.2 s reference, 5.0 s
-ladder, 2.31× MISS. On SQLite the ladder's own UPDATE costs what the reference does, and
-writing one history row per moved task (768,338 events, 183,334 requests) costs more than
-updating the tasks in place (dropping the redundant indexes of the event and request
-tables in a trial changed nothing measurable). One statement per rung instead of the
-single UPDATE was far worse (7.3× at 20,000 tasks: each rung's rows lie on every page).
+Measured on the development machine (10^6 tasks, 768,338 moved): PostgreSQL 1.46×
+(7/12/2026). SQLite 2.1–2.35× until the ladder's transaction ran with the foreign keys
+unchecked (ladder_run): each event and request looked its task up again, a third of the
+inserts' time; then 1.89× PASS (7/12/2026: reference 5.4 s, ladder 10.3 s). What is left
+on SQLite: listing the moving rows (0.7–1.4 s), the events (0.9–1.4 s) and requests
+(0.3–0.4 s), the update by id (2.2–2.6 s) and the commit of the pages written (2.6 s). One
+statement per rung instead of the single UPDATE was far worse (7.3× at 20,000 tasks: each
+rung's rows lie on every page).
 
 Options: ``--tasks N`` (default 1,000,000 on both backends: under a minute to generate
 on either), ``--repeat N`` (default 3), ``--only sqlite|postgresql``.
