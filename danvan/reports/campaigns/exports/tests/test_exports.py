@@ -198,8 +198,14 @@ def test_start_status_progress_and_download(
 ) -> None:
     client = _client(province_officer)
     detail = client.get(province_report.get_absolute_url()).content.decode()
-    assert 'id="export-zip"' in detail
+    assert 'id="export-zip"' in detail  # the province has communes below it
+    assert 'id="export-unit"' in detail
     assert _url("export_start", province_report) in detail
+    commune = Report.objects.filter(campaign=province_report.campaign, unit__kind="commune").first()
+    assert commune is not None
+    own = _client(province_officer).get(commune.get_absolute_url()).content.decode()
+    assert 'id="export-unit"' in own
+    assert 'id="export-zip"' not in own  # nothing below a commune
     with django_capture_on_commit_callbacks(execute=True):
         started = client.post(_url("export_start", province_report), {"scope": "subtree"})
     assert started.status_code == 302
