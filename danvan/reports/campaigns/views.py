@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from danvan.accounts import policies as access
@@ -39,6 +40,9 @@ from .forms import (
     SubmitForm,
 )
 from .models import Report
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @login_required
@@ -268,115 +272,96 @@ def _action(
     return _report_page(request, report, status=400, **{key: form})
 
 
-@login_required
-@domain_http
-@require_POST
-def report_refresh(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    actor = request.user
-    return _action(
-        request,
-        public_id,
-        key="submit",
-        form_class=SubmitForm,
-        run=lambda report, data: services.report_refresh(actor=actor, report=report),
-        done_message=_("Đã cập nhật số liệu từ dữ liệu hiện có."),
-    )
+def _action_view(
+    *,
+    key: str,
+    form_class: type[forms.Form],
+    run: Callable[[Any, Report, dict[str, Any]], Any],
+    done: StrOrPromise,
+) -> Callable[..., HttpResponse]:
+    """A POST view of the report page: its small form checked, then *run*(actor, report,
+    data) through the service; back to the report with *done*, or the page again with the
+    form's message (400)."""
+
+    @login_required
+    @domain_http
+    @require_POST
+    def view(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+        actor = request.user
+        return _action(
+            request,
+            public_id,
+            key=key,
+            form_class=form_class,
+            run=lambda report, data: run(actor, report, data),
+            done_message=str(done),
+        )
+
+    return view
 
 
-@login_required
-@domain_http
-@require_POST
-def report_submit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    actor = request.user
-    return _action(
-        request,
-        public_id,
-        key="submit",
-        form_class=SubmitForm,
-        run=lambda report, data: services.report_submit(actor=actor, report=report, **data),
-        done_message=_("Đã gửi báo cáo."),
-    )
+report_refresh = _action_view(
+    key="submit",
+    form_class=SubmitForm,
+    run=lambda actor, report, data: services.report_refresh(actor=actor, report=report),
+    done=gettext_lazy("Đã cập nhật số liệu từ dữ liệu hiện có."),
+)
 
 
-@login_required
-@domain_http
-@require_POST
-def report_approve(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    actor = request.user
-    return _action(
-        request,
-        public_id,
-        key="approve",
-        form_class=ApproveForm,
-        run=lambda report, data: services.report_approve(actor=actor, report=report, **data),
-        done_message=_("Đã duyệt báo cáo; báo cáo đã khóa."),
-    )
+report_submit = _action_view(
+    key="submit",
+    form_class=SubmitForm,
+    run=lambda actor, report, data: services.report_submit(actor=actor, report=report, **data),
+    done=gettext_lazy("Đã gửi báo cáo."),
+)
 
 
-@login_required
-@domain_http
-@require_POST
-def report_return(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    actor = request.user
-    return _action(
-        request,
-        public_id,
-        key="return",
-        form_class=ReturnForm,
-        run=lambda report, data: services.report_return(actor=actor, report=report, **data),
-        done_message=_("Đã trả lại báo cáo."),
-    )
+report_approve = _action_view(
+    key="approve",
+    form_class=ApproveForm,
+    run=lambda actor, report, data: services.report_approve(actor=actor, report=report, **data),
+    done=gettext_lazy("Đã duyệt báo cáo; báo cáo đã khóa."),
+)
 
 
-@login_required
-@domain_http
-@require_POST
-def report_reopen_request(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    actor = request.user
-    return _action(
-        request,
-        public_id,
-        key="reopen_request",
-        form_class=ReopenRequestForm,
-        run=lambda report, data: services.report_reopen_request(actor=actor, report=report, **data),
-        done_message=_("Đã gửi đề nghị mở lại báo cáo."),
-    )
+report_return = _action_view(
+    key="return",
+    form_class=ReturnForm,
+    run=lambda actor, report, data: services.report_return(actor=actor, report=report, **data),
+    done=gettext_lazy("Đã trả lại báo cáo."),
+)
 
 
-@login_required
-@domain_http
-@require_POST
-def report_reopen_decide(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    actor = request.user
-    return _action(
-        request,
-        public_id,
-        key="reopen_decide",
-        form_class=ReopenDecideForm,
-        run=lambda report, data: services.report_reopen_decide(
-            actor=actor,
-            report=report,
-            grant=data["decision"] == "grant",
-            message=data["message"],
-        ),
-        done_message=_("Đã ghi quyết định về đề nghị mở lại."),
-    )
+report_reopen_request = _action_view(
+    key="reopen_request",
+    form_class=ReopenRequestForm,
+    run=lambda actor, report, data: services.report_reopen_request(
+        actor=actor, report=report, **data
+    ),
+    done=gettext_lazy("Đã gửi đề nghị mở lại báo cáo."),
+)
 
 
-@login_required
-@domain_http
-@require_POST
-def report_fill(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """Type the children's totals into the parent's manual figures that add up."""
-    actor = request.user
-    return _action(
-        request,
-        public_id,
-        key="submit",
-        form_class=SubmitForm,
-        run=lambda report, data: services.report_fill_from_children(actor=actor, report=report),
-        done_message=_("Đã điền số liệu tổng hợp từ báo cáo đã duyệt của đơn vị cấp dưới."),
-    )
+report_reopen_decide = _action_view(
+    key="reopen_decide",
+    form_class=ReopenDecideForm,
+    run=lambda actor, report, data: services.report_reopen_decide(
+        actor=actor,
+        report=report,
+        grant=data["decision"] == "grant",
+        message=data["message"],
+    ),
+    done=gettext_lazy("Đã ghi quyết định về đề nghị mở lại."),
+)
+
+
+# Type the children's totals into the parent's manual figures that add up.
+report_fill = _action_view(
+    key="submit",
+    form_class=SubmitForm,
+    run=lambda actor, report, data: services.report_fill_from_children(actor=actor, report=report),
+    done=gettext_lazy("Đã điền số liệu tổng hợp từ báo cáo đã duyệt của đơn vị cấp dưới."),
+)
 
 
 def _document_initial(report: Report) -> dict[str, str]:
@@ -396,20 +381,15 @@ def _document_initial(report: Report) -> dict[str, str]:
     return initial
 
 
-@login_required
-@domain_http
-@require_POST
-def report_document(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """Record how the report is issued as a document (number, heading, signer)."""
-    actor = request.user
-    return _action(
-        request,
-        public_id,
-        key="document",
-        form_class=DocumentForm,
-        run=lambda report, data: services.report_set_document(actor=actor, report=report, **data),
-        done_message=_("Đã lưu thông tin văn bản báo cáo."),
-    )
+# Record how the report is issued as a document (number, heading, signer).
+report_document = _action_view(
+    key="document",
+    form_class=DocumentForm,
+    run=lambda actor, report, data: services.report_set_document(
+        actor=actor, report=report, **data
+    ),
+    done=gettext_lazy("Đã lưu thông tin văn bản báo cáo."),
+)
 
 
 @login_required
