@@ -216,7 +216,7 @@ def _rollup(report: Report, indicators: list[Indicator]) -> dict[str, Any] | Non
                     for pk in code_of
                 ],
             }
-            for line in rollup.contributions(report)
+            for line in rollup.contributions(report, entry)
         ],
         "missing_count": len(entry.missing),
         "broken_rules": [r.message for r in rollup.broken_totals(report, entry)],

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +35,7 @@ from danvan.reports.models import Indicator, IssuerKind, Source
 from danvan.units.models import UnitKind
 
 from . import rollup, selectors
-from .models import APPROVED_STATUSES, Report
+from .models import Report
 
 DOC_TYPE_TITLE = "BÁO CÁO"
 DEFAULT_RECIPIENTS = ("- Lưu: VT.",)
@@ -57,31 +56,13 @@ def missing_for_word(report: Report) -> list[str]:
     return [str(label) for field, label in needed.items() if not getattr(report, field)]
 
 
-def _same_period_last_year(report: Report) -> dict[str, Decimal | None]:
-    """The unit's approved figures of the same regime a year earlier, by indicator code."""
-    campaign = report.campaign
-    last = (
-        Report.objects.filter(
-            unit_id=report.unit_id,
-            campaign__regime_id=campaign.regime_id,
-            campaign__year=campaign.year - 1,
-            status__in=APPROVED_STATUSES,
-        )
-        .prefetch_related("values__indicator")
-        .first()
-    )
-    if last is None:
-        return {}
-    return {v.indicator.code: v.value for v in last.values.all()}
-
-
 def build(report: Report) -> ReportDocument:
     """The report as plain data for the Word writer."""
     campaign = report.campaign
     values = {v.indicator_id: v for v in report.values.select_related("indicator")}
     indicators = list(Indicator.objects.filter(template_id=campaign.template_id).order_by("order"))
     previous = selectors.previous_values(report)
-    last_year = _same_period_last_year(report)
+    last_year = selectors.values_of(selectors.last_year_report(report))
     narratives = {n.section_id: n.text for n in report.narratives.all()}
 
     def row(indicator: Indicator) -> IndicatorRow:

@@ -238,10 +238,11 @@ class Contribution:
     disagreements: list[int]  # indicators whose override differs from the snapshot
 
 
-def contributions(report: Report) -> list[Contribution]:
+def contributions(report: Report, entry: Rollup | None = None) -> list[Contribution]:
     """Each child of *report*, with its figures, whether it is counted, and where the
-    child's own figure disagrees with what danvan computed (an override of the snapshot)."""
-    entry = rollup_of(report)
+    child's own figure disagrees with what danvan computed (an override of the snapshot).
+    *entry*: the report's roll-up when the caller has it already (rollup_of)."""
+    entry = entry or rollup_of(report)
     if entry is None:
         return []
     children = {

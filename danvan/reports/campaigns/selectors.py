@@ -205,12 +205,37 @@ def previous_report(report: Report) -> Report | None:
     )
 
 
+def last_year_report(report: Report) -> Report | None:
+    """The unit's approved report of the same regime for the year before whose period
+    ends on the same day of the year (the same half-year, quarter or month), with its
+    campaign."""
+    campaign = report.campaign
+    end = campaign.period_end
+    return (
+        Report.objects.filter(
+            unit_id=report.unit_id,
+            campaign__regime_id=campaign.regime_id,
+            campaign__year=campaign.year - 1,
+            campaign__period_end__month=end.month,
+            campaign__period_end__day=end.day,
+            status__in=APPROVED_STATUSES,
+        )
+        .select_related("campaign")
+        .order_by("-campaign__period_end")
+        .first()
+    )
+
+
 def previous_values(report: Report) -> dict[str, Decimal | None]:
     """The figures of the unit's approved report of the regime's previous period."""
-    previous = previous_report(report)
-    if previous is None:
+    return values_of(previous_report(report))
+
+
+def values_of(report: Report | None) -> dict[str, Decimal | None]:
+    """*report*'s figures by indicator code (none for no report)."""
+    if report is None:
         return {}
-    return _values_by_code(list(previous.values.select_related("indicator")))
+    return _values_by_code(list(report.values.select_related("indicator")))
 
 
 def warnings_for(report: Report, values: Sequence[ReportValue] | None = None) -> list[Warning]:

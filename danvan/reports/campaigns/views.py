@@ -187,7 +187,7 @@ def _rollup_context(report: Report, rows: list[selectors.ValueRow]) -> dict[str,
     if entry is None:
         return {"rollup": None}
     indicators = [row.indicator for row in rows]
-    lines = rollup.contributions(report)
+    lines = rollup.contributions(report, entry)
     return {
         "rollup": entry,
         "rollup_rows": [

@@ -34,7 +34,7 @@ from danvan.reports.models import Indicator
 from danvan.units.models import Unit
 
 from .. import policies, selectors
-from ..models import APPROVED_STATUSES, Campaign, CampaignStatus, Report, ReportValue
+from ..models import Campaign, CampaignStatus, Report, ReportValue
 
 # The three bars of an indicator, earliest first, the current one in the accent colour.
 _LAST_YEAR, _PREVIOUS, _NOW = "#ced4da", "#6c757d", "#0d6efd"
@@ -105,27 +105,6 @@ class Comparison:
         return self.previous is not None and self.previous.pk == getattr(self.last_year, "pk", 0)
 
 
-def last_year_report(report: Report) -> Report | None:
-    """The unit's approved report of the same regime for the year before whose period
-    ends on the same day of the year (the same half-year, quarter or month), with its
-    campaign."""
-    campaign = report.campaign
-    end = campaign.period_end
-    return (
-        Report.objects.filter(
-            unit_id=report.unit_id,
-            campaign__regime_id=campaign.regime_id,
-            campaign__year=campaign.year - 1,
-            campaign__period_end__month=end.month,
-            campaign__period_end__day=end.day,
-            status__in=APPROVED_STATUSES,
-        )
-        .select_related("campaign")
-        .order_by("-campaign__period_end")
-        .first()
-    )
-
-
 def figures(report: Report | None) -> dict[str, Figure]:
     """The report's figures by indicator code, each with its records list (value_rows:
     the unit's subtree over the report's own period). Its values must be prefetched."""
@@ -150,7 +129,7 @@ def comparison(report: Report) -> Comparison:
     comes from selectors.report_get (scoped, values prefetched); the earlier reports are
     the same unit's, so whoever reads this one reads them."""
     previous = selectors.previous_report(report)
-    last_year = last_year_report(report)
+    last_year = selectors.last_year_report(report)
     prefetch_values([r for r in (previous, last_year) if r is not None])
     earlier = figures(previous)
     year_before = earlier if last_year is not None and last_year == previous else figures(last_year)
