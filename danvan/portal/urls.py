@@ -1,4 +1,7 @@
-from django.urls import path
+"""The citizens' portal, under /cong-dan/. Each sub-area keeps its own urls module; every
+name stays in the one "portal" namespace (portal:submit, portal:place …)."""
+
+from django.urls import include, path
 
 from . import views
 from .consultations import views as consultations
@@ -9,9 +12,11 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("gui-phan-anh/", views.submit, name="submit"),
-    path("da-gui/", views.submitted, name="submitted"),
-    path("tra-cuu/", views.lookup, name="lookup"),
+    path("", include("danvan.portal.feedback.urls")),
+    path("", include("danvan.portal.places.urls")),
+    path("", include("danvan.portal.news.urls")),
+    path("", include("danvan.portal.gallery.urls")),
+    path("", include("danvan.portal.opendata.urls")),
     path("lich-tiep-cong-dan/", views.schedules, name="schedules"),
     path("doi-thoai/", views.dialogues, name="dialogues"),
     path("bieu-quyet/", votes.votes, name="votes"),
