@@ -277,6 +277,19 @@ class RollupOut(Schema):
     broken_rules: list[str] = Field(description="Quy tắc kiểm tra mà số tổng hợp không thỏa.")
 
 
+class DocumentOut(Schema):
+    """How the report is issued as a document (Decree 30/2020, or the Party layout)."""
+
+    doc_number: str = Field(description="Số, ký hiệu văn bản, qua bộ phân tích số hiệu.")
+    superior_body: str
+    issuer_body: str
+    doc_place: str
+    signing_authority: str
+    signer_position: str
+    signer_name: str
+    recipients: str = Field(description="Nơi nhận, mỗi dòng một nơi.")
+
+
 class ReportDetailOut(Schema):
     public_id: uuid.UUID
     campaign: CampaignRef
@@ -295,6 +308,7 @@ class ReportDetailOut(Schema):
         description="Việc bạn làm được lúc này: save, submit, reopen_request, approve, return,"
         " reopen_decide."
     )
+    document: DocumentOut
     values: list[ValueOut]
     narratives: list[NarrativeOut]
     warnings: list[WarningOut]
@@ -350,3 +364,53 @@ class ReopenDecideIn(Schema):
         description="grant: đồng ý mở lại (báo cáo trở về bản nháp); refuse: không đồng ý."
     )
     message: LongText = Field("", description="Ý kiến; bắt buộc khi không đồng ý.")
+
+
+# -- opening and closing campaigns, refreshing and filling reports, exports --------------
+
+
+class CampaignOpenIn(Schema):
+    regime: str = Field(max_length=64, description="Mã chế độ báo cáo.")
+    template_id: int = Field(description="Mẫu báo cáo (đang sử dụng) của chế độ.")
+    year: int = Field(ge=1, le=9999, description="Năm báo cáo.")
+    owner_unit: str = Field(max_length=32, description="Mã đơn vị mở đợt (bạn quản trị).")
+    title: str = Field("", max_length=300, description="Tên đợt; rỗng: tên tự đặt.")
+    units: list[Annotated[str, Field(max_length=32)]] | None = Field(
+        None,
+        max_length=5000,
+        description="Mã các đơn vị phải báo cáo; bỏ trống: mọi đơn vị thuộc đơn vị mở đợt có"
+        " hạn gửi trong chế độ.",
+    )
+
+
+class DocumentIn(Schema):
+    """Only the fields sent change; an empty text clears one."""
+
+    doc_number: str | None = Field(None, max_length=60)
+    superior_body: str | None = Field(None, max_length=200)
+    issuer_body: str | None = Field(None, max_length=200)
+    doc_place: str | None = Field(None, max_length=100)
+    signing_authority: str | None = Field(None, max_length=60)
+    signer_position: str | None = Field(None, max_length=100)
+    signer_name: str | None = Field(None, max_length=100)
+    recipients: LongText | None = None
+
+
+class ExportIn(Schema):
+    scope: Literal["unit", "subtree"] = Field(
+        "unit",
+        description="unit: tệp Word và Excel của báo cáo này; subtree: cả các báo cáo cấp"
+        " dưới trong đợt.",
+    )
+
+
+class ExportOut(Schema):
+    token: uuid.UUID
+    scope: str
+    state: str = Field(description="queued, running, succeeded, failed (như các việc nền khác).")
+    state_label: str
+    done: int = Field(description="Số tệp đã làm xong.")
+    total: int = Field(description="Số tệp phải làm.")
+    error: str = Field(description="Lỗi khi thất bại, và cách chạy lại (POST …/retry).")
+    status_url: str = Field(description="Địa chỉ API để hỏi lại tiến độ.")
+    download_url: str | None = Field(description="Tải tệp .zip khi đã xong.")

@@ -18,18 +18,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from danvan.accounts import policies as access
-from danvan.core.errors import PermissionDenied
+from danvan.core.errors import NotFound, PermissionDenied
+from danvan.jobs import services as jobs
+from danvan.jobs.models import Job
 from danvan.legal.workdays import WorkCalendar
 from danvan.reports import policies as regime_policies
 from danvan.reports import selectors as regime_selectors
 from danvan.reports.campaigns import policies, rollup, selectors, services
+from danvan.reports.campaigns.exports import selectors as export_selectors
+from danvan.reports.campaigns.exports import services as export_services
 from danvan.reports.campaigns.models import Campaign, Report
 from danvan.reports.indicators import queries
 from danvan.reports.models import (
@@ -48,7 +52,11 @@ from .report_schemas import (
     ApproveIn,
     CampaignDetailOut,
     CampaignFilters,
+    CampaignOpenIn,
     CampaignOut,
+    DocumentIn,
+    ExportIn,
+    ExportOut,
     RegimeDetailOut,
     RegimeFilters,
     RegimeOut,
@@ -250,6 +258,7 @@ def _report_detail(actor: Any, public_id: uuid.UUID) -> dict[str, Any]:
         "approved_at": report.approved_at,
         "rule_reason": report.rule_reason,
         "allowed_actions": _allowed_actions(actor, report, reviewer),
+        "document": {name: getattr(report, name) for name in services.DOCUMENT_FIELDS},
         "values": [
             {
                 "indicator": row.indicator.code,
@@ -417,8 +426,12 @@ def campaign_detail(
 ) -> dict[str, Any]:
     actor = request_actor(request)
     campaign = selectors.campaign_get(user=actor, public_id=public_id)
+    return _campaign_detail(actor, campaign, (unit or "").strip())
+
+
+def _campaign_detail(actor: Any, campaign: Campaign, code: str = "") -> dict[str, Any]:
     own = selectors.own_reports(user=actor, campaign=campaign)
-    root = _board_root(actor, campaign, (unit or "").strip(), own)
+    root = _board_root(actor, campaign, code, own)
     board = selectors.board(campaign=campaign, root=root, today=services.today())
     return {
         "public_id": campaign.public_id,
@@ -444,6 +457,62 @@ def campaign_detail(
         "own_reports": [_report_ref(r) for r in own],
         "may_close": campaign.is_open and policies.can_close(actor, campaign),
     }
+
+
+@router.post(
+    "/reports/campaigns",
+    response={201: CampaignDetailOut},
+    summary="Mở đợt báo cáo",
+    description=(
+        "Quản trị viên của đơn vị mở đợt: chế độ, mẫu, năm, đơn vị mở đợt và (không bắt"
+        " buộc) các đơn vị phải báo cáo. Mỗi đơn vị có một báo cáo, hạn gửi theo cấp (ngày"
+        " làm việc), số liệu tính được chốt ngay. Mọi lỗi được trả về cùng lúc (trường"
+        " `regime`, `template`, `year`, `units`) và khi đó không gì được ghi."
+    ),
+)
+def campaign_open(request: HttpRequest, payload: CampaignOpenIn) -> Status[dict[str, Any]]:
+    actor = request_actor(request)
+    if not access.has_perm_anywhere(actor, policies.OPEN_PERM):
+        raise PermissionDenied(_("Chỉ quản trị viên của đơn vị được mở đợt báo cáo."))
+    regime = Regime.objects.filter(code=payload.regime.strip()).first()
+    if regime is None:
+        raise NotFound(
+            _("Không có chế độ báo cáo mã “%(code)s”.") % {"code": payload.regime},
+            code="regime_not_found",
+        )
+    template = ReportTemplate.objects.filter(pk=payload.template_id).first()
+    if template is None:
+        raise NotFound(
+            _("Không có mẫu báo cáo số %(id)s.") % {"id": payload.template_id},
+            code="template_not_found",
+        )
+    owner = unit_selectors.unit_get(actor=actor, code=payload.owner_unit.strip())
+    units = None
+    if payload.units is not None:
+        units = unit_selectors.units_by_codes(actor=actor, codes=[c.strip() for c in payload.units])
+    campaign = services.campaign_open(
+        actor=actor,
+        regime=regime,
+        template=template,
+        year=payload.year,
+        owner_unit=owner,
+        title=payload.title.strip(),
+        units=units,
+    )
+    return Status(201, _campaign_detail(actor, campaign))
+
+
+@router.post(
+    "/reports/campaigns/{public_id}/close",
+    response=CampaignDetailOut,
+    summary="Kết thúc đợt báo cáo",
+    description="Đơn vị mở đợt kết thúc đợt: từ đó không báo cáo nào được gửi thêm.",
+)
+def campaign_close(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
+    actor = request_actor(request)
+    campaign = selectors.campaign_get(user=actor, public_id=public_id)
+    campaign = services.campaign_close(actor=actor, campaign=campaign)
+    return _campaign_detail(actor, campaign)
 
 
 # -- one report --------------------------------------------------------------------------
@@ -570,3 +639,143 @@ def report_reopen_decide(
         message=payload.message,
     )
     return _report_detail(actor, public_id)
+
+
+@router.post(
+    "/reports/{public_id}/refresh",
+    response=ReportDetailOut,
+    summary="Cập nhật số liệu tính",
+    description=(
+        "Chốt lại số liệu tính từ dữ liệu danvan đến ngày chốt của đợt; chỉ khi báo cáo chưa"
+        " gửi. Số nhập, số điều chỉnh và nội dung giữ nguyên."
+    ),
+)
+def report_refresh(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
+    actor = request_actor(request)
+    services.report_refresh(actor=actor, report=_report(actor, public_id))
+    return _report_detail(actor, public_id)
+
+
+@router.post(
+    "/reports/{public_id}/fill-from-children",
+    response=ReportDetailOut,
+    summary="Điền số tổng hợp từ báo cáo cấp dưới",
+    description=(
+        "Ghi vào các chỉ tiêu đơn vị nhập (cộng hoặc đếm không trùng) tổng của các báo cáo"
+        " cấp dưới đã duyệt, qua cùng các bước kiểm tra như khi lưu. Đơn vị vẫn xem lại và gửi."
+    ),
+)
+def report_fill(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
+    actor = request_actor(request)
+    services.report_fill_from_children(actor=actor, report=_report(actor, public_id))
+    return _report_detail(actor, public_id)
+
+
+@router.patch(
+    "/reports/{public_id}/document",
+    response=ReportDetailOut,
+    summary="Thông tin ban hành văn bản báo cáo",
+    description=(
+        "Số, ký hiệu (qua bộ phân tích số hiệu, đúng hệ Nhà nước hay Đảng của chế độ), cơ quan"
+        " chủ quản, cơ quan ban hành, địa danh, quyền hạn ký, chức vụ và họ tên người ký, nơi"
+        " nhận. Chỉ các trường được gửi thay đổi; được sửa ở mọi trạng thái vì không đụng số liệu."
+    ),
+)
+def report_document(
+    request: HttpRequest, public_id: uuid.UUID, payload: DocumentIn
+) -> dict[str, Any]:
+    actor = request_actor(request)
+    fields = {k: v for k, v in payload.dict().items() if v is not None}
+    services.report_set_document(actor=actor, report=_report(actor, public_id), **fields)
+    return _report_detail(actor, public_id)
+
+
+# -- exports -----------------------------------------------------------------------------
+
+
+def _export(request: HttpRequest, actor: Any, report: Report, job: Job) -> dict[str, Any]:
+    done, total = export_selectors.export_counts(actor=actor, report=report, job=job)
+    token = export_selectors.job_token(job)
+    base = f"/api/v1/reports/{report.public_id}/exports/{token}"
+    succeeded = job.state == Job.State.SUCCEEDED
+    return {
+        "token": token,
+        "scope": "subtree" if export_selectors.job_subtree(job) else "unit",
+        "state": job.state,
+        "state_label": str(job.get_state_display()),
+        "done": done,
+        "total": total,
+        "error": job.error if job.state == Job.State.FAILED else "",
+        "status_url": request.build_absolute_uri(base),
+        "download_url": request.build_absolute_uri(f"{base}/file") if succeeded else None,
+    }
+
+
+@router.post(
+    "/reports/{public_id}/exports",
+    response={202: ExportOut},
+    summary="Xuất tệp Word và Excel (chạy nền)",
+    description=(
+        "Tạo tệp .zip gồm văn bản Word và bảng Excel của báo cáo (`scope`=unit) hoặc của cả"
+        " các báo cáo cấp dưới trong đợt (`subtree`). Việc chạy nền: hỏi tiến độ ở"
+        " `status_url`, tải ở `download_url` khi xong. Lượt đang chạy của bạn cho cùng phạm vi"
+        " được trả lại thay vì tạo lượt thứ hai."
+    ),
+)
+def export_start(
+    request: HttpRequest, public_id: uuid.UUID, payload: ExportIn
+) -> Status[dict[str, Any]]:
+    actor = request_actor(request)
+    report = _report(actor, public_id)
+    job = export_services.export_start(
+        actor=actor, report=report, subtree=payload.scope == "subtree"
+    )
+    return Status(202, _export(request, actor, report, job))
+
+
+@router.get(
+    "/reports/{public_id}/exports/{token}",
+    response=ExportOut,
+    summary="Tiến độ một lượt xuất tệp",
+    description="Chỉ người tạo lượt xuất xem được.",
+)
+def export_status(request: HttpRequest, public_id: uuid.UUID, token: uuid.UUID) -> dict[str, Any]:
+    actor = request_actor(request)
+    report = _report(actor, public_id)
+    job = export_selectors.export_get(actor=actor, report=report, token=token)
+    job = jobs.job_check(key=job.key) or job
+    return _export(request, actor, report, job)
+
+
+@router.post(
+    "/reports/{public_id}/exports/{token}/retry",
+    response={202: ExportOut},
+    summary="Chạy lại lượt xuất bị lỗi",
+)
+def export_retry(
+    request: HttpRequest, public_id: uuid.UUID, token: uuid.UUID
+) -> Status[dict[str, Any]]:
+    actor = request_actor(request)
+    report = _report(actor, public_id)
+    job = export_selectors.export_get(actor=actor, report=report, token=token)
+    job = export_services.export_retry(actor=actor, report=report, job=job)
+    return Status(202, _export(request, actor, report, job))
+
+
+@router.get(
+    "/reports/{public_id}/exports/{token}/file",
+    summary="Tải tệp .zip đã xuất",
+    description="404 khi chưa xong hoặc tệp đã được dọn (hãy xuất lại).",
+    response={200: None},
+)
+def export_file(request: HttpRequest, public_id: uuid.UUID, token: uuid.UUID) -> FileResponse:
+    actor = request_actor(request)
+    report = _report(actor, public_id)
+    job = export_selectors.export_get(actor=actor, report=report, token=token)
+    path = export_selectors.finished_zip(job)
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=str(job.result.get("name") or "bao-cao.zip"),
+        content_type="application/zip",
+    )

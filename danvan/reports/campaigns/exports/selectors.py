@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from danvan.accounts import policies as access
 from danvan.core.errors import NotFound, PermissionDenied
 from danvan.jobs.models import Job
+from danvan.jobs.selectors import job_progress
 from danvan.jobs.services import key_for
 
 from .. import policies
@@ -89,3 +90,30 @@ def total_files(*, actor: Any, report: Report, subtree: bool) -> int:
     """The files the export makes (a Word document and a workbook per report): the bar's
     end while the job runs (a document left out counts as made)."""
     return 2 * len(export_reports(actor=actor, report=report, subtree=subtree))
+
+
+def job_token(job: Job) -> uuid.UUID:
+    """The export's token (the task's fourth argument): its file's name and its address."""
+    return uuid.UUID(str(job.args[3]))
+
+
+def export_counts(*, actor: Any, report: Report, job: Job) -> tuple[int, int]:
+    """How many files of the export are made, and how many it makes (the progress bar of
+    the page and of the API)."""
+    if job.state == Job.State.SUCCEEDED:
+        done = total = int(job.result.get("total", 0))
+    else:
+        total = total_files(actor=actor, report=report, subtree=job_subtree(job))
+        done = job_progress(job.key) or 0
+    return min(done, total), total
+
+
+def finished_zip(job: Job) -> Path:
+    """The export's finished zip; NotFound while it is being made, or once cleaned away."""
+    path = zip_path(job_token(job).hex)
+    if job.state != Job.State.SUCCEEDED or not path.is_file():
+        raise NotFound(
+            _("Tệp .zip chưa sẵn sàng hoặc không còn; hãy xem trang tiến độ hoặc xuất lại."),
+            code="export_not_ready",
+        )
+    return path

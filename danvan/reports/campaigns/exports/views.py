@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from danvan.core.errors import DomainError, NotFound
+from danvan.core.errors import DomainError
 from danvan.core.http import domain_http
-from danvan.jobs import selectors as job_selectors
 from danvan.jobs import services as jobs
 from danvan.jobs.models import Job
 
@@ -39,25 +38,20 @@ def _status_url(report: Report, job: Job) -> str:
 
 
 def _token(job: Job) -> uuid.UUID:
-    return uuid.UUID(str(job.args[3]))
+    return selectors.job_token(job)
 
 
 def _context(request: HttpRequest, report: Report, job: Job) -> dict[str, object]:
-    subtree = selectors.job_subtree(job)
-    if job.state == Job.State.SUCCEEDED:
-        done = total = int(job.result.get("total", 0))
-    else:
-        total = selectors.total_files(actor=request.user, report=report, subtree=subtree)
-        done = job_selectors.job_progress(job.key) or 0
+    done, total = selectors.export_counts(actor=request.user, report=report, job=job)
     return {
         "report": report,
         "campaign": report.campaign,
         "job": job,
         "token": _token(job),
-        "subtree": subtree,
-        "done": min(done, total),
+        "subtree": selectors.job_subtree(job),
+        "done": done,
         "total": total,
-        "percent": round(100 * min(done, total) / total) if total else 0,
+        "percent": round(100 * done / total) if total else 0,
     }
 
 
@@ -134,12 +128,7 @@ def export_download(request: HttpRequest, public_id: uuid.UUID, token: uuid.UUID
     """The finished zip (404 while it is being made, or when it was cleaned away)."""
     report = report_selectors.report_get(user=request.user, public_id=public_id)
     job = selectors.export_get(actor=request.user, report=report, token=token)
-    path = selectors.zip_path(_token(job).hex)
-    if job.state != Job.State.SUCCEEDED or not path.is_file():
-        raise NotFound(
-            _("Tệp .zip chưa sẵn sàng hoặc không còn; hãy xem trang tiến độ hoặc xuất lại."),
-            code="export_not_ready",
-        )
+    path = selectors.finished_zip(job)
     return FileResponse(
         path.open("rb"),
         as_attachment=True,
