@@ -304,7 +304,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "danvan.jobs.tasks.reap_jobs",
         "schedule": timedelta(seconds=JOBS_REAP_SECONDS),
     },
+    # Old report exports (.zip) removed at night (reports/campaigns/exports/services.py).
+    "report-exports-cleanup": {
+        "task": "danvan.reports.campaigns.exports.tasks.cleanup_exports",
+        "schedule": crontab(hour=2, minute=15),
+    },
 }
+# How long a report export (.zip) stays downloadable before the nightly cleanup.
+REPORT_EXPORT_KEEP_DAYS = env_int("DANVAN_REPORT_EXPORT_KEEP_DAYS", 7)
 
 # Cases: days before the due date from which a case shows as "due soon".
 CASES_DUE_SOON_DAYS = env_int("DANVAN_CASES_DUE_SOON_DAYS", 5)

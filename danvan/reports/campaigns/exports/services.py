@@ -9,14 +9,18 @@ of a killed worker is overwritten by the next attempt, and removed on any error 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import uuid
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from danvan.accounts.models import User
@@ -167,3 +171,30 @@ def export_run(
         "files": len(made),
         "skipped": len(skipped),
     }
+
+
+def export_cleanup(*, now: dt.datetime | None = None) -> int:
+    """Remove the zips older than REPORT_EXPORT_KEEP_DAYS, and part files a killed worker
+    left more than a day ago; return how many files were removed.
+
+    A zip holds a copy of reports (figures, narratives, signers) taken away from their
+    access checks once downloaded; kept on the server, it only grows the disk and the
+    backups. Its author asks for a new one when needed: the download of a removed zip
+    says so (selectors.finished_zip). Daily, from CELERY_BEAT_SCHEDULE.
+    """
+    now = now or timezone.now()
+    folder = Path(settings.MEDIA_ROOT) / EXPORT_DIR
+    if not folder.is_dir():
+        return 0
+    keep = dt.timedelta(days=settings.REPORT_EXPORT_KEEP_DAYS)
+    limits = {".zip": now - keep, ".part": now - dt.timedelta(days=1)}
+    removed = 0
+    for path in folder.iterdir():
+        limit = limits.get(path.suffix)
+        if limit is None or not path.is_file():
+            continue
+        modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+        if modified < limit:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -43,3 +43,9 @@ def run_export(report_id: int, subtree: bool, actor_id: int, token: str) -> None
         )
 
     runner.run(key=key_for(KIND, report_id, token), work=work)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def cleanup_exports() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): remove the old zips (services.export_cleanup)."""
+    return services.export_cleanup()

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from danvan.core.errors import DomainError
+from danvan.core.errors import DomainError, NotFound
 from danvan.core.http import domain_http
 from danvan.jobs import services as jobs
 from danvan.jobs.models import Job
@@ -52,6 +54,10 @@ def _context(request: HttpRequest, report: Report, job: Job) -> dict[str, object
         "done": done,
         "total": total,
         "percent": round(100 * done / total) if total else 0,
+        # Made, then removed by the nightly cleanup: offer to make it again.
+        "gone": job.state == Job.State.SUCCEEDED
+        and not selectors.zip_path(_token(job).hex).is_file(),
+        "keep_days": settings.REPORT_EXPORT_KEEP_DAYS,
     }
 
 
@@ -124,11 +130,19 @@ def export_retry(request: HttpRequest, public_id: uuid.UUID, token: uuid.UUID) -
 @login_required
 @domain_http
 @require_GET
-def export_download(request: HttpRequest, public_id: uuid.UUID, token: uuid.UUID) -> FileResponse:
+def export_download(
+    request: HttpRequest, public_id: uuid.UUID, token: uuid.UUID
+) -> HttpResponseBase:
     """The finished zip (404 while it is being made, or when it was cleaned away)."""
     report = report_selectors.report_get(user=request.user, public_id=public_id)
     job = selectors.export_get(actor=request.user, report=report, token=token)
-    path = selectors.finished_zip(job)
+    try:
+        path = selectors.finished_zip(job)
+    except NotFound:
+        if job.state != Job.State.SUCCEEDED:
+            raise
+        # Cleaned away: the status page says so and offers a new export.
+        return redirect(_status_url(report, job))
     return FileResponse(
         path.open("rb"),
         as_attachment=True,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import uuid
 import zipfile
 from pathlib import Path
@@ -309,3 +310,49 @@ def test_nothing_is_made_for_a_reader_who_lost_access(
     assert "không còn" in result.message
     assert not result.retryable
     assert _files(media) == []
+
+
+def test_the_nightly_cleanup_removes_old_zips_and_stale_parts(
+    province_report: Report,
+    province_officer: User,
+    media: Path,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.REPORT_EXPORT_KEEP_DAYS = 7
+    job = _start(province_report, province_officer, django_capture_on_commit_callbacks)
+    path = selectors.zip_path(job.args[3])
+    folder = path.parent
+    stale_part = folder / "dead.zip.part"
+    fresh_part = folder / "running.zip.part"
+    other = folder / "notes.txt"
+    for extra in (stale_part, fresh_part, other):
+        extra.write_bytes(b"x")
+    now = timezone.now()
+
+    def age(file: Path, days: float) -> None:
+        stamp = (now - dt.timedelta(days=days)).timestamp()
+        os.utime(file, (stamp, stamp))
+
+    age(path, 6)
+    age(stale_part, 2)
+    age(other, 30)
+    assert services.export_cleanup(now=now) == 1  # the part file a killed worker left
+    assert path.is_file()
+    assert fresh_part.is_file()
+    assert other.is_file()  # not ours to remove
+    age(path, 8)
+    assert services.export_cleanup(now=now) == 1
+    assert not path.exists()
+    # The author is told the file is gone and how to get it again.
+    client = _client(province_officer)
+    response = client.get(_url("export_download", province_report, job))
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="export-gone"' in page
+    assert "Xuất lại" in page
+    assert 'id="export-download"' not in page
+
+
+def test_the_cleanup_without_a_folder_does_nothing(media: Path) -> None:
+    assert services.export_cleanup() == 0
