@@ -140,6 +140,7 @@ class CampaignFields(Schema):
     regime: RegimeRef
     template_id: int
     year: int
+    period_number: int = Field(description="Kỳ trong năm (1; quý hoặc tháng).")
     period_start: dt.date
     period_end: dt.date
     owner_unit: UnitRef
@@ -373,6 +374,12 @@ class CampaignOpenIn(Schema):
     regime: str = Field(max_length=64, description="Mã chế độ báo cáo.")
     template_id: int = Field(description="Mẫu báo cáo (đang sử dụng) của chế độ.")
     year: int = Field(ge=1, le=9999, description="Năm báo cáo.")
+    period_number: int = Field(
+        1,
+        ge=1,
+        le=12,
+        description="Kỳ trong năm: 1; quý 1–4 hoặc tháng 1–12 với chế độ hằng quý, hằng tháng.",
+    )
     owner_unit: str = Field(max_length=32, description="Mã đơn vị mở đợt (bạn quản trị).")
     title: str = Field("", max_length=300, description="Tên đợt; rỗng: tên tự đặt.")
     units: list[Annotated[str, Field(max_length=32)]] | None = Field(

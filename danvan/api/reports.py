@@ -439,6 +439,7 @@ def _campaign_detail(actor: Any, campaign: Campaign, code: str = "") -> dict[str
         "regime": {"code": campaign.regime.code, "name": campaign.regime.name},
         "template_id": campaign.template_id,
         "year": campaign.year,
+        "period_number": campaign.period_number,
         "period_start": campaign.period_start,
         "period_end": campaign.period_end,
         "owner_unit": _unit(campaign.owner_unit),
@@ -498,6 +499,7 @@ def campaign_open(request: HttpRequest, payload: CampaignOpenIn) -> Status[dict[
         owner_unit=owner,
         title=payload.title.strip(),
         units=units,
+        period_number=payload.period_number,
     )
     return Status(201, _campaign_detail(actor, campaign))
 

@@ -11,7 +11,7 @@ gives the address of the list of records it counts, so that every figure is trac
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,13 +23,25 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Query:
-    """One named count: *compute(root, start, end)* and the list it counts."""
+    """One named count: *compute(root, start, end)* and the list it counts.
+
+    *compute_many(roots, start, end)*, where a query has it, gives the same figure for
+    many roots at once ({root id: count}) in a constant number of queries: a campaign's
+    snapshot of a province's hundred units asks it once instead of once per unit.
+    """
 
     name: str
     label: StrOrPromise
     unit: StrOrPromise  # the unit of measure shown beside the figure ("mô hình", "vụ việc")
     compute: Callable[[Unit, dt.date, dt.date], int]
     records_url: Callable[[Unit, dt.date, dt.date], str]
+    compute_many: Callable[[Sequence[Unit], dt.date, dt.date], dict[int, int]] | None = None
+
+    def compute_all(self, roots: Sequence[Unit], start: dt.date, end: dt.date) -> dict[int, int]:
+        """The figure of each of *roots* ({root id: count}), grouped where the query can."""
+        if self.compute_many is not None:
+            return self.compute_many(roots, start, end)
+        return {root.pk: self.compute(root, start, end) for root in roots}
 
 
 _REGISTRY: dict[str, Query] = {}

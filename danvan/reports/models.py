@@ -16,6 +16,7 @@ them on every write, and raise them as the project's DomainError.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 from django.core.exceptions import ValidationError
@@ -43,6 +44,18 @@ class Frequency(models.TextChoices):
     QUARTERLY = "quarterly", _("Hằng quý")
     MONTHLY = "monthly", _("Hằng tháng")
     AD_HOC = "ad_hoc", _("Đột xuất, chuyên đề")
+
+
+# How many reports a year each frequency asks for, and the months between two periods.
+PERIODS_PER_YEAR = {Frequency.QUARTERLY: 4, Frequency.MONTHLY: 12}
+
+
+def shift_months(day: dt.date, months: int) -> dt.date:
+    """*day* moved by *months* calendar months, kept within the month it lands in (the
+    31st of a 30-day month becomes the 30th)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 _MONTH = [MinValueValidator(1), MaxValueValidator(12)]
@@ -119,19 +132,39 @@ class Regime(TimeStampedModel):
                     }
                 ) from None
 
-    def period(self, year: int) -> tuple[dt.date, dt.date]:
-        """The data period of the report of *year*: (first day, cut-off day), both counted.
+    @property
+    def periods_per_year(self) -> int:
+        """1 for half-year, annual and ad hoc reports; 4 quarterly; 12 monthly."""
+        return PERIODS_PER_YEAR.get(Frequency(self.frequency), 1)
 
-        The period ends in *year*; it starts in *year* too unless its start comes after
-        its end in the calendar, then in the year before (Decree 09/2019/NĐ-CP art. 12:
-        half-year 2026 = 15/12/2025 – 14/06/2026, annual 2026 = 15/12/2025 – 14/12/2026).
-        Quarterly and monthly regimes have several periods a year: a later slice gives
-        them a period number.
+    def period_label(self, number: int) -> str:
+        """ "quý II", "tháng 3": how the period *number* of a year is named (empty when the
+        regime has one period a year)."""
+        if self.periods_per_year == 4:
+            return _("quý %(n)s") % {"n": ("I", "II", "III", "IV")[number - 1]}
+        if self.periods_per_year == 12:
+            return _("tháng %(n)s") % {"n": number}
+        return ""
+
+    def period(self, year: int, number: int = 1) -> tuple[dt.date, dt.date]:
+        """The data period *number* (1 for a regime with one period a year) of the report
+        of *year*: (first day, cut-off day), both counted.
+
+        The regime's days give the first period of the year. It ends in *year*; it starts
+        in *year* too unless its start comes after its end in the calendar, then in the
+        year before (Decree 09/2019/NĐ-CP art. 12: half-year 2026 = 15/12/2025 –
+        14/06/2026, annual 2026 = 15/12/2025 – 14/12/2026). A quarterly or monthly
+        regime's later periods follow by three months or one (art. 12: quarter I =
+        15/12 – 14/03, quarter II = 15/03 – 14/06 …; month 2 = 15/01 – 14/02 …).
         """
+        if not 1 <= number <= self.periods_per_year:
+            raise ValueError(f"period {number} of a regime with {self.periods_per_year} a year")
         end = dt.date(year, self.period_end_month, self.period_end_day)
         start_key = (self.period_start_month, self.period_start_day)
         start_year = year - 1 if start_key > (self.period_end_month, self.period_end_day) else year
-        return dt.date(start_year, *start_key), end
+        start = dt.date(start_year, *start_key)
+        step = (12 // self.periods_per_year) * (number - 1)
+        return shift_months(start, step), shift_months(end, step)
 
 
 class RegimeDeadline(TimeStampedModel):
@@ -173,9 +206,10 @@ class RegimeDeadline(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.get_unit_kind_display()}: {self.working_days}"
 
-    def due_date(self, year: int, calendar: WorkCalendar | None = None) -> dt.date:
-        """The deadline of the report of *year*: the N-th working day after the cut-off."""
-        _start, end = self.regime.period(year)
+    def due_date(self, year: int, calendar: WorkCalendar | None = None, number: int = 1) -> dt.date:
+        """The deadline of the report of *year* (its period *number*): the N-th working day
+        after the cut-off."""
+        _start, end = self.regime.period(year, number)
         return (calendar or WorkCalendar()).add_working_days(end, self.working_days)
 
 

@@ -15,10 +15,11 @@ counts (issue 13, item 4: a figure a user cannot trace is a defect).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,7 @@ from danvan.directives.tasks.models import Task
 from danvan.directives.tasks.status import TaskStatus, soon_until, status_q
 from danvan.disclosure.models import RULE_KIND_OF_UNIT, Disclosure, DisclosureKind
 from danvan.movement.models import Entry
+from danvan.units import tree
 from danvan.units.models import Unit
 
 from .indicators import Query, register_query
@@ -48,23 +50,65 @@ def _url(name: str, **params: str) -> str:
     return f"{reverse(name)}?{urlencode(params)}"
 
 
+def counts_by_subtree(
+    rows: QuerySet[Any], roots: Sequence[Unit], *, unit_field: str = "unit"
+) -> dict[int, int]:
+    """For each of *roots*, how many of *rows* have their unit in the root's subtree.
+
+    One grouped query (rows counted per unit path, over the subtrees of the roots that
+    lie under no other root), then each unit's count added to the roots on its path in
+    Python: the same figures as ``rows.filter(subtree_q(root, …)).count()`` per root.
+    """
+    found = {root.pk: 0 for root in roots}
+    if not roots:
+        return found
+    paths = sorted({root.path for root in roots})
+    tops = [p for i, p in enumerate(paths) if not any(p.startswith(q) for q in paths[:i])]
+    covering = Q(pk__in=[])
+    for path in tops:
+        low, high = tree.subtree_bounds(path)
+        covering |= Q(**{f"{unit_field}__path__gte": low, f"{unit_field}__path__lt": high})
+    grouped = (
+        rows.filter(covering)
+        .order_by()
+        .values_list(f"{unit_field}__path")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    for path, count in grouped:
+        # The unit itself and each of its ancestors: the segments of its path.
+        for i in range(0, len(path), tree.SEGMENT):
+            pk = int(path[i : i + tree.SEGMENT])
+            if pk in found:
+                found[pk] += count
+    return found
+
+
 # -- "Dân vận khéo": entries by the day each milestone was reached --------------------------
 
 
-def _entries(root: Unit, start: dt.date, end: dt.date, milestone: str) -> int:
+def _entries(start: dt.date, end: dt.date, milestone: str) -> QuerySet[Entry]:
     # The milestone dates (registered_on, recognized_on, exemplary_on) stay set when the
     # entry moves on, so an exemplary entry also counts as recognized and registered
     # (movement.selectors.MILESTONES), and "recognized ≤ registered" holds per period only
     # for entries registered in it; the templates' rules check the totals.
     lookup = {f"{milestone}_on__gte": start, f"{milestone}_on__lte": end}
-    return Entry.objects.filter(subtree_q(root, "unit__"), **lookup).count()
+    return Entry.objects.filter(**lookup)
 
 
 def _entries_count(milestone: str) -> Callable[[Unit, dt.date, dt.date], int]:
     def count(root: Unit, start: dt.date, end: dt.date) -> int:
-        return _entries(root, start, end, milestone)
+        return _entries(start, end, milestone).filter(subtree_q(root, "unit__")).count()
 
     return count
+
+
+def _entries_counts(
+    milestone: str,
+) -> Callable[[Sequence[Unit], dt.date, dt.date], dict[int, int]]:
+    def counts(roots: Sequence[Unit], start: dt.date, end: dt.date) -> dict[int, int]:
+        return counts_by_subtree(_entries(start, end, milestone), roots)
+
+    return counts
 
 
 def _entries_url(milestone: str) -> Callable[[Unit, dt.date, dt.date], str]:
@@ -93,6 +137,7 @@ for _milestone, _label in (
             unit=_ENTRIES,
             compute=_entries_count(_milestone),
             records_url=_entries_url(_milestone),
+            compute_many=_entries_counts(_milestone),
         )
     )
 
@@ -100,26 +145,34 @@ for _milestone, _label in (
 # -- Citizens' cases ----------------------------------------------------------------------
 
 
-def _cases_received(root: Unit, start: dt.date, end: dt.date) -> int:
-    return Case.objects.filter(
-        subtree_q(root, "unit__"), received_on__gte=start, received_on__lte=end
-    ).count()
+def _received(start: dt.date, end: dt.date) -> QuerySet[Case]:
+    return Case.objects.filter(received_on__gte=start, received_on__lte=end)
 
 
-def _cases_on_time(root: Unit, start: dt.date, end: dt.date) -> int:
+def _on_time(start: dt.date, end: dt.date) -> QuerySet[Case]:
     """Cases received in the period and settled by its end on or before their due date:
     the "on time" of cases.selectors._timing_counts, as it stood at the cut-off."""
     return (
-        Case.objects.filter(
-            subtree_q(root, "unit__"),
-            received_on__gte=start,
-            received_on__lte=end,
-            is_open=False,
-            closed_on__lte=end,
-        )
+        _received(start, end)
+        .filter(is_open=False, closed_on__lte=end)
         .filter(closed_on__lte=F("due_date"))
-        .count()
     )
+
+
+def _cases_received(root: Unit, start: dt.date, end: dt.date) -> int:
+    return _received(start, end).filter(subtree_q(root, "unit__")).count()
+
+
+def _cases_on_time(root: Unit, start: dt.date, end: dt.date) -> int:
+    return _on_time(start, end).filter(subtree_q(root, "unit__")).count()
+
+
+def _cases_received_many(roots: Sequence[Unit], start: dt.date, end: dt.date) -> dict[int, int]:
+    return counts_by_subtree(_received(start, end), roots)
+
+
+def _cases_on_time_many(roots: Sequence[Unit], start: dt.date, end: dt.date) -> dict[int, int]:
+    return counts_by_subtree(_on_time(start, end), roots)
 
 
 def _cases_url(root: Unit, start: dt.date, end: dt.date) -> str:
@@ -133,6 +186,7 @@ register_query(
         unit=_CASES,
         compute=_cases_received,
         records_url=_cases_url,
+        compute_many=_cases_received_many,
     )
 )
 register_query(
@@ -142,6 +196,7 @@ register_query(
         unit=_CASES,
         compute=_cases_on_time,
         records_url=_cases_url,
+        compute_many=_cases_on_time_many,
     )
 )
 
@@ -156,12 +211,20 @@ def _tasks_day(end: dt.date) -> dt.date:
     return min(end, timezone.localdate())
 
 
-def _tasks_overdue(root: Unit, start: dt.date, end: dt.date) -> int:
-    """Tasks led in the subtree that were open and past their deadline at the end of the
-    period (the board's "chưa hoàn thành, quá hạn" on that day, domain.md §9)."""
+def _overdue(end: dt.date) -> QuerySet[Task]:
+    """Tasks that were open and past their deadline at the end of the period (the
+    board's "chưa hoàn thành, quá hạn" on that day, domain.md §9)."""
     day = _tasks_day(end)
-    overdue = status_q(TaskStatus.OVERDUE, as_of=day, soon_until=soon_until(day))
-    return Task.objects.filter(subtree_q(root, "lead_unit__")).filter(overdue).count()
+    return Task.objects.filter(status_q(TaskStatus.OVERDUE, as_of=day, soon_until=soon_until(day)))
+
+
+def _tasks_overdue(root: Unit, start: dt.date, end: dt.date) -> int:
+    """The overdue tasks led in the subtree."""
+    return _overdue(end).filter(subtree_q(root, "lead_unit__")).count()
+
+
+def _tasks_overdue_many(roots: Sequence[Unit], start: dt.date, end: dt.date) -> dict[int, int]:
+    return counts_by_subtree(_overdue(end), roots, unit_field="lead_unit")
 
 
 def _tasks_url(root: Unit, start: dt.date, end: dt.date) -> str:
@@ -181,6 +244,7 @@ register_query(
         unit=_TASKS,
         compute=_tasks_overdue,
         records_url=_tasks_url,
+        compute_many=_tasks_overdue_many,
     )
 )
 

@@ -89,6 +89,13 @@ def regime_detail(request: HttpRequest, code: str) -> HttpResponse:
             "year": year,
             "period_start": start,
             "period_end": end,
+            # A quarterly or monthly regime: each period of the year (the first above).
+            "periods": [
+                (regime.period_label(n), *regime.period(year, n))
+                for n in range(1, regime.periods_per_year + 1)
+            ]
+            if regime.periods_per_year > 1
+            else [],
             "deadlines": selectors.deadlines_for(regime, year),
             "templates": templates,
             "can_manage": policies.can_manage_regimes(request.user),

@@ -33,6 +33,16 @@ class OpenForm(BootstrapMixin, forms.Form):
         label=_("Năm báo cáo"),
         help_text=_("Năm kết thúc kỳ số liệu, ví dụ 2026 cho kỳ 15/12/2025 – 14/06/2026."),
     )
+    period_number = forms.IntegerField(
+        label=_("Kỳ trong năm"),
+        initial=1,
+        required=False,
+        min_value=1,
+        max_value=12,
+        help_text=_(
+            "Chế độ báo cáo 6 tháng, hằng năm: để 1. Hằng quý: quý 1–4; hằng tháng: tháng 1–12."
+        ),
+    )
     owner_unit = UnitField(purpose=policies.OPEN_PERM, label=_("Đơn vị mở đợt"))
     title = forms.CharField(
         label=_("Tên đợt báo cáo"),
@@ -44,9 +54,15 @@ class OpenForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         picker.bind(self, actor)
+        self.fields["period_number"].widget.attrs["inputmode"] = "numeric"
         template_field = self.fields["template"]
         assert isinstance(template_field, forms.ModelChoiceField)
         template_field.label_from_instance = _template_label  # type: ignore[method-assign,assignment]
+
+
+    def clean_period_number(self) -> int:
+        # Left empty: the one period of a half-year or annual regime.
+        return int(self.cleaned_data.get("period_number") or 1)
 
 
 class ReportForm(BootstrapMixin, forms.Form):

@@ -48,6 +48,9 @@ class Campaign(TimeStampedModel):
         ReportTemplate, verbose_name=_("mẫu báo cáo"), on_delete=models.PROTECT, related_name="+"
     )
     year = models.PositiveSmallIntegerField(_("năm báo cáo"))
+    # Which period of the year: 1 for half-year and annual regimes, 1–4 quarterly, 1–12
+    # monthly (Regime.period).
+    period_number = models.PositiveSmallIntegerField(_("kỳ trong năm"), default=1)
     # The data period, stored as opened: a later change of the regime's cut-off does not
     # move the period of a campaign already under way.
     period_start = models.DateField(_("kỳ số liệu từ ngày"))
@@ -75,7 +78,8 @@ class Campaign(TimeStampedModel):
         verbose_name_plural = _("đợt báo cáo")
         constraints = [
             models.UniqueConstraint(
-                fields=["template", "year", "owner_unit"], name="campaign_once_per_period"
+                fields=["template", "year", "period_number", "owner_unit"],
+                name="campaign_once_per_period",
             )
         ]
 

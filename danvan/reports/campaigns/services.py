@@ -252,6 +252,15 @@ def _units_checks(
 
 
 @transaction.atomic
+def _period_name(regime: Regime, year: int, number: int) -> str:
+    """ "năm 2026", or "quý II năm 2026" / "tháng 3 năm 2026" for a regime with several
+    periods a year."""
+    label = regime.period_label(number)
+    if label:
+        return _("%(period)s năm %(year)s") % {"period": label, "year": year}
+    return _("năm %(year)s") % {"year": year}
+
+
 def campaign_open(
     *,
     actor: Any,
@@ -261,10 +270,12 @@ def campaign_open(
     owner_unit: Unit,
     title: str = "",
     units: list[Unit] | None = None,
+    period_number: int = 1,
 ) -> Campaign:
     """Open a campaign: one report per unit that must report, each due N working days
     after the cut-off as its level's deadline says (RegimeDeadline), and the snapshot of
-    the computed figures taken now."""
+    the computed figures taken now. *period_number* picks the quarter or the month of a
+    quarterly or monthly regime (Regime.period); other regimes have one period a year."""
     _refuse(actor, actor is None or policies.can_open(actor, owner_unit), owner_unit)
     checks = Checks()
     if template.regime_id != regime.pk:
@@ -287,6 +298,16 @@ def campaign_open(
             _("Năm báo cáo phải từ %(low)s đến %(high)s.") % {"low": MIN_YEAR, "high": latest},
             field="year",
         )
+    periods = regime.periods_per_year
+    if not 1 <= period_number <= periods:
+        checks.refuse(
+            CampaignError.BAD_YEAR,
+            _("Chế độ “%(r)s” có một kỳ báo cáo mỗi năm; để kỳ là 1.") % {"r": regime.name}
+            if periods == 1
+            else _("Kỳ báo cáo của chế độ “%(r)s” từ 1 đến %(n)s.")
+            % {"r": regime.name, "n": periods},
+            field="period_number",
+        )
     days = deadline_days(regime)
     if not days:
         checks.refuse(
@@ -305,26 +326,33 @@ def campaign_open(
         )
     if (
         not checks
-        and Campaign.objects.filter(template=template, year=year, owner_unit=owner_unit).exists()
+        and Campaign.objects.filter(
+            template=template, year=year, period_number=period_number, owner_unit=owner_unit
+        ).exists()
     ):
         checks.refuse(
             CampaignError.DUPLICATE,
-            _("“%(owner)s” đã mở đợt báo cáo theo mẫu này cho năm %(year)s.")
-            % {"owner": owner_unit.name, "year": year},
+            _("“%(owner)s” đã mở đợt báo cáo theo mẫu này cho %(when)s.")
+            % {"owner": owner_unit.name, "when": _period_name(regime, year, period_number)},
             field="year",
         )
     checks.raise_if_any()
-    start, end = regime.period(year)
+    start, end = regime.period(year, period_number)
     campaign = Campaign.objects.create(
         regime=regime,
         template=template,
         year=year,
+        period_number=period_number,
         period_start=start,
         period_end=end,
         owner_unit=owner_unit,
         title=(title or "").strip()
-        or _("%(regime)s năm %(year)s — %(owner)s")
-        % {"regime": regime.name, "year": year, "owner": owner_unit.name},
+        or _("%(regime)s %(when)s — %(owner)s")
+        % {
+            "regime": regime.name,
+            "when": _period_name(regime, year, period_number),
+            "owner": owner_unit.name,
+        },
         opened_by=_user(actor),
     )
     audit.record_create(actor=actor, instance=campaign)
@@ -373,9 +401,9 @@ def take_snapshot(
     or those of *units*) and freeze them with the time they were taken; create the rows
     of the manual figures, left empty. Returns the number of reports snapshotted.
 
-    Submitted and approved reports keep their figures. The queries count per reporting
-    unit (Query.compute over its subtree), one query per unit and computed indicator:
-    the registry offers no grouped form yet; the writes are in bulk (one read of the
+    Submitted and approved reports keep their figures. Each computed indicator is asked
+    once for every report's unit (Query.compute_all: one grouped query where the query
+    has a grouped form, else one per unit); the writes are in bulk (one read of the
     existing rows, one insert, one update).
     """
     reports = list(
@@ -389,6 +417,14 @@ def take_snapshot(
     if not reports:
         return 0
     indicators = _indicators(campaign.template_id)
+    roots = [r.unit for r in reports]
+    figures: dict[int, dict[int, int]] = {}
+    for indicator in indicators:
+        query = get_query(indicator.query) if indicator.source == Source.COMPUTED else None
+        if query is not None:
+            figures[indicator.pk] = query.compute_all(
+                roots, campaign.period_start, campaign.period_end
+            )
     existing = {
         (v.report_id, v.indicator_id): v
         for v in ReportValue.objects.filter(report__in=reports, indicator__in=indicators)
@@ -396,13 +432,8 @@ def take_snapshot(
     new, changed = [], []
     for report in reports:
         for indicator in indicators:
-            figure: Decimal | None = None
-            if indicator.source == Source.COMPUTED:
-                query = get_query(indicator.query)
-                if query is not None:
-                    figure = Decimal(
-                        query.compute(report.unit, campaign.period_start, campaign.period_end)
-                    )
+            counted = figures.get(indicator.pk, {}).get(report.unit_id)
+            figure = Decimal(counted) if counted is not None else None
             row = existing.get((report.pk, indicator.pk))
             if row is None:
                 new.append(ReportValue(report=report, indicator=indicator, computed=figure))

@@ -262,3 +262,49 @@ def test_indicator_in_a_section_of_another_template_is_refused() -> None:
         )
     assert caught.value.field == "section"
     assert "Phần “Phần khác” thuộc mẫu báo cáo khác" in caught.value.message
+
+
+# -- several periods a year (Decree 09/2019/NĐ-CP art. 12) --------------------------------
+
+
+def _periodic(frequency: str, start: tuple[int, int], end: tuple[int, int]) -> Regime:
+    return Regime(
+        code=f"r-{frequency}",
+        name="Chế độ thử",
+        frequency=frequency,
+        period_start_month=start[0],
+        period_start_day=start[1],
+        period_end_month=end[0],
+        period_end_day=end[1],
+    )
+
+
+def test_quarterly_periods_follow_each_other_by_three_months() -> None:
+    regime = _periodic(Frequency.QUARTERLY, (12, 15), (3, 14))
+    assert regime.periods_per_year == 4
+    assert regime.period(2026, 1) == (dt.date(2025, 12, 15), dt.date(2026, 3, 14))
+    assert regime.period(2026, 2) == (dt.date(2026, 3, 15), dt.date(2026, 6, 14))
+    assert regime.period(2026, 4) == (dt.date(2026, 9, 15), dt.date(2026, 12, 14))
+    assert regime.period_label(2) == "quý II"
+    with pytest.raises(ValueError, match="period 5"):
+        regime.period(2026, 5)
+
+
+def test_monthly_periods_and_a_day_the_month_lacks() -> None:
+    regime = _periodic(Frequency.MONTHLY, (12, 15), (1, 14))
+    assert regime.periods_per_year == 12
+    assert regime.period(2026, 2) == (dt.date(2026, 1, 15), dt.date(2026, 2, 14))
+    assert regime.period(2026, 12) == (dt.date(2026, 11, 15), dt.date(2026, 12, 14))
+    assert regime.period_label(3) == "tháng 3"
+    # The 31st of a month kept within a shorter one.
+    end_of_month = _periodic(Frequency.MONTHLY, (1, 1), (1, 31))
+    assert end_of_month.period(2026, 2) == (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+
+
+def test_one_period_a_year_regimes() -> None:
+    regime = _periodic(Frequency.HALF_YEAR, (12, 15), (6, 14))
+    assert regime.periods_per_year == 1
+    assert regime.period_label(1) == ""
+    assert regime.period(2026) == (dt.date(2025, 12, 15), dt.date(2026, 6, 14))
+    with pytest.raises(ValueError, match="period 2"):
+        regime.period(2026, 2)

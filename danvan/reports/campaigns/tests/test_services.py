@@ -19,7 +19,7 @@ from danvan.reports.campaigns.models import (
     ReportStatus,
     ReportValue,
 )
-from danvan.reports.models import Regime, ReportTemplate
+from danvan.reports.models import Frequency, Regime, ReportTemplate
 from danvan.units.models import Unit, UnitKind
 
 from .conftest import COMMUNE_DUE, PROVINCE_DUE, entry, fill, manual_codes, travel
@@ -122,6 +122,94 @@ def test_open_refusals(
             owner_unit=thai_nguyen,
         )
     assert Campaign.objects.count() == before
+
+
+def _quarterly(regime: Regime) -> tuple[Regime, ReportTemplate]:
+    """The half-year regime made quarterly (quarter I = 15/12 – 14/03), with its
+    deadlines and an empty template of its own."""
+    deadlines = list(regime.deadlines.all())
+    regime.pk = None
+    regime.code = "quy-thu"
+    regime.frequency = Frequency.QUARTERLY
+    regime.period_end_month, regime.period_end_day = 3, 14
+    regime.save()
+    for deadline in deadlines:
+        deadline.pk = None
+        deadline.regime = regime
+        deadline.save()
+    template = ReportTemplate.objects.create(
+        regime=regime, name="Mẫu quý", effective_from=dt.date(2026, 1, 1)
+    )
+    return regime, template
+
+
+def test_a_quarterly_regime_opens_one_campaign_per_quarter(
+    regime: Regime, province_admin: User, thai_nguyen: Unit, commune: Unit
+) -> None:
+    quarterly, template = _quarterly(regime)
+    second = services.campaign_open(
+        actor=province_admin,
+        regime=quarterly,
+        template=template,
+        year=2026,
+        owner_unit=thai_nguyen,
+        units=[thai_nguyen, commune],
+        period_number=2,
+    )
+    assert (second.period_start, second.period_end) == (dt.date(2026, 3, 15), dt.date(2026, 6, 14))
+    assert "quý II năm 2026" in second.title
+    report = Report.objects.get(campaign=second, unit=commune)
+    assert report.due_date == COMMUNE_DUE  # the same cut-off as the half-year: 14/06
+    first = services.campaign_open(
+        actor=province_admin,
+        regime=quarterly,
+        template=template,
+        year=2026,
+        owner_unit=thai_nguyen,
+        units=[thai_nguyen, commune],
+        period_number=1,
+    )
+    assert first.period_end == dt.date(2026, 3, 14)
+    # The report of quarter II compares with quarter I's, not with last year's.
+    services.take_snapshot(campaign=first)
+    with pytest.raises(DomainError) as exc:  # quarter II again
+        services.campaign_open(
+            actor=province_admin,
+            regime=quarterly,
+            template=template,
+            year=2026,
+            owner_unit=thai_nguyen,
+            period_number=2,
+        )
+    assert _codes(exc) == {CampaignError.DUPLICATE}
+    assert "quý II năm 2026" in exc.value.problems[0].message
+    with pytest.raises(DomainError) as exc:
+        services.campaign_open(
+            actor=province_admin,
+            regime=quarterly,
+            template=template,
+            year=2026,
+            owner_unit=thai_nguyen,
+            period_number=5,
+        )
+    assert exc.value.problems[0].field == "period_number"
+    assert "từ 1 đến 4" in exc.value.problems[0].message
+
+
+def test_a_half_year_regime_has_one_period(
+    regime: Regime, template: ReportTemplate, province_admin: User, thai_nguyen: Unit
+) -> None:
+    with pytest.raises(DomainError) as exc:
+        services.campaign_open(
+            actor=province_admin,
+            regime=regime,
+            template=template,
+            year=2026,
+            owner_unit=thai_nguyen,
+            period_number=2,
+        )
+    assert exc.value.problems[0].field == "period_number"
+    assert not Campaign.objects.exists()
 
 
 # -- the snapshot ---------------------------------------------------------------------------------
