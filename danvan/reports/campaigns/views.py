@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from danvan.accounts import policies as access
 from danvan.core.errors import DomainError, PermissionDenied
 from danvan.core.forms import apply_service, form_status
-from danvan.core.http import domain_http
+from danvan.core.http import domain_http, paginate
 from danvan.units import selectors as unit_selectors
 
 from . import export, policies, restated, rollup, selectors, services
@@ -176,19 +176,31 @@ def _report_page(
             edit_form[services.narrative_field(section.pk)] for section, _t in sections
         ],
     }
-    context.update(_rollup_context(report, rows))
+    context.update(_rollup_context(request, report, rows))
     return render(request, "report_campaigns/report_detail.html", context, status=status)
 
 
-def _rollup_context(report: Report, rows: list[selectors.ValueRow]) -> dict[str, Any]:
+# Children's lines per page of a parent's report: a province's hundred communes in pages,
+# the page staying small (the totals above it cover them all).
+CHILDREN_PER_PAGE = 30
+
+
+def _rollup_context(
+    request: HttpRequest, report: Report, rows: list[selectors.ValueRow]
+) -> dict[str, Any]:
     """The children's part of a parent's page: the totals by rule beside the children's
-    sums, and each child's line (issue 13, item 3)."""
+    sums, and each child's line, by pages (issue 13, item 3)."""
     entry = rollup.rollup_of(report)
     if entry is None:
         return {"rollup": None}
     indicators = [row.indicator for row in rows]
-    lines = rollup.contributions(report, entry)
+    page, query = paginate(
+        request, rollup.contributions(report, entry), CHILDREN_PER_PAGE, param="don-vi"
+    )
+    lines = page.object_list
     return {
+        "children_page": page,
+        "children_query": query,
         "rollup": entry,
         "rollup_rows": [
             {

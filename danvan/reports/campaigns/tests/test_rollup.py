@@ -209,3 +209,27 @@ def test_the_province_page_shows_the_totals_and_each_commune(
     assert client.post(fill_url).status_code == 302
     value = ReportValue.objects.get(report=province, indicator__code="buoi-tiep-cong-dan")
     assert value.manual == 3
+
+
+def test_the_childrens_lines_come_in_pages(
+    campaign: Campaign,
+    thai_nguyen: Unit,
+    commune: Unit,
+    sibling_commune: Unit,
+    province_officer: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from danvan.reports.campaigns import views
+
+    monkeypatch.setattr(views, "CHILDREN_PER_PAGE", 1)
+    province = Report.objects.get(campaign=campaign, unit=thai_nguyen)
+    client = Client()
+    login_verified(client, province_officer)
+    url = province.get_absolute_url()
+    pages = [client.get(url, {"don-vi": n}).content.decode() for n in (1, 2)]
+    lines = [sum(name in page for name in (commune.name, sibling_commune.name)) for page in pages]
+    assert lines == [1, 1]
+    assert "don-vi=2" in pages[0]
+    assert "don-vi=1" in pages[1]
+    # The totals above cover every child whatever the page.
+    assert all('id="rollup-totals"' in page for page in pages)
