@@ -50,36 +50,46 @@ def _url(name: str, **params: str) -> str:
     return f"{reverse(name)}?{urlencode(params)}"
 
 
+def subtrees_q(roots: Sequence[Unit], prefix: str = "") -> Q:
+    """Rows whose unit lies under any of *roots* (one range per root under no other)."""
+    paths = sorted({root.path for root in roots})
+    covering = Q(pk__in=[])
+    for i, path in enumerate(paths):
+        if not any(path.startswith(other) for other in paths[:i]):
+            low, high = tree.subtree_bounds(path)
+            covering |= Q(**{f"{prefix}path__gte": low, f"{prefix}path__lt": high})
+    return covering
+
+
+def credit_path(found: dict[int, int], path: str, amount: int) -> None:
+    """Add *amount* to the figure of each unit of *found* on *path*: the unit the path
+    ends with and each of its ancestors (the segments of its path)."""
+    for i in range(0, len(path), tree.SEGMENT):
+        pk = int(path[i : i + tree.SEGMENT])
+        if pk in found:
+            found[pk] += amount
+
+
 def counts_by_subtree(
     rows: QuerySet[Any], roots: Sequence[Unit], *, unit_field: str = "unit"
 ) -> dict[int, int]:
     """For each of *roots*, how many of *rows* have their unit in the root's subtree.
 
-    One grouped query (rows counted per unit path, over the subtrees of the roots that
-    lie under no other root), then each unit's count added to the roots on its path in
-    Python: the same figures as ``rows.filter(subtree_q(root, …)).count()`` per root.
+    One grouped query (rows counted per unit path, over the roots' subtrees), then each
+    unit's count added to the roots on its path in Python: the same figures as
+    ``rows.filter(subtree_q(root, …)).count()`` per root.
     """
     found = {root.pk: 0 for root in roots}
     if not roots:
         return found
-    paths = sorted({root.path for root in roots})
-    tops = [p for i, p in enumerate(paths) if not any(p.startswith(q) for q in paths[:i])]
-    covering = Q(pk__in=[])
-    for path in tops:
-        low, high = tree.subtree_bounds(path)
-        covering |= Q(**{f"{unit_field}__path__gte": low, f"{unit_field}__path__lt": high})
     grouped = (
-        rows.filter(covering)
+        rows.filter(subtrees_q(roots, f"{unit_field}__"))
         .order_by()
         .values_list(f"{unit_field}__path")
         .annotate(n=Count("pk", distinct=True))
     )
     for path, count in grouped:
-        # The unit itself and each of its ancestors: the segments of its path.
-        for i in range(0, len(path), tree.SEGMENT):
-            pk = int(path[i : i + tree.SEGMENT])
-            if pk in found:
-                found[pk] += count
+        credit_path(found, path, count)
     return found
 
 
@@ -270,15 +280,19 @@ def _disclosures_missing(root: Unit, start: dt.date, end: dt.date) -> int:
       its start).
 
     The disclosure duties are DisclosureKind rows, not legal.DutyRule rows (those carry
-    the reception and dialogue duties). Three queries, whatever the size of the subtree:
-    the numbers due per list, the units checked per list, the (unit, number) pairs done.
+    the reception and dialogue duties).
     """
-    units = (
-        Unit.objects.filter(subtree_q(root))
-        .filter(kind__in=list(RULE_KIND_OF_UNIT))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
-    )
+    return _disclosures_missing_many([root], start, end)[root.pk]
+
+
+def _disclosures_missing_many(
+    roots: Sequence[Unit], start: dt.date, end: dt.date
+) -> dict[int, int]:
+    """``_disclosures_missing`` of each of *roots* in three queries, whatever their number
+    and size: the numbers due per list (the same for every root), the units checked (with
+    their paths), and the (unit, number) pairs done; each unit's duties and disclosures are
+    then credited to the roots on its path."""
+    found = {root.pk: 0 for root in roots}
     due: dict[str, set[int]] = {}
     for unit_kind, number in (
         DisclosureKind.objects.filter(mandatory=True, valid_from__lte=end)
@@ -287,15 +301,16 @@ def _disclosures_missing(root: Unit, start: dt.date, end: dt.date) -> int:
         .distinct()
     ):
         due.setdefault(unit_kind, set()).add(number)
-    if not due:
-        return 0
-    checked: dict[str, int] = {}
-    for unit_kind, count in units.order_by().values_list("kind").annotate(n=Count("pk")):
-        rule_kind = RULE_KIND_OF_UNIT[unit_kind]
-        checked[rule_kind] = checked.get(rule_kind, 0) + count
-    owed = sum(len(due.get(rule_kind, ())) * count for rule_kind, count in checked.items())
-    if not owed:
-        return 0
+    if not due or not roots:
+        return found
+    units = (
+        Unit.objects.filter(subtrees_q(roots))
+        .filter(kind__in=list(RULE_KIND_OF_UNIT))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
+    )
+    for path, unit_kind in units.order_by().values_list("path", "kind"):
+        credit_path(found, path, len(due.get(RULE_KIND_OF_UNIT[unit_kind], ())))
     # One disclosure's unit kind picks its list: a public service unit's disclosures of
     # the agencies' list count for it, as they do on the compliance board.
     lists = Q()
@@ -306,11 +321,13 @@ def _disclosures_missing(root: Unit, start: dt.date, end: dt.date) -> int:
         Disclosure.objects.filter(unit__in=units, start__lte=end)
         .filter(Q(end__isnull=True) | Q(end__gte=start))
         .filter(lists)
-        .values("unit_id", "kind__number")
+        .order_by()
+        .values_list("unit__path", "kind__number")
         .distinct()
-        .count()
     )
-    return owed - done
+    for path, _number in done:
+        credit_path(found, path, -1)
+    return found
 
 
 def _disclosures_url(root: Unit, start: dt.date, end: dt.date) -> str:
@@ -331,5 +348,6 @@ register_query(
         unit=_DISCLOSURES,
         compute=_disclosures_missing,
         records_url=_disclosures_url,
+        compute_many=_disclosures_missing_many,
     )
 )
