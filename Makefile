@@ -63,9 +63,12 @@ e2e: install
 # when any goal was missed, and names them.
 BENCHES = subtree movement_stats cases_stats movement_import cases_sweep cases_queue \
 	democracy_board province_pages worklist proposals docnumber tasks_board task_ladder \
-	report_docx report_excel report_rollup report_snapshot
+	report_docx report_excel report_rollup report_snapshot portal_load
 
 bench: install
+	@# portal_load drives gunicorn with wrk (Debian's package), installed here when absent.
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1 \
+	  && apt-get install -y -qq wrk >/dev/null; } || echo "wrk is absent: portal_load will say so"
 	@missed=""; for b in $(BENCHES); do \
 	  $(PY) bench/$$b.py || missed="$$missed $$b"; \
 	done; \

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 
 from danvan.accounts.testing import Cast, build_cast, make_user
@@ -17,6 +18,15 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
     # and stay for every test (each test runs in a transaction rolled back after it).
     with django_db_blocker.unblock():
         call_command("load_units", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache() -> Iterator[None]:
+    # The public pages' in-process tier (core/pagecache.py) would carry a page rendered on
+    # one test's data into the next test; the shared tier is the tests' own to clear.
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()
 
 
 @pytest.fixture

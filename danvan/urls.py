@@ -17,6 +17,7 @@ urlpatterns = [
     path("dan-chu/", include("danvan.democracy.urls")),
     path("cong-khai/", include("danvan.disclosure.urls")),
     path("lay-y-kien/", include("danvan.consultation.urls")),
+    path("tin-tuc/", include("danvan.news.urls")),
     path("giam-sat/", include("danvan.supervision.urls")),
     path("van-ban/", include("danvan.directives.urls")),
     path("nhiem-vu/de-xuat/", include("danvan.directives.proposals.urls")),

@@ -59,11 +59,17 @@ def test_household_vote_on_a_village_charter(new_page: Any) -> None:
     assert vote.households_total == 5
 
     # 2. The village prints one code per household.
+    # The list is pasted, previewed line by line, then confirmed.
     officer.get_by_label("Danh sách hộ gia đình").fill("\n".join(HOUSEHOLDS))
+    officer.get_by_role("button", name="Xem trước danh sách").click()
+    officer.wait_for_load_state()
+    assert officer.locator("#household-preview tbody tr").count() == 5
     officer.get_by_role("button", name="Phát mã và in phiếu").click()
     officer.wait_for_load_state()
     codes = [c.strip() for c in officer.locator(".vote-code").all_inner_texts()]
     assert len(codes) == 5
+    # Each slip carries the QR code of the vote's short address (drawn inline).
+    assert officer.locator(".vote-code-slip svg.vote-qr").count() == 5
     screenshot(officer, "vote-1-codes")
 
     # 3. Three households agree and one disagrees on the portal; a code works once.

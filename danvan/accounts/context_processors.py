@@ -51,6 +51,8 @@ def navigation(request: HttpRequest) -> dict[str, bool]:
         "case_intake": here(Perm.CASE_INTAKE),
         "democracy": here(Perm.DEMOCRACY_VIEW),
         "directives": here(Perm.DIRECTIVE_VIEW),
+        # Report campaigns list those of every unit the user reads.
+        "reports": anywhere(Perm.REPORT_VIEW),
         "officials": anywhere(Perm.OFFICIAL_VIEW),
         "audit": anywhere(Perm.AUDIT_VIEW),
         "rules": anywhere(Perm.LEGAL_VIEW),

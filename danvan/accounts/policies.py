@@ -11,6 +11,11 @@ too, who inherit the reading of its history) and are restated, but no role may c
 them (`READ_PERMS`). A mistake in them is put right only by a system administrator
 through a recorded succession correction (units.services.succession_correct), and only a
 system administrator records a succession that involves an ended unit.
+
+News for the portal (danvan.news): every officer writes and submits articles of their unit
+(NEWS_WRITE); the unit administrator is the "editor of the level" (NEWS_PUBLISH) who
+approves, schedules, returns and withdraws them and moderates readers' feedback — a
+province's administrator for the province's articles and those of its communes.
 """
 
 from __future__ import annotations
@@ -67,6 +72,22 @@ class Perm(StrEnum):
     DIRECTIVE_MANAGE = "directive.manage"  # register documents; create, assign, accept tasks
     TASK_REPORT = "task.report"  # report progress on the tasks one's unit leads or coordinates
 
+    # News and communication on the portal (danvan.news). Officers write articles and
+    # send them for review (NEWS_WRITE); the editor of the level — the unit's
+    # administrator, whose grant also covers the communes under a province — approves,
+    # schedules, returns and withdraws them and moderates readers' feedback (NEWS_PUBLISH).
+    NEWS_WRITE = "news.write"
+    NEWS_PUBLISH = "news.publish"
+
+    # Periodic reports (danvan.reports.campaigns, Decree 09/2019/NĐ-CP): read the reports
+    # of one's subtree; prepare and submit one's own unit's report; review (approve,
+    # return, decide a reopening) the reports of the level below; open and close the
+    # campaigns of one's unit.
+    REPORT_VIEW = "report.view"
+    REPORT_PREPARE = "report.prepare"
+    REPORT_REVIEW = "report.review"
+    REPORT_CAMPAIGN = "report.campaign"
+
 
 # The permissions that only read. Every other permission changes something, and is
 # refused on an ended unit and on the history a grant inherits (see the module docstring).
@@ -81,6 +102,7 @@ READ_PERMS = frozenset(
         Perm.CASE_IDENTITY,
         Perm.DEMOCRACY_VIEW,
         Perm.DIRECTIVE_VIEW,
+        Perm.REPORT_VIEW,
     }
 )
 
@@ -112,6 +134,7 @@ _READ = {
     Perm.DEMOCRACY_VIEW,
     Perm.LEGAL_VIEW,
     Perm.DIRECTIVE_VIEW,
+    Perm.REPORT_VIEW,
 }
 _CASE_READ = {Perm.CASE_VIEW}
 _OFFICER = (
@@ -131,14 +154,21 @@ _OFFICER = (
         Perm.MOVEMENT_MANAGE,
         Perm.DIRECTIVE_MANAGE,
         Perm.TASK_REPORT,
+        Perm.NEWS_WRITE,
+        Perm.REPORT_PREPARE,
+        Perm.REPORT_REVIEW,
     }
 )
+# The unit administrator is also the editor of the level (NEWS_PUBLISH): nothing reaches
+# the portal's news without them.
 _UNIT_ADMIN = _OFFICER | {
+    Perm.NEWS_PUBLISH,
     Perm.UNIT_MOVE,
     Perm.SUCCESSION_RECORD,
     Perm.AUDIT_VIEW,
     Perm.GRANT_MANAGE,
     Perm.EVALUATION_ADMIN,
+    Perm.REPORT_CAMPAIGN,
     Perm.LEGAL_VIEW,
     Perm.CASE_ASSIGN,
 }

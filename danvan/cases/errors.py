@@ -22,3 +22,7 @@ class CaseError(StrEnum):
     BAD_SESSION = "reception_bad_session"
     BAD_SCHEDULE = "reception_bad_schedule"
     BAD_DIALOGUE = "dialogue_bad"
+    BAD_PHOTO = "case_bad_photo"
+    BAD_PLACE = "case_bad_place"
+    NOT_ANSWERED = "case_not_answered"
+    BAD_VERDICT = "case_bad_verdict"

@@ -27,7 +27,16 @@ from danvan.units.models import Unit
 
 from . import selectors, services
 from .identity import Identity
-from .models import KIND_CHOICES, Alert, Case, Channel, ReceptionSession, Status, StepKind
+from .models import (
+    KIND_CHOICES,
+    Alert,
+    Case,
+    Channel,
+    PublicState,
+    ReceptionSession,
+    Status,
+    StepKind,
+)
 
 _ACCEPT_FILES = ".jpg,.jpeg,.png,.pdf,.docx,.xlsx"
 _FILES_HINT = _("Ảnh JPG, PNG hoặc tài liệu PDF, DOCX, XLSX; tối đa 10 MB mỗi tệp.")
@@ -50,6 +59,7 @@ ACTION_LABELS: dict[str, Any] = {
     "resume": _("Tiếp tục giải quyết"),
     "resolve": _("Ghi kết quả giải quyết"),
     "withdraw": _("Ghi nhận rút đơn"),
+    "moderate": _("Kiểm duyệt nội dung công khai"),
 }
 
 ROUND_CHOICES = [(1, _("Lần đầu")), (2, _("Lần hai"))]
@@ -670,6 +680,56 @@ class WithdrawForm(ActionForm):
         self.initial.setdefault("on", timezone.localdate())
 
 
+class ModerateForm(ActionForm):
+    """What the portal and Open311 may show of a feedback or petition (services.
+    case_moderate_public): a summary without personal data, and the photos chosen."""
+
+    action = "moderate"
+
+    summary = forms.CharField(
+        label=_("Tóm tắt công khai"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea({"rows": 3}),
+        help_text=_(
+            "Hiện trên cổng thông tin và Open311 khi công khai. Không ghi họ tên, số điện "
+            "thoại, địa chỉ nhà riêng hay lời buộc tội người khác."
+        ),
+    )
+    publish = forms.TypedChoiceField(
+        label=_("Quyết định"),
+        choices=[
+            ("1", _("Công khai tóm tắt, địa điểm và ảnh đã chọn")),
+            ("0", _("Không công khai")),
+        ],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    photos = forms.TypedMultipleChoiceField(
+        label=_("Ảnh được công khai"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        case = self.case
+        photos = [d for d in case.documents.all() if d.citizen_photo]
+        field = self.fields["photos"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = [(d.pk, d.title or d.original_name) for d in photos]
+        if not photos:
+            del self.fields["photos"]
+        else:
+            self.initial.setdefault("photos", [d.pk for d in photos if d.public])
+        # A starting point the officer checks: the citizen's one-line summary.
+        self.initial.setdefault("summary", case.public_summary or case.subject)
+        # Pending: no choice made for the officer; they decide consciously.
+        if case.public_state != PublicState.PENDING:
+            self.initial.setdefault("publish", "1" if case.is_public else "0")
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     form.action: form
     for form in (
@@ -685,5 +745,6 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         ResumeForm,
         ResolveForm,
         WithdrawForm,
+        ModerateForm,
     )
 }

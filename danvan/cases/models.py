@@ -48,6 +48,18 @@ class Status(models.TextChoices):
 OPEN_STATUSES = (Status.RECEIVED, Status.ACCEPTED, Status.PAUSED)
 
 
+class PublicState(models.TextChoices):
+    """Whether the public may read a case's summary, place and photos (portal, Open311).
+
+    Everything a citizen sends is pending until an officer of the unit moderates it: the
+    citizen's own words may carry names, phone numbers or accusations (Law 91/2025/QH15).
+    """
+
+    PENDING = "pending", _("Chờ kiểm duyệt")
+    PUBLISHED = "published", _("Đã công khai")
+    HIDDEN = "hidden", _("Không công khai")
+
+
 class Alert(models.TextChoices):
     """Set by the daily sweep (tasks.sweep_deadlines) from the due date."""
 
@@ -146,6 +158,19 @@ class Case(TimeStampedModel):
     lat = models.FloatField(null=True, blank=True)
     long = models.FloatField(null=True, blank=True)
     address = models.CharField(_("địa điểm phản ánh"), max_length=300, blank=True)
+    # What the portal and Open311 may show of the case, written or checked by an officer:
+    # nothing (summary, address, place, photo) is public before it is published.
+    public_summary = models.TextField(_("tóm tắt công khai"), blank=True)
+    public_state = models.CharField(
+        _("công khai"),
+        max_length=10,
+        choices=PublicState.choices,
+        default=PublicState.PENDING,
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderated_at = models.DateTimeField(_("kiểm duyệt lúc"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -161,6 +186,8 @@ class Case(TimeStampedModel):
             models.Index(fields=["unit", "is_open", "due_date", "id"], name="case_unit_queue"),
             models.Index(fields=["is_open", "due_date"], name="case_open_due"),
             models.Index(fields=["unit", "received_on"], name="case_unit_received"),
+            # The published feedback of a commune (the portal's place page).
+            models.Index(fields=["unit", "public_state", "received_on"], name="case_unit_public"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(round__lte=2), name="case_round_0_2"),
@@ -180,6 +207,10 @@ class Case(TimeStampedModel):
     @property
     def is_denunciation(self) -> bool:
         return self.kind == CaseKind.DENUNCIATION
+
+    @property
+    def is_public(self) -> bool:
+        return self.public_state == PublicState.PUBLISHED
 
 
 class CaseAssignment(TimeStampedModel):
@@ -304,6 +335,11 @@ class CaseDocument(TimeStampedModel):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A photo the citizen sent with the case (re-encoded, without EXIF: core.images).
+    citizen_photo = models.BooleanField(_("ảnh người gửi"), default=False)
+    # Published by the moderator (case_moderate_public): only then served to the public,
+    # and only while the case's summary is published too.
+    public = models.BooleanField(_("công khai"), default=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -316,6 +352,36 @@ class CaseDocument(TimeStampedModel):
     @property
     def audit_unit(self) -> Unit:
         return self.case.unit
+
+
+class Verdict(models.TextChoices):
+    RESOLVED = "resolved", _("Đã giải quyết")
+    PARTLY = "partly", _("Giải quyết một phần")
+    NOT_RESOLVED = "not_resolved", _("Chưa giải quyết")
+
+
+class CitizenVerdict(TimeStampedModel):
+    """The citizen's own answer to "was it resolved?", given by the lookup code once the
+    case is answered. One per case: a later answer (within VERDICT_CHANGE_DAYS of the
+    first) replaces it. The comment is private to the unit's officers."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="verdict")
+    answer = models.CharField(_("đánh giá của người gửi"), max_length=16, choices=Verdict.choices)
+    comment = models.TextField(_("ý kiến thêm"), blank=True)
+    # Denormalized from the case so that a commune's rate is one grouped query.
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("đánh giá kết quả của người gửi")
+        verbose_name_plural = _("đánh giá kết quả của người gửi")
+        indexes = [models.Index(fields=["unit", "updated_at"], name="verdict_unit_updated")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.answer}"
+
+    @property
+    def audit_unit(self) -> Unit:
+        return self.unit
 
 
 class CaseEvent(models.Model):

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case as CaseWhen
-from django.db.models import Count, DateField, F, Func, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, DateField, F, Func, Prefetch, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
 
 from danvan.accounts import policies
 from danvan.accounts.models import Role, User
@@ -15,7 +18,7 @@ from danvan.accounts.policies import ROLE_PERMS, Perm
 from danvan.core.errors import NotFound
 from danvan.units.models import Unit
 
-from .models import Alert, Case, Status
+from .models import Alert, Case, CaseDocument, CitizenVerdict, PublicState, Status, Verdict
 
 # The statistics' table of units with most cases shows this many.
 BY_UNIT_LIMIT = 50
@@ -252,3 +255,162 @@ def handler_candidates(unit: Unit) -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "username")
     )
+
+
+# --- what the public reads of the cases (portal place page, open data) ----------------------
+
+
+def published_cases() -> QuerySet[Case]:
+    """Feedback and petitions whose public summary an officer published (nothing else:
+    the citizen's own text, an unmoderated or hidden case never reaches the public)."""
+    from .services import PUBLIC_KINDS
+
+    return Case.objects.filter(public_state=PublicState.PUBLISHED, kind__in=PUBLIC_KINDS)
+
+
+def public_photos_of(case_ids: list[int]) -> dict[int, list[CaseDocument]]:
+    """The published photos of published cases, by case id, in one query."""
+    photos: dict[int, list[CaseDocument]] = {}
+    rows = CaseDocument.objects.filter(
+        case_id__in=case_ids,
+        citizen_photo=True,
+        public=True,
+        case__public_state=PublicState.PUBLISHED,
+    ).order_by("id")
+    for document in rows.only("id", "case_id", "content_type"):
+        photos.setdefault(document.case_id, []).append(document)
+    return photos
+
+
+def public_photo(pk: int) -> CaseDocument | None:
+    """A photo the public may see: published by the moderator, of a published case."""
+    return (
+        CaseDocument.objects.filter(
+            pk=pk, citizen_photo=True, public=True, case__public_state=PublicState.PUBLISHED
+        )
+        .select_related("case")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class PublicFeedback:
+    """A commune's (or subtree's) feedback as the public sees it: counts over a period,
+    and the latest published summaries (each case with ``public_photos``: its published
+    photos)."""
+
+    received: int
+    answered: int
+    on_time: int
+    late: int
+    since: dt.date | None
+    published: Sequence[Case]
+
+    @property
+    def on_time_rate(self) -> int | None:
+        """Per cent of the answered cases (with a due date) answered by their due date."""
+        judged = self.on_time + self.late
+        return round(100 * self.on_time / judged) if judged else None
+
+
+def public_feedback(unit: Unit, *, limit: int = 10, since: dt.date | None = None) -> PublicFeedback:
+    """Counts of the feedback and petitions received under *unit* (since *since*, when
+    given; every channel, the unmoderated too: counts reveal nothing), and its *limit*
+    latest published cases with their published summary, place and photos. Three queries
+    whatever the numbers.
+
+    A case transferred to another body is counted where it went, not where it came in.
+    """
+    from .services import PUBLIC_KINDS
+
+    under = (
+        Case.objects.filter(subtree_q_unit(unit), kind__in=PUBLIC_KINDS)
+        .exclude(status=Status.TRANSFERRED)
+        .order_by()
+    )
+    if since is not None:
+        under = under.filter(received_on__gte=since)
+    counts = under.aggregate(
+        received=Count("*"),
+        answered=_counted(Q(is_open=False)),
+        on_time=_counted(Q(is_open=False, closed_on__lte=F("due_date"))),
+        late=_counted(Q(is_open=False, closed_on__gt=F("due_date"))),
+    )
+    photos = Prefetch(
+        "documents",
+        queryset=CaseDocument.objects.filter(citizen_photo=True, public=True).only(
+            "id", "case_id", "content_type"
+        ),
+        to_attr="public_photos",
+    )
+    published = list(
+        published_cases()
+        .filter(subtree_q_unit(unit))
+        .select_related("unit")
+        .prefetch_related(photos)
+        .order_by("-received_on", "-id")[:limit]
+    )
+    return PublicFeedback(
+        received=int(counts["received"] or 0),
+        answered=int(counts["answered"] or 0),
+        on_time=int(counts["on_time"] or 0),
+        late=int(counts["late"] or 0),
+        since=since,
+        published=published,
+    )
+
+
+def subtree_q_unit(unit: Unit) -> Q:
+    return policies.subtree_q(unit, "unit__")
+
+
+@dataclass(frozen=True)
+class ResolutionRate:
+    """The citizens' own verdicts on answered cases under a unit.
+
+    ``rate`` = (resolved + ½ × partly) / answers, between 0 and 1, None without answers.
+    A "partly" is half a resolution: counting it whole would flatter a commune whose
+    answers leave half the matter open, counting it as nothing would erase real work.
+    The counts are always shown beside the rate, so a reader can weigh it themselves.
+    """
+
+    resolved: int
+    partly: int
+    not_resolved: int
+
+    @property
+    def answers(self) -> int:
+        return self.resolved + self.partly + self.not_resolved
+
+    @property
+    def rate(self) -> float | None:
+        if not self.answers:
+            return None
+        return (self.resolved + 0.5 * self.partly) / self.answers
+
+    @property
+    def percent(self) -> int | None:
+        rate = self.rate
+        return None if rate is None else round(rate * 100)
+
+
+def resolution_rate(unit: Unit, *, since: dt.date | None = None) -> ResolutionRate:
+    """The verdicts given on cases of *unit* or its subtree (last changed on or after
+    *since*, if given): one grouped query."""
+    rows = CitizenVerdict.objects.filter(subtree_q_unit(unit))
+    if since is not None:
+        start = dt.datetime.combine(since, dt.time.min, tzinfo=timezone.get_current_timezone())
+        rows = rows.filter(updated_at__gte=start)
+    counts = dict.fromkeys(Verdict.values, 0)
+    for row in rows.values("answer").annotate(n=Count("*")).order_by():
+        counts[row["answer"]] = int(row["n"])
+    return ResolutionRate(
+        resolved=counts[Verdict.RESOLVED],
+        partly=counts[Verdict.PARTLY],
+        not_resolved=counts[Verdict.NOT_RESOLVED],
+    )
+
+
+def verdict_of(case: Case) -> CitizenVerdict | None:
+    """The citizen's verdict on *case* (the caller already holds the case in scope)."""
+    return CitizenVerdict.objects.filter(case=case).first()

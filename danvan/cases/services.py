@@ -23,6 +23,7 @@ from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
 from danvan.core import docnumber
 from danvan.core.errors import Checks, DomainError, NotFound, PermissionDenied
+from danvan.core.images import clean_photo
 from danvan.core.uploads import check_upload
 from danvan.core.validators import future_date_message, one_of
 from danvan.legal import deadlines
@@ -45,11 +46,14 @@ from .models import (
     CaseEvent,
     CaseStep,
     Channel,
+    CitizenVerdict,
     IdentityScan,
+    PublicState,
     ReceptionSession,
     SenderIdentity,
     Status,
     StepKind,
+    Verdict,
 )
 
 # Unambiguous letters and digits (no 0/O, 1/I/L): read out over the phone without error.
@@ -65,6 +69,17 @@ _REFERENCE_PREFIX = {
 # complaints and denunciations are signed and received in person or by letter.
 PUBLIC_CHANNELS = (Channel.PORTAL, Channel.OPEN311)
 PUBLIC_KINDS = (CaseKind.FEEDBACK, CaseKind.PETITION)
+# A citizen's photos with one case: enough to show the matter, few enough for a slow line.
+MAX_PHOTOS = 3
+# Vietnam's mainland and near islands, roughly (the Spratly and Paracel islands reach
+# further east and south): a point outside is a typing or GPS error, not a commune's.
+VIETNAM_LAT = (8.0, 24.0)
+VIETNAM_LONG = (102.0, 110.0)
+# Statuses after which the citizen has had an answer (the portal then asks "was it
+# resolved?"): a decision, a refusal with its reasons, a withdrawal.
+ANSWERED_STATUSES = (Status.RESOLVED, Status.REFUSED, Status.WITHDRAWN)
+# The citizen may change their verdict for this long after first giving it.
+VERDICT_CHANGE_DAYS = 30
 
 
 class StaleCase(DomainError):
@@ -256,6 +271,58 @@ def _check_date(value: dt.date, field: str, *, not_before: dt.date | None = None
 # --- intake -------------------------------------------------------------------------
 
 
+def check_location(lat: float | None, long: float | None) -> None:
+    """Both coordinates or neither, and inside Vietnam (VIETNAM_LAT, VIETNAM_LONG)."""
+    checks = Checks()
+    if (lat is None) != (long is None):
+        checks.refuse(
+            CaseError.BAD_PLACE,
+            _("Cần cả vĩ độ và kinh độ, hoặc để trống cả hai."),
+            field="lat" if lat is None else "long",
+        )
+    if lat is not None and not VIETNAM_LAT[0] <= lat <= VIETNAM_LAT[1]:
+        checks.refuse(
+            CaseError.BAD_PLACE,
+            _("Vĩ độ %(v)s nằm ngoài Việt Nam: vĩ độ phải từ %(a)s đến %(b)s (ví dụ 21.59).")
+            % {"v": lat, "a": VIETNAM_LAT[0], "b": VIETNAM_LAT[1]},
+            field="lat",
+        )
+    if long is not None and not VIETNAM_LONG[0] <= long <= VIETNAM_LONG[1]:
+        checks.refuse(
+            CaseError.BAD_PLACE,
+            _("Kinh độ %(v)s nằm ngoài Việt Nam: kinh độ phải từ %(a)s đến %(b)s (ví dụ 105.85).")
+            % {"v": long, "a": VIETNAM_LONG[0], "b": VIETNAM_LONG[1]},
+            field="long",
+        )
+    checks.raise_if_any()
+
+
+def clean_photos(photos: Sequence[UploadedFile], *, field: str = "photos") -> list[Any]:
+    """Every photo re-encoded without its metadata (core.images), or one DomainError.
+
+    Run before anything is written, so a bad photo leaves nothing stored.
+    """
+    if len(photos) > MAX_PHOTOS:
+        raise _error(
+            CaseError.BAD_PHOTO,
+            _("Gửi tối đa %(n)s ảnh (bạn đã chọn %(k)s); hãy chọn lại ảnh.")
+            % {"n": MAX_PHOTOS, "k": len(photos)},
+            field,
+        )
+    cleaned = []
+    for index, photo in enumerate(photos, start=1):
+        try:
+            cleaned.append(clean_photo(photo, code=CaseError.BAD_PHOTO.value, field=field))
+        except DomainError as exc:
+            raise _error(
+                CaseError.BAD_PHOTO,
+                _("Ảnh thứ %(i)s (%(name)s): %(why)s Ảnh chưa được lưu, hãy chọn lại ảnh.")
+                % {"i": index, "name": (photo.name or "")[:80], "why": exc.message},
+                field,
+            ) from exc
+    return cleaned
+
+
 def case_receive_checks(data: dict[str, Any], *, public: bool = False) -> None:
     """The rules on a received case that need no lock, for the keys present in *data*
     (case_receive's keyword names; a form passes the fields that parsed). One
@@ -343,10 +410,13 @@ def case_receive(
     lat: float | None = None,
     long: float | None = None,
     scans: Sequence[UploadedFile] = (),
+    photos: Sequence[UploadedFile] = (),
 ) -> Case:
     """Register a case received by *unit*. *actor* None: a citizen on the portal or Open311.
 
     The sender's identity is encrypted into its own row; the case carries a pseudonym.
+    *photos* (at most MAX_PHOTOS) are re-encoded without EXIF/GPS and kept as the case's
+    documents, private until a moderator publishes them (case_moderate_public).
     """
     if actor is not None:
         policies.require(actor, Perm.CASE_INTAKE, unit)
@@ -371,6 +441,8 @@ def case_receive(
     checked_scans = [
         (s, check_upload(s, code=CaseError.BAD_FILE.value, field="scans")) for s in scans
     ]
+    check_location(lat, long)
+    cleaned_photos = clean_photos(photos)
     case = Case(
         lookup_code=new_lookup_code(),
         unit=unit,
@@ -406,6 +478,18 @@ def case_receive(
             data_token=crypto.encrypt_bytes(data),
             size=len(data),
         )
+    for index, photo in enumerate(cleaned_photos, start=1):
+        document = CaseDocument(
+            case=case,
+            # Not the citizen's file name: it may carry their name or the phone's.
+            original_name=f"anh-{index}.{photo.content.name.rsplit('.', 1)[-1]}",
+            title=_("Ảnh người gửi %(i)s") % {"i": index},
+            content_type=photo.content_type,
+            size=photo.content.size,
+            citizen_photo=True,
+        )
+        document.file.save(photo.content.name, photo.content, save=False)
+        document.save()
     _event(case, actor=actor, action="receive", before="")
     audit.record_create(actor=actor, instance=case)
     return case
@@ -855,6 +939,120 @@ def case_withdraw(*, actor: Any, case: Case, version: int | None, on: dt.date, n
     case.status, case.closed_on = status, on
     case.public_answer = note.strip()
     return _save(case, actor=actor, action="withdraw", before_status=before_status, before=before)
+
+
+# --- what the public may see, and what the citizen says of the answer -----------------------
+
+
+@transaction.atomic
+def case_moderate_public(
+    *,
+    actor: Any,
+    case: Case,
+    summary: str,
+    publish: bool,
+    photos: Iterable[int] | None = None,
+    version: int | None = None,
+) -> Case:
+    """Publish (or hide) the case's public summary, its place and the chosen photos.
+
+    Only an officer who handles the unit's cases moderates: what a citizen wrote may name
+    people or carry personal data (Law 91/2025/QH15), so the portal and Open311 show a
+    summary the officer wrote or checked, never the citizen's text. *photos*: ids of the
+    case's citizen photos to publish (None keeps the current choice); hiding the case
+    hides them all.
+    """
+    policies.require(actor, Perm.CASE_HANDLE, case.unit)
+    case = _locked(case, version)
+    summary = summary.strip()
+    if publish and not summary:
+        raise _error(
+            CaseError.EMPTY,
+            _("Cần ghi tóm tắt công khai (không có họ tên, số điện thoại, địa chỉ nhà riêng)."),
+            "summary",
+        )
+    if case.kind not in PUBLIC_KINDS:
+        # Complaints and denunciations are never public (Law on Denunciations 2018, art. 8).
+        raise _error(
+            CaseError.BAD_KIND,
+            _("Chỉ phản ánh, kiến nghị mới được công khai trên cổng thông tin."),
+            "summary",
+        )
+    own_photos = {d.pk: d for d in case.documents.filter(citizen_photo=True)}
+    if photos is not None:
+        chosen = set(photos)
+        unknown = chosen - set(own_photos)
+        if unknown:
+            raise _error(CaseError.BAD_PHOTO, _("Ảnh đã chọn không thuộc vụ việc này."), "photos")
+        for pk, document in own_photos.items():
+            wanted = publish and pk in chosen
+            if document.public != wanted:
+                before_doc = audit.snapshot(document)
+                document.public = wanted
+                document.save(update_fields=["public", "updated_at"])
+                audit.record_update(actor=actor, instance=document, before=before_doc)
+    elif not publish:
+        for document in own_photos.values():
+            if document.public:
+                before_doc = audit.snapshot(document)
+                document.public = False
+                document.save(update_fields=["public", "updated_at"])
+                audit.record_update(actor=actor, instance=document, before=before_doc)
+    before = audit.snapshot(case)
+    case.public_summary = summary[:2000]
+    case.public_state = PublicState.PUBLISHED if publish else PublicState.HIDDEN
+    case.moderated_by = actor
+    case.moderated_at = timezone.now()
+    case.version += 1
+    case.save()
+    _event(case, actor=actor, action="moderate", before=case.status)
+    audit.record_update(actor=actor, instance=case, before=before)
+    return case
+
+
+@transaction.atomic
+def citizen_verdict_record(
+    *, actor: Any = None, case: Case, answer: str, comment: str = ""
+) -> CitizenVerdict:
+    """The citizen's answer to "was it resolved?" (resolved, partly, not), by the holder
+    of the lookup code, once the case is answered (ANSWERED_STATUSES).
+
+    One answer per case: a new one replaces it for VERDICT_CHANGE_DAYS after the first,
+    then it is final. The comment stays private to the unit's officers.
+    """
+    if answer not in Verdict.values:
+        raise _error(
+            CaseError.BAD_VERDICT,
+            one_of(_("Đánh giá"), Verdict.labels),
+            "answer",
+        )
+    case = Case.objects.select_for_update().select_related("unit").get(pk=case.pk)
+    if case.status not in ANSWERED_STATUSES:
+        raise _error(
+            CaseError.NOT_ANSWERED,
+            _("Hồ sơ chưa có trả lời: chỉ đánh giá được khi cơ quan đã trả lời."),
+            "answer",
+        )
+    comment = comment.strip()[:2000]
+    verdict = CitizenVerdict.objects.filter(case=case).first()
+    if verdict is None:
+        verdict = CitizenVerdict.objects.create(
+            case=case, unit=case.unit, answer=answer, comment=comment
+        )
+        audit.record_create(actor=actor, instance=verdict)
+        return verdict
+    if timezone.now() - verdict.created_at > dt.timedelta(days=VERDICT_CHANGE_DAYS):
+        raise _error(
+            CaseError.BAD_VERDICT,
+            _("Đánh giá chỉ được sửa trong %(n)s ngày sau lần đánh giá đầu.")
+            % {"n": VERDICT_CHANGE_DAYS},
+            "answer",
+        )
+    before = audit.snapshot(verdict)
+    verdict.answer, verdict.comment = answer, comment
+    verdict.save()
+    audit.record_update(actor=actor, instance=verdict, before=before)
+    return verdict
 
 
 # --- the sender's identity ------------------------------------------------------------------

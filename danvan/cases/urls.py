@@ -20,6 +20,7 @@ ACTION_SLUGS = {
     "resume": "tiep-tuc",
     "resolve": "ket-qua",
     "withdraw": "rut-don",
+    "moderate": "kiem-duyet-cong-khai",
 }
 
 urlpatterns: list[URLPattern] = [

@@ -483,6 +483,9 @@ def available_actions(user: Any, case: Case) -> list[str]:
             ok = can_handle and case.is_open
         elif action == "add_document":
             ok = can_handle
+        elif action == "moderate":
+            # Only feedback and petitions are ever public (services.case_moderate_public).
+            ok = can_handle and case.kind in services.PUBLIC_KINDS
         elif action == "extend":
             # Only denunciations have extensions (Law on Denunciations 2018, art. 30).
             ok = can_handle and action in allowed and case.is_denunciation
@@ -541,6 +544,8 @@ def _detail(
         ],
         "steps": list(case.steps.select_related("actor")),
         "documents": list(case.documents.all()),
+        # The citizen's "was it resolved?" answer, comment included: officers only.
+        "verdict": selectors.verdict_of(case),
         "assignments": list(case.assignments.select_related("user").order_by("id")),
         "followups": list(visible.filter(previous=case).order_by("id")),
         "moved_to": list(visible.filter(transferred_from=case).select_related("unit")),
@@ -641,6 +646,15 @@ def _run(action: str, actor: Any, case: Case, form: ActionForm) -> Any:
     if action == "withdraw":
         return services.case_withdraw(
             actor=actor, case=case, version=version, on=d["on"], note=d["note"]
+        )
+    if action == "moderate":
+        return services.case_moderate_public(
+            actor=actor,
+            case=case,
+            version=version,
+            summary=d["summary"],
+            publish=d["publish"],
+            photos=d.get("photos") if "photos" in form.fields else None,
         )
     raise Http404
 

@@ -9,6 +9,7 @@ only the published comments — never a contact, never a name the commenter kept
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -109,3 +110,34 @@ def public_comments(consultation: Consultation) -> QuerySet[Comment]:
         .annotate(grouped_count=Count("grouped"))
         .order_by("created_at", "id")
     )
+
+
+@dataclass(frozen=True)
+class ReceptionCounts:
+    """How the opinions on a consultation were taken in, in figures (Law 10/2022/QH15,
+    art. 26: the commune publishes how citizens' opinions were received and explained).
+
+    *received*: every comment sent; *published*: shown on the portal; *grouped*: merged
+    into a similar published one; *rejected*: not published (insults, off-topic);
+    *pending*: not yet moderated; *answered*: published comments with an answer.
+    """
+
+    received: int
+    published: int
+    grouped: int
+    rejected: int
+    pending: int
+    answered: int
+
+
+def reception_counts(consultation: Consultation) -> ReceptionCounts:
+    """One aggregate query over the consultation's comments."""
+    found = Comment.objects.filter(consultation=consultation).aggregate(
+        received=Count("id"),
+        published=Count("id", filter=Q(status=Status.PUBLISHED)),
+        grouped=Count("id", filter=Q(status=Status.GROUPED)),
+        rejected=Count("id", filter=Q(status=Status.REJECTED)),
+        pending=Count("id", filter=Q(status=Status.PENDING)),
+        answered=Count("id", filter=Q(status=Status.PUBLISHED) & ~Q(answer="")),
+    )
+    return ReceptionCounts(**found)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Iterable
 from typing import IO, Any
 
@@ -102,3 +103,29 @@ class Workbook(_OpenpyxlWorkbook):
         out = io.BytesIO()
         self.save(out)
         return out.getvalue()
+
+
+class UnreadableWorkbook(ValueError):
+    """The bytes are not a workbook openpyxl can read (not .xlsx, damaged, encrypted)."""
+
+
+def first_sheet_values(data: bytes, *, limit: int) -> list[tuple[object, ...]]:
+    """The values of the first sheet of the .xlsx *data*, row by row, at most *limit* rows,
+    as the user sees them in Excel: a formula's last computed value (``data_only``), never
+    its text, so that nothing read is a formula to run later. Read-only mode: one pass, one
+    row in memory. Raises UnreadableWorkbook."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise UnreadableWorkbook(str(exc)) from exc
+    try:
+        rows: list[tuple[object, ...]] = []
+        for values in book.worksheets[0].iter_rows(values_only=True):
+            rows.append(tuple(values))
+            if len(rows) >= limit:
+                break
+        return rows
+    finally:
+        book.close()

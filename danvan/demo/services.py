@@ -22,6 +22,8 @@ from danvan.units import demo as units_demo
 
 from . import accounts
 from .directives import DirectivesDemoResult, demo_seed_directives
+from .gallery import GalleryDemoResult, seed_gallery
+from .news import NewsDemoResult, seed_news
 from .reports import ReportsDemoResult, demo_seed_reports
 
 
@@ -48,6 +50,8 @@ class DemoResult:
     supervision: supervision_demo.SupervisionDemoResult
     directives: DirectivesDemoResult
     reports: ReportsDemoResult
+    gallery: GalleryDemoResult
+    news: NewsDemoResult
 
 
 @transaction.atomic
@@ -82,4 +86,8 @@ def demo_seed() -> DemoResult:
         directives=demo_seed_directives(),
         # A finished half-year report campaign, an open annual one, Bắc Kạn's 2018 report.
         reports=demo_seed_reports(),
+        # Photos of the movement's good examples, shown in the portal's gallery.
+        gallery=seed_gallery(limit=12),
+        # The portal's news: articles of the province and two communes, one scheduled.
+        news=seed_news(),
     )

@@ -3,9 +3,10 @@ services.py, whose refusals come back beside the field they name."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.policies import Perm
@@ -14,6 +15,7 @@ from danvan.core.validators import DateWindow
 from danvan.units import picker
 from danvan.units.models import UnitKind
 
+from . import households as household_list
 from . import selectors, services
 from .models import Matter, MatterKind, Method, Vote
 
@@ -93,21 +95,75 @@ class TallyForm(BootstrapMixin, forms.Form):
 
 
 class CodesForm(BootstrapMixin, forms.Form):
+    """The household list of an online vote, pasted or uploaded (democracy.households).
+
+    After cleaning, `parsed` holds the rows the preview shows with their problems; an
+    uploaded file's rows are written back into the text box, so the officer confirms (or
+    corrects) the same list as text and the file is not sent twice.
+    """
+
     households = forms.CharField(
         label=_("Danh sách hộ gia đình"),
+        required=False,
+        max_length=household_list.MAX_ROWS * (household_list.MAX_LABEL + 2),
         widget=forms.Textarea({"rows": 8}),
         help_text=_(
-            "Mỗi dòng một hộ, ví dụ “Hộ 12 – Nguyễn Văn A” hoặc số nhà. "
-            "Mã chỉ hiện một lần để in và phát cho từng hộ."
+            "Mỗi dòng một hộ, ví dụ “Hộ 12 – Nguyễn Văn A” hoặc số nhà; có thể dán các cột "
+            "chép từ Excel. Mã chỉ hiện một lần để in và phát cho từng hộ."
         ),
     )
+    file = forms.FileField(
+        label=_("Hoặc tải lên tệp danh sách"),
+        required=False,
+        help_text=_(
+            "Tệp Excel (.xlsx, trang tính đầu tiên) hoặc CSV UTF-8; mỗi hàng một hộ, "
+            "tối đa %(kb)s KB."
+        )
+        % {"kb": household_list.MAX_FILE_BYTES // 1024},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
 
-    def clean_households(self) -> list[str]:
-        lines = [line.strip() for line in self.cleaned_data["households"].splitlines()]
-        names = [line for line in lines if line]
-        too_long = [n for n in names if len(n) > 40]
-        if too_long:
-            raise forms.ValidationError(
-                _("Mỗi hộ ghi tối đa 40 ký tự; dòng quá dài: %(line)s") % {"line": too_long[0]}
-            )
-        return names
+    def __init__(self, *args: Any, vote: Vote | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.vote = vote
+        self.parsed: household_list.HouseholdList | None = None
+
+    def _issued(self) -> list[str]:
+        if self.vote is None:
+            return []
+        return list(self.vote.codes.values_list("household", flat=True))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        upload = data.get("file")
+        text = data.get("households") or ""
+        try:
+            if upload:
+                self.parsed = household_list.read_upload(upload, issued=self._issued())
+                # The rows read from the file become the text to confirm.
+                sent = cast(QueryDict, self.data).copy()
+                sent["households"] = "\n".join(self.parsed.labels)
+                self.data = sent
+            else:
+                self.parsed = household_list.read_text(text, issued=self._issued())
+        except household_list.ListFileError as exc:
+            self.add_error("file" if upload else "households", str(exc))
+            return data
+        if not self.parsed.rows:
+            self.add_error("households", _("Dán danh sách hộ gia đình hoặc chọn tệp danh sách."))
+            return data
+        messages: dict[str, str] = {
+            household_list.Problem.EMPTY: str(_("Có dòng không có tên hộ.")),
+            household_list.Problem.TOO_LONG: str(_("Có dòng dài quá %(n)s ký tự."))
+            % {"n": household_list.MAX_LABEL},
+            household_list.Problem.DUPLICATE: str(_("Có hộ ghi trùng nhau.")),
+            household_list.Problem.ISSUED: str(_("Có hộ đã được phát mã.")),
+        }
+        for problem, message in messages.items():
+            if problem in self.parsed.problems():
+                self.add_error("households", message)
+        if not self.errors:
+            data["households"] = self.parsed.labels
+        return data

@@ -98,6 +98,11 @@ class Vote(TimeStampedModel):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="followups"
     )
     published_at = models.DateTimeField(_("công khai lúc"), null=True, blank=True)
+    # The short address of an online vote printed on its code slips (/cong-dan/bq/<code>/):
+    # it names the vote, never a household. Given when the first codes are issued.
+    short_code = models.CharField(
+        _("mã ngắn trên phiếu"), max_length=8, unique=True, null=True, blank=True
+    )
     place = models.CharField(_("địa điểm"), max_length=200, blank=True)
     chair = models.CharField(_("người chủ trì"), max_length=200, blank=True)
     secretary = models.CharField(_("thư ký"), max_length=200, blank=True)

@@ -26,6 +26,7 @@ from .models import HouseholdBallot, Matter, MatterKind, Method, Outcome, Vote, 
 # Codes read out or printed for households: no 0/O, 1/I/L.
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _CODE_LENGTH = 10  # 31^10 ≈ 8 × 10^14: forging one is not practical
+_SHORT_LENGTH = 6  # a vote's short address (Vote.short_code)
 
 
 def _error(code: DemocracyError, message: str, field: str | None = None) -> DomainError:
@@ -192,6 +193,15 @@ def _check_open(vote: Vote, on: dt.date) -> None:
         )
 
 
+def _new_short_code() -> str:
+    """An unused short code of a vote: 6 characters of the slips' alphabet (31^6 ≈ 8.9 ×
+    10^8), easy to type from paper; not a secret, since it only names the vote."""
+    while True:
+        short = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(_SHORT_LENGTH))
+        if not Vote.objects.filter(short_code=short).exists():
+            return short
+
+
 @transaction.atomic
 def vote_issue_codes(*, actor: Any, vote: Vote, households: Sequence[str]) -> list[tuple[str, str]]:
     """One-time codes for *households* of an online vote: [(household, code)], shown once
@@ -219,6 +229,11 @@ def vote_issue_codes(*, actor: Any, vote: Vote, households: Sequence[str]) -> li
         )
     if vote.codes.filter(household__in=names).exists():
         raise _error(DemocracyError.EMPTY, _("Có hộ đã được phát mã."), "households")
+    if not vote.short_code:
+        # The short address printed on the slips (/cong-dan/bq/<short_code>/) names the
+        # vote only; the vote row is locked, and the unique index guards the rest.
+        vote.short_code = _new_short_code()
+        vote.save(update_fields=["short_code", "updated_at"])
     out: list[tuple[str, str]] = []
     rows = []
     for name in names:

@@ -25,7 +25,7 @@ from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
 from danvan.units.picker import unit_filter
 
-from . import charts, selectors, services
+from . import charts, selectors, services, slips
 from .forms import CodesForm, MatterForm, TallyForm, VoteOpenForm
 from .minutes import minutes_docx, minutes_filename
 from .models import Matter, Method, Outcome, Vote
@@ -164,6 +164,7 @@ def _vote_page(
     *,
     tally_form: TallyForm | None = None,
     codes_form: CodesForm | None = None,
+    preview: bool = False,
 ) -> HttpResponse:
     actor = request.user
     can_manage = policies.has_perm(actor, Perm.DEMOCRACY_MANAGE, vote.matter.unit)
@@ -192,6 +193,10 @@ def _vote_page(
             "can_manage": can_manage,
             "tally_form": tally_form,
             "codes_form": codes_form,
+            # The household list read from the paste or file, line by line, before any
+            # code is issued (a preview, or the lines to correct).
+            "household_rows": codes_form.parsed if codes_form is not None else None,
+            "preview": preview,
             "codes_issued": vote.codes.count() if online else None,
             "portal_url": request.build_absolute_uri(portal_vote_path(vote)),
         },
@@ -258,17 +263,27 @@ def vote_record(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @domain_http
 @require_POST
 def vote_codes(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """Issue one-time codes and show them once, to be printed: they are not kept."""
+    """Issue one-time codes and show them once, to be printed: they are not kept.
+
+    The page's first button (step=preview) only reads the pasted or uploaded list and
+    shows it line by line; the officer then confirms with step=issue. Any problem in the
+    list issues nothing and shows the list again as it was sent.
+    """
     actor = request.user
     vote = _managed_vote(request, public_id)
-    form = CodesForm(request.POST)
-    if form.is_valid():
+    form = CodesForm(request.POST, request.FILES, vote=vote)
+    valid = form.is_valid()
+    if valid and request.POST.get("step") == "preview":
+        return _vote_page(request, vote, codes_form=form, preview=True)
+    if valid:
         households = form.cleaned_data["households"]
         codes = apply_service(
             form,
             lambda: services.vote_issue_codes(actor=actor, vote=vote, households=households),
         )
         if codes is not None:
+            vote.refresh_from_db(fields=["short_code"])
+            short_url = request.build_absolute_uri(slips.short_path(vote))
             response = render(
                 request,
                 "democracy/codes.html",
@@ -278,6 +293,8 @@ def vote_codes(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                     "unit": vote.matter.unit,
                     "codes": codes,
                     "portal_url": request.build_absolute_uri(portal_vote_path(vote)),
+                    "short_url": short_url,
+                    "qr": slips.qr_symbol(short_url),
                 },
             )
             add_never_cache_headers(response)

@@ -120,6 +120,14 @@ class EvidenceForm(BootstrapMixin, forms.Form):
         help_text=_("Ảnh JPG, PNG hoặc tài liệu PDF, DOCX, XLSX; tối đa 10 MB."),
     )
     caption = forms.CharField(label=_("Mô tả"), max_length=300, required=False)
+    is_public = forms.BooleanField(
+        label=_("Công bố tệp này trên cổng thông tin công dân"),
+        required=False,
+        help_text=_(
+            "Chỉ với tài liệu là chính nội dung được công khai (PDF, DOCX, XLSX). "
+            "Ảnh chụp bảng tin chỉ dùng nội bộ."
+        ),
+    )
 
 
 class PeriodForm(BootstrapMixin, forms.Form):

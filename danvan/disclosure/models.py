@@ -207,6 +207,11 @@ class DisclosureEvidence(TimeStampedModel):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(default=0)
     caption = models.CharField(_("mô tả"), max_length=300, blank=True)
+    # A document that IS the disclosed content (the approved budget as PDF, the plan as
+    # DOCX) may be published on the citizens' portal; proof of the disclosure (a photo of
+    # the notice board, which may show passers-by) stays internal. Off by default, and
+    # refused for images by services.evidence_add.
+    is_public = models.BooleanField(_("công bố trên cổng thông tin công dân"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -127,13 +127,108 @@ def channel_get(*, disclosure: Disclosure, pk: int) -> DisclosureChannel:
     return item
 
 
-def public_disclosures(*, unit: Unit | None = None) -> QuerySet[Disclosure]:
+def public_disclosures(
+    *,
+    unit: Unit | None = None,
+    kind: tuple[str, int] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> QuerySet[Disclosure]:
     """What the portal shows: disclosures marked public, newest first (no evidence files,
-    no author)."""
+    no author).
+
+    *kind* is (unit_kind, number): every version of that item of the law's list. *start*
+    and *end* keep the disclosures whose period meets [start, end] (one still running,
+    without an end, meets every later day).
+    """
     qs = Disclosure.objects.filter(is_public=True)
     if unit is not None:
         qs = qs.filter(subtree_q(unit, "unit__"))
+    if kind is not None:
+        qs = qs.filter(kind__unit_kind=kind[0], kind__number=kind[1])
+    if end is not None:
+        qs = qs.filter(start__lte=end)
+    if start is not None:
+        qs = qs.filter(Q(end__isnull=True) | Q(end__gte=start))
     return _with_rows(qs).order_by("-start", "-id")
+
+
+def public_kinds() -> list[DisclosureKind]:
+    """One row per item of the law's lists (the newest version), for the portal's filter:
+    (unit_kind, number) identifies the item across its versions."""
+    newest: dict[tuple[str, int], DisclosureKind] = {}
+    for kind in DisclosureKind.objects.order_by("unit_kind", "number", "-valid_from", "-id"):
+        newest.setdefault((kind.unit_kind, kind.number), kind)
+    return list(newest.values())
+
+
+def public_disclosure_get(public_id: uuid.UUID) -> Disclosure | None:
+    """A disclosure marked public, with its forms and only its documents marked public;
+    None for one not public (the portal answers it like a missing one)."""
+    return (
+        _with_rows(Disclosure.objects.filter(public_id=public_id, is_public=True))
+        .select_related("unit__parent")
+        .prefetch_related(
+            Prefetch(
+                "evidence",
+                queryset=DisclosureEvidence.objects.filter(is_public=True).order_by(
+                    "created_at", "id"
+                ),
+                to_attr="public_documents",
+            )
+        )
+        .first()
+    )
+
+
+def public_document_get(*, public_id: uuid.UUID, pk: int) -> DisclosureEvidence | None:
+    """A document the portal may serve: marked public, of a disclosure marked public.
+    Images never qualify, whatever the flag says (services.evidence_add refuses them)."""
+    return (
+        DisclosureEvidence.objects.filter(
+            pk=pk, is_public=True, disclosure__public_id=public_id, disclosure__is_public=True
+        )
+        .exclude(content_type__startswith="image/")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class PostingPeriod:
+    """How long a disclosure stays posted, as the portal tells it on *on*.
+
+    *end* is the disclosure's own end date; without one, the kind's minimum posting days
+    counted from the start (Law 10/2022/QH15, Điều 12: posting lasts at least
+    posting_min_days consecutive days, 30 in the baseline data); None when neither is set.
+    """
+
+    start: dt.date
+    end: dt.date | None
+    min_days: int
+    on: dt.date
+
+    @property
+    def state(self) -> str:
+        if self.on < self.start:
+            return "upcoming"
+        if self.end is not None and self.on > self.end:
+            return "ended"
+        return "running"
+
+    @property
+    def days_left(self) -> int:
+        """Days still posted, today included (0 without an end or once ended)."""
+        if self.end is None or self.on > self.end:
+            return 0
+        return (self.end - max(self.on, self.start)).days + 1
+
+
+def posting_period(disclosure: Disclosure, on: dt.date) -> PostingPeriod:
+    min_days = disclosure.kind.posting_min_days
+    end = disclosure.end
+    if end is None and min_days:
+        end = disclosure.start + dt.timedelta(days=min_days - 1)
+    return PostingPeriod(start=disclosure.start, end=end, min_days=min_days, on=on)
 
 
 # --- compliance ----------------------------------------------------------------------------

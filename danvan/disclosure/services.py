@@ -276,17 +276,37 @@ def channel_remove(*, actor: Any, channel: DisclosureChannel) -> None:
 
 @transaction.atomic
 def evidence_add(
-    *, actor: Any, disclosure: Disclosure, file: UploadedFile, caption: str = ""
+    *,
+    actor: Any,
+    disclosure: Disclosure,
+    file: UploadedFile,
+    caption: str = "",
+    is_public: bool = False,
 ) -> DisclosureEvidence:
-    """Attach a photo or document proving *disclosure*; the file is checked by content."""
+    """Attach a photo or document proving *disclosure*; the file is checked by content.
+
+    *is_public*: the file is the disclosed document itself and the citizens' portal may
+    serve it (while the disclosure is public). Photos never are: a picture of the notice
+    board is proof for the officers and may show people (Law 91/2025/QH15).
+    """
     _require(actor, disclosure.unit)
     content_type = check_upload(file, code=DisclosureError.BAD_FILE.value)
+    if is_public and content_type.startswith("image/"):
+        raise _error(
+            DisclosureError.BAD_FILE,
+            _(
+                "Ảnh minh chứng chỉ dùng nội bộ, không công bố trên cổng thông tin. "
+                "Chỉ công bố tài liệu PDF, DOCX hoặc XLSX."
+            ),
+            "is_public",
+        )
     evidence = DisclosureEvidence(
         disclosure=disclosure,
         original_name=(file.name or "")[:255],
         content_type=content_type,
         size=file.size or 0,
         caption=(caption or "").strip()[:300],
+        is_public=is_public,
         created_by=_user(actor),
     )
     evidence.file.save(file.name or "evidence", file, save=False)

@@ -256,6 +256,7 @@ def evidence_add(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 disclosure=disclosure,
                 file=form.cleaned_data["file"],
                 caption=form.cleaned_data.get("caption") or "",
+                is_public=bool(form.cleaned_data.get("is_public")),
             ),
         )
         if done is not None:

@@ -240,6 +240,9 @@ class Attachment(TimeStampedModel):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
     caption = models.CharField(_("chú thích"), max_length=255, blank=True)
+    # Shown in the citizens' portal gallery (an officer's choice, photos only; only for a
+    # recognized entry): a unit's files are internal until someone decides otherwise.
+    is_public = models.BooleanField(_("hiện trên cổng thông tin công dân"), default=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -16,7 +16,7 @@ from danvan.core.text import fold
 from danvan.units import lineage
 from danvan.units.models import Unit, UnitKind
 
-from .models import Entry
+from .models import Attachment, Entry
 
 
 def units_restated_into(unit: Unit) -> list[Unit]:
@@ -188,3 +188,85 @@ def replication_counts(entries: list[Entry]) -> dict[int, int]:
         .order_by()
     )
     return {r["replicated_from"]: r["n"] for r in rows}
+
+
+# -- public reads (the citizens' portal gallery) -------------------------------------------
+#
+# No actor: what any visitor may read. An entry is public once recognized (công nhận) and
+# while it stays recognized, exemplary or replicated; drafts, registered, returned, not
+# recognized, withdrawn and stopped entries never are. These readers never load the
+# contact person, the phone, the author nor internal notes (``only``/``defer`` below).
+
+PUBLIC_STATUSES = ("recognized", "exemplary", "replicated")
+# What a public page may read of an entry: never contact_name, contact_phone, created_by.
+PRIVATE_FIELDS = ("contact_name", "contact_phone", "created_by")
+
+
+def public_entries() -> QuerySet[Entry]:
+    """Recognized, exemplary and replicated entries, with unit (and its parent), field and
+    period, and without the personal fields."""
+    return (
+        Entry.objects.filter(status__in=PUBLIC_STATUSES)
+        .defer(*PRIVATE_FIELDS)
+        .select_related("unit__parent", "field", "period")
+    )
+
+
+def public_entry(public_id: Any) -> Entry | None:
+    """The public entry *public_id* names, or None (a hidden one answers like a missing)."""
+    return public_entries().filter(public_id=public_id).first()
+
+
+def public_replication_source(entry: Entry) -> Entry | None:
+    """The public entry *entry* replicates: None when it replicates none or a hidden one."""
+    if entry.replicated_from_id is None:
+        return None
+    return public_entries().filter(pk=entry.replicated_from_id).first()
+
+
+def public_entry_replications(entry: Entry) -> list[Entry]:
+    """The public entries that replicate *entry*, oldest first (hidden ones left out:
+    neither named nor counted)."""
+    return list(
+        public_entries()
+        .filter(replicated_from=entry)
+        .order_by("registration_year", "name_folded", "id")
+    )
+
+
+def public_replication_counts(entries: list[Entry]) -> dict[int, int]:
+    """How many public entries replicate each of *entries* (one query)."""
+    rows = (
+        Entry.objects.filter(replicated_from__in=entries, status__in=PUBLIC_STATUSES)
+        .values("replicated_from")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["replicated_from"]: r["n"] for r in rows}
+
+
+def public_photos_q() -> Q:
+    """The attachments the portal may serve: marked public by an officer, and images."""
+    return Q(is_public=True, content_type__startswith="image/")
+
+
+def public_photos(entries: list[Entry]) -> dict[int, list[Attachment]]:
+    """The public photos of each of *entries* (public entries), in upload order: one query."""
+    found: dict[int, list[Attachment]] = {}
+    rows = (
+        Attachment.objects.filter(public_photos_q(), entry__in=entries)
+        .only("id", "entry_id", "caption", "content_type", "is_public", "created_at")
+        .order_by("created_at", "id")
+    )
+    for a in rows:
+        found.setdefault(a.entry_id, []).append(a)
+    return found
+
+
+def public_photo(entry: Entry, pk: int) -> Attachment | None:
+    """Photo *pk* of the public *entry* if it may be served to anyone, else None."""
+    return (
+        Attachment.objects.filter(public_photos_q(), entry=entry, pk=pk)
+        .select_related("entry")
+        .first()
+    )

@@ -404,3 +404,42 @@ def attachment_add(
         raise
     audit.record_create(actor=actor, instance=attachment)
     return attachment
+
+
+def can_publish_photos(actor: Any, entry: Entry) -> bool:
+    """May *actor* show or hide *entry*'s photos in the portal gallery? The entry's own
+    unit (MOVEMENT_EDIT on it) or a managing body above it (MOVEMENT_MANAGE)."""
+    return policies.has_perm(actor, Perm.MOVEMENT_EDIT, entry.unit) or policies.has_perm_above(
+        actor, Perm.MOVEMENT_MANAGE, entry.unit
+    )
+
+
+@transaction.atomic
+def attachment_set_public(*, actor: Any, attachment: Attachment, is_public: bool) -> Attachment:
+    """Show (*is_public*) or hide a photo of an entry in the citizens' portal gallery.
+
+    Only images may be shown: a document may hold names, phone numbers or signatures
+    (Law 91/2025/QH15 on personal data), and the gallery serves photos only. The portal
+    shows the photo only while the entry itself is recognized, exemplary or replicated.
+    """
+    entry = attachment.entry
+    # No actor: the system (the demo), as attachment_add allows.
+    if actor is not None and not can_publish_photos(actor, entry):
+        policies.require_visible(actor, entry.unit)
+        raise PermissionDenied(unit=entry.unit)
+    attachment = (
+        Attachment.objects.select_for_update().select_related("entry").get(pk=attachment.pk)
+    )
+    if is_public and not attachment.is_image:
+        raise _error(
+            MovementError.BAD_FILE,
+            _("Chỉ hình ảnh mới được hiện trên cổng thông tin công dân."),
+            field="is_public",
+        )
+    if attachment.is_public == is_public:
+        return attachment
+    before = audit.snapshot(attachment)
+    attachment.is_public = is_public
+    attachment.save(update_fields=["is_public", "updated_at"])
+    audit.record_update(actor=actor, instance=attachment, before=before)
+    return attachment

@@ -4,9 +4,6 @@ name stays in the one "portal" namespace (portal:submit, portal:place …)."""
 from django.urls import include, path
 
 from . import views
-from .consultations import views as consultations
-from .disclosures import views as disclosures
-from .votes import views as votes
 
 app_name = "portal"
 
@@ -17,16 +14,9 @@ urlpatterns = [
     path("", include("danvan.portal.news.urls")),
     path("", include("danvan.portal.gallery.urls")),
     path("", include("danvan.portal.opendata.urls")),
+    path("", include("danvan.portal.disclosures.urls")),
+    path("", include("danvan.portal.consultations.urls")),
+    path("", include("danvan.portal.votes.urls")),
     path("lich-tiep-cong-dan/", views.schedules, name="schedules"),
     path("doi-thoai/", views.dialogues, name="dialogues"),
-    path("bieu-quyet/", votes.votes, name="votes"),
-    path("cong-khai/", disclosures.disclosures, name="disclosures"),
-    path("bieu-quyet/<uuid:public_id>/", votes.vote, name="vote"),
-    path("lay-y-kien/", consultations.consultations, name="consultations"),
-    path("lay-y-kien/<uuid:public_id>/", consultations.consultation, name="consultation"),
-    path(
-        "lay-y-kien/<uuid:public_id>/tep-du-thao/",
-        consultations.consultation_document,
-        name="consultation_document",
-    ),
 ]

@@ -20,6 +20,9 @@ from danvan.cases.reception.selectors import public_schedules
 from danvan.core.http import paginate
 
 from .forms import PlaceFilterForm
+from .places.forms import PlaceSearchForm
+from .places.selectors import place_counts
+from .selectors import provinces
 
 SCHEDULES_PER_PAGE = 50
 DIALOGUES_PER_PAGE = 10
@@ -36,7 +39,15 @@ WEEKDAYS = (
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    """The place search and the 34 provinces, then the portal's services."""
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "search_form": PlaceSearchForm(),
+            "provinces": list(place_counts(provinces()).only("code", "name", "name_folded")),
+        },
+    )
 
 
 # --- reception schedules and dialogues --------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "danvan.democracy",
     "danvan.disclosure",
     "danvan.consultation",
+    "danvan.news",
     "danvan.supervision",
     "danvan.movement",
     "danvan.directives",
@@ -347,12 +349,18 @@ if _cache_url and not _cache_url.startswith(("redis://", "rediss://", "unix://")
     raise ImproperlyConfigured(
         f"DANVAN_CACHE_URL={_cache_url!r} must be a redis://, rediss:// or unix:// URL"
     )
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
         if _cache_url
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # The first tier of the public pages' cache, in each process's memory (core/pagecache.py).
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "danvan-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 # --- The client's address (danvan/core/client_address.py) ---------------------------------
 # Behind a reverse proxy every request comes from the proxy's address, and every citizen and

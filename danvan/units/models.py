@@ -220,3 +220,83 @@ class SteeringCommitteeMember(TimeStampedModel):
     @property
     def audit_unit(self) -> Unit:
         return self.level
+
+
+class FormerName(TimeStampedModel):
+    """A province, district or commune as it was before 1 July 2025, and who covers it now.
+
+    On 1 July 2025 provinces were merged (Resolution 202/2025/QH15), the district tier was
+    abolished and communes were rearranged (Law on Organization of Local Government 2025):
+    citizens still write their old commune or district. These rows let a search for an old
+    name lead to the current units. Reference data loaded from the `vietnamadminunits`
+    package (services.former_names_load), never edited by hand.
+    """
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("Tỉnh, thành phố")
+        DISTRICT = "district", _("Quận, huyện, thị xã, thành phố thuộc tỉnh")
+        COMMUNE = "commune", _("Xã, phường, thị trấn")
+
+    kind = models.CharField(_("cấp"), max_length=10, choices=Kind.choices)
+    # The official code the unit had (2 digits for a province, 3 for a district, 5 for a
+    # commune); codes of different tiers may coincide, so the key is (kind, code).
+    code = models.CharField(_("mã cũ"), max_length=8)
+    name = models.CharField(_("tên cũ"), max_length=255)
+    name_folded = models.CharField(
+        _("tên không dấu"), max_length=255, db_index=True, editable=False
+    )
+    district_name = models.CharField(_("quận, huyện cũ"), max_length=255, blank=True)
+    province_name = models.CharField(_("tỉnh, thành phố cũ"), max_length=255, blank=True)
+    units: models.ManyToManyField[Unit, FormerNameUnit] = models.ManyToManyField(
+        Unit,
+        through="FormerNameUnit",
+        verbose_name=_("đơn vị hiện nay"),
+        related_name="former_names",
+    )
+
+    class Meta:
+        ordering = ["name_folded", "id"]
+        verbose_name = _("tên đơn vị trước 01/7/2025")
+        verbose_name_plural = _("tên đơn vị trước 01/7/2025")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "code"], name="former_name_kind_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """ "Phường Phan Đình Phùng, Quận Ba Đình, Hà Nội": the name with where it was."""
+        return ", ".join(p for p in (self.name, self.district_name, self.province_name) if p)
+
+
+class FormerNameUnit(models.Model):
+    """A current unit that covers (part of) a former one, in the order to show them.
+
+    A former commune divided among several new ones lists them all; the package names one
+    default (where most of it went), flagged and put first.
+    """
+
+    former_name = models.ForeignKey(
+        FormerName,
+        verbose_name=_("tên trước 01/7/2025"),
+        on_delete=models.CASCADE,
+        related_name="coverage",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị hiện nay"), on_delete=models.CASCADE, related_name="+"
+    )
+    is_default = models.BooleanField(_("nơi nhận phần lớn"), default=False)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["former_name", "position"]
+        verbose_name = _("đơn vị hiện nay của tên cũ")
+        verbose_name_plural = _("đơn vị hiện nay của tên cũ")
+        constraints = [
+            models.UniqueConstraint(fields=["former_name", "unit"], name="former_name_unit_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.former_name_id} → {self.unit_id}"

@@ -28,9 +28,12 @@ from danvan.core.validators import one_of
 
 from . import tree
 from .errors import UnitError, unit_error
+from .former_names import PackageData, build_rows, package_data
 from .models import (
     ALLOWED_PARENT_KINDS,
     LEVEL_KINDS,
+    FormerName,
+    FormerNameUnit,
     Official,
     SteeringCommitteeMember,
     Succession,
@@ -709,3 +712,100 @@ def units_load_historical(*, actor: Any = None) -> int:
         )
         recorded += 1
     return recorded
+
+
+@dataclass(frozen=True)
+class FormerNamesResult:
+    created: int
+    updated: int
+    unchanged: int
+    deleted: int
+    # New communes of the package that match none of ours (reported, not fatal).
+    unmatched: tuple[str, ...]
+
+
+_FORMER_FIELDS = ("name", "name_folded", "district_name", "province_name")
+
+
+@transaction.atomic
+def former_names_load(*, actor: Any = None, data: PackageData | None = None) -> FormerNamesResult:
+    """Load or refresh the names of provinces, districts and communes before 1 July 2025.
+
+    Reads the `vietnamadminunits` package data (*data* for tests) and matches it to the
+    current units (units_load_official runs first). Idempotent: a second run writes
+    nothing; a changed row is updated in place and its coverage rewritten. About 10,800
+    rows and 12,000 links go in with a few bulk inserts, in one transaction.
+    """
+    _check(actor, Perm.SUCCESSION_RECORD, None)
+    current = Unit.objects.filter(kind__in=LEVEL_KINDS, valid_to__isnull=True)
+    provinces: dict[str, str] = {}
+    communes: dict[str, tuple[str, str]] = {}
+    unit_ids: dict[str, int] = {}
+    for pk, code, name, kind, parent_code in current.values_list(
+        "pk", "code", "name", "kind", "parent__code"
+    ):
+        unit_ids[code] = pk
+        if kind == UnitKind.PROVINCE:
+            provinces[code] = name
+        else:
+            communes[code] = (parent_code or "", name)
+    built = build_rows(data or package_data(), provinces=provinces, communes=communes)
+
+    existing = {(f.kind, f.code): f for f in FormerName.objects.all()}
+    links: dict[int, list[tuple[int, bool]]] = {}
+    for former_id, unit_id, is_default in FormerNameUnit.objects.order_by(
+        "former_name_id", "position"
+    ).values_list("former_name_id", "unit_id", "is_default"):
+        links.setdefault(former_id, []).append((unit_id, is_default))
+
+    new: list[FormerName] = []
+    changed: list[tuple[FormerName, audit.Snapshot]] = []
+    wanted_links: dict[tuple[str, str], list[tuple[int, bool]]] = {}
+    relink: list[FormerName] = []
+    for row in built.rows:
+        key = (row.kind, row.code)
+        wanted_links[key] = [(unit_ids[c], d) for c, d in row.units if c in unit_ids]
+        values = {
+            "name": row.name,
+            "name_folded": fold(row.name),
+            "district_name": row.district_name,
+            "province_name": row.province_name,
+        }
+        former = existing.pop(key, None)
+        if former is None:
+            new.append(FormerName(kind=row.kind, code=row.code, **values))
+            continue
+        if any(getattr(former, f) != v for f, v in values.items()):
+            before = audit.snapshot(former)
+            for f, v in values.items():
+                setattr(former, f, v)
+            changed.append((former, before))
+        if links.get(former.pk, []) != wanted_links[key]:
+            relink.append(former)
+    stale = list(existing.values())
+    if stale:
+        FormerName.objects.filter(pk__in=[f.pk for f in stale]).delete()
+    if changed:
+        FormerName.objects.bulk_update([f for f, _ in changed], _FORMER_FIELDS, batch_size=500)
+        audit.record_bulk_update(actor=actor, changes=changed)
+    if relink:
+        FormerNameUnit.objects.filter(former_name__in=[f.pk for f in relink]).delete()
+    if new:
+        FormerName.objects.bulk_create(new, batch_size=500)
+        audit.record_bulk_create(actor=actor, instances=new)
+    FormerNameUnit.objects.bulk_create(
+        [
+            FormerNameUnit(former_name=f, unit_id=unit_id, is_default=is_default, position=i)
+            for f in [*relink, *new]
+            for i, (unit_id, is_default) in enumerate(wanted_links[(f.kind, f.code)])
+        ],
+        batch_size=1000,
+    )
+    updated = len({f.pk for f, _ in changed} | {f.pk for f in relink})
+    return FormerNamesResult(
+        created=len(new),
+        updated=updated,
+        unchanged=len(built.rows) - len(new) - updated,
+        deleted=len(stale),
+        unmatched=tuple(built.unmatched),
+    )

@@ -21,6 +21,9 @@ WRITE_PERMS = {
     Perm.MOVEMENT_MANAGE,
     Perm.DIRECTIVE_MANAGE,
     Perm.TASK_REPORT,
+    Perm.NEWS_WRITE,
+    Perm.REPORT_PREPARE,
+    Perm.REPORT_REVIEW,
 }
 # Every reading role also reads the legal rule table its deadlines come from.
 READ_PERMS = {
@@ -30,6 +33,7 @@ READ_PERMS = {
     Perm.DEMOCRACY_VIEW,
     Perm.LEGAL_VIEW,
     Perm.DIRECTIVE_VIEW,
+    Perm.REPORT_VIEW,
 }
 # Citizens' cases: officers receive and handle them, leaders and inspectors read them,
 # leaders and unit administrators assign handlers; reading a denouncer's identity is

@@ -22,7 +22,9 @@ def test_create_update_record_who_what_where(commune: Unit) -> None:
         services.unit_update(actor=officer, unit=village, households=55, name="Thôn Mới")
     finally:
         client_ip.reset(token)
-    create, update = AuditEvent.objects.filter(object_pk=str(village.pk)).order_by("id")
+    create, update = AuditEvent.objects.filter(
+        model_label="units.unit", object_pk=str(village.pk)
+    ).order_by("id")
     assert create.action == "create"
     assert create.actor == officer
     assert create.ip_address == "10.1.2.3"

@@ -51,7 +51,7 @@ def test_transparent_png_stays_png() -> None:
     Image.new("RGBA", (50, 40), (0, 0, 0, 0)).save(out, format="PNG")
     photo = clean_photo(SimpleUploadedFile("a.png", out.getvalue(), "image/png"), code="x")
     assert photo.content_type == "image/png"
-    assert photo.content.name.endswith(".png")
+    assert str(photo.content.name).endswith(".png")
 
 
 @pytest.mark.parametrize(

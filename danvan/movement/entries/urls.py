@@ -17,4 +17,9 @@ urlpatterns: list[URLPattern] = [
     path("mo-hinh/<uuid:public_id>/nhan-rong/tim/", views.entry_sources, name="sources"),
     path("mo-hinh/<uuid:public_id>/dinh-kem/", views.entry_attach, name="attach"),
     path("mo-hinh/<uuid:public_id>/tep/<int:pk>/", views.attachment, name="attachment"),
+    path(
+        "mo-hinh/<uuid:public_id>/tep/<int:pk>/cong-khai/",
+        views.attachment_publish,
+        name="attachment_publish",
+    ),
 ]

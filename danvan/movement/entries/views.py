@@ -328,6 +328,7 @@ def _detail(
         "replicate_form": bound.get("replicate_form")
         or (ReplicateForm() if can_edit_unit and entry.replicated_from_id is None else None),
         "attach_form": bound.get("attach_form") or (AttachmentForm() if can_edit_unit else None),
+        "can_publish_photos": services.can_publish_photos(actor, entry),
         "source_q": source_q,
         "sources": _sources(request, entry, source_q) if source_q else None,
         "transition_labels": TRANSITION_LABELS,
@@ -471,6 +472,30 @@ def entry_attach(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             messages.success(request, _("Đã tải lên “%(name)s”.") % {"name": added.original_name})
             return redirect(entry)
     return _detail(request, entry, status=400, attach_form=form)
+
+
+@login_required
+@domain_http
+@require_POST
+def attachment_publish(request: HttpRequest, public_id: uuid.UUID, pk: int) -> HttpResponse:
+    """Show or hide a photo in the citizens' portal gallery (a button per photo)."""
+    actor = request.user
+    entry = selectors.entry_get(actor=actor, public_id=public_id)
+    item = entry.attachments.filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    show = request.POST.get("is_public") == "1"
+    try:
+        services.attachment_set_public(actor=actor, attachment=item, is_public=show)
+    except (PermissionDenied, NotFound):
+        raise  # domain_http answers 403 / 404
+    except DomainError as exc:
+        return _detail(request, entry, status=400, action_error=exc.message)
+    if show:
+        messages.success(request, _("Ảnh đã được hiện trên cổng thông tin công dân."))
+    else:
+        messages.success(request, _("Ảnh đã được ẩn khỏi cổng thông tin công dân."))
+    return redirect(entry)
 
 
 @login_required

@@ -9,8 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.core.forms import BootstrapMixin
 
+from ..antiabuse import AntiAbuseMixin
 
-class CommentForm(BootstrapMixin, forms.Form):
+
+class CommentForm(AntiAbuseMixin, BootstrapMixin, forms.Form):
+    """A citizen's comment; AntiAbuseMixin adds the honeypot and the signed timestamp
+    (no third-party CAPTCHA), whose refusals keep what was typed."""
+
     text = forms.CharField(
         label=_("Ý kiến của bạn"),
         max_length=5000,

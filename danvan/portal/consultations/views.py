@@ -93,6 +93,10 @@ def consultation(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         {
             "consultation": found,
             "comments": list(selectors.public_comments(found)),
+            # How the opinions were taken in, in figures, once the taking is over.
+            "counts": selectors.reception_counts(found)
+            if found.state in (Consultation.State.CLOSED, Consultation.State.REPORTED)
+            else None,
             "taking": taking,
             "thanked": thanked,
             "form": form if taking or (form is not None and form.errors) else None,

@@ -1,5 +1,14 @@
 """The body of a GeoReport v2 POST Service Request, parsed and checked: the commune the
-request is for, one of the two public services, and a sender who can be answered."""
+request is for, one of the two public services, and a sender who can be answered.
+
+In step with the portal's form: the description (the portal's content), the optional
+place (address_string, and lat/long inside Vietnam: cases.services.check_location) and
+the sender's contact. ``media_url`` is accepted and IGNORED, as GeoReport v2 allows
+(it is optional): fetching a URL a client names would let anyone make the server call
+any address, and the photo would bypass core.images (EXIF/GPS removal) and moderation;
+photos come through the portal's form. Nothing a client posts is public before an
+officer publishes the case's summary.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +18,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from danvan.cases import services as case_services
 from danvan.cases.identity import Identity
+from danvan.core.errors import DomainError
 from danvan.legal.models import CaseKind
 from danvan.units.models import Unit
 
@@ -66,6 +77,12 @@ class RequestForm(forms.Form):
             self.add_error("phone", _("Cần số điện thoại hoặc thư điện tử (ít nhất một)."))
         if (data.get("lat") is None) != (data.get("long") is None):
             self.add_error("lat", _("Cần cả lat và long, hoặc bỏ trống cả hai."))
+        elif data.get("lat") is not None and not self.errors.get("lat"):
+            try:
+                case_services.check_location(data["lat"], data["long"])
+            except DomainError as exc:
+                for problem in exc.problems:
+                    self.add_error(problem.field, problem.message)
         return data
 
     def sender(self) -> Identity:

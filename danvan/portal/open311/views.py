@@ -3,7 +3,9 @@ case as services, citizens' requests in and their progress out, in JSON or XML.
 
 Thin doors: `cases.services.case_receive` creates a request (channel Open311, no actor)
 and `portal.selectors` reads them. Only feedback and petitions sent to a public channel
-are ever listed, and a request shows its summary, place and progress, never who sent it:
+are ever listed, and a request shows its progress, never who sent it; its description
+(the summary an officer published), place and photo only once moderated (before that
+they are null), never the citizen's own text:
 complaints and denunciations are not here at all (domain.md §5, Law on Denunciations
 2018, art. 8). Errors are lists of {code, description} with a Vietnamese description.
 """
@@ -27,6 +29,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from danvan.cases import selectors as case_selectors
 from danvan.cases import services as case_services
 from danvan.cases.models import Case, Channel
 from danvan.core.dates import MAX_DATE, MIN_DATE
@@ -35,7 +38,13 @@ from danvan.legal.models import CaseKind
 from danvan.units.models import Unit
 
 from .. import selectors
-from ..throttle import OPEN311_READ_RATES, OPEN311_WRITE_RATES, throttle
+from ..throttle import (
+    OPEN311_READ_RATES,
+    OPEN311_WRITE_RATES,
+    count_accepted,
+    over_limit,
+    throttle,
+)
 from .forms import SERVICE_CODES, RequestForm
 
 # GeoReport v2: "may not span more than 90 days"; the default range is the last 90 days.
@@ -160,9 +169,9 @@ def _open311(view: View) -> View:
 _read_limit = throttle(
     group="open311.read", rates=OPEN311_READ_RATES, method="GET", answer=_too_many
 )
-_write_limit = throttle(
-    group="open311.write", rates=OPEN311_WRITE_RATES, method="POST", answer=_too_many
-)
+# Writes count only ACCEPTED requests (as the portal's form does): a client whose posts
+# are refused for a missing field is not locked out by its own mistakes.
+WRITE_GROUP = "open311.write"
 
 
 # --- services ---------------------------------------------------------------------------------
@@ -251,22 +260,36 @@ def _end_of(day: dt.date | None) -> str | None:
     )
 
 
-def _request_row(case: Case) -> dict[str, Any]:
-    """A request as the public sees it: its summary, place and progress; no sender."""
+def _request_rows(request: HttpRequest, cases: list[Case]) -> list[dict[str, Any]]:
+    """The requests as the public sees them (one query for all their published photos)."""
+    photos = case_selectors.public_photos_of([c.pk for c in cases if c.is_public])
+    return [_request_row(request, case, photos.get(case.pk, [])) for case in cases]
+
+
+def _request_row(request: HttpRequest, case: Case, photos: list[Any]) -> dict[str, Any]:
+    """A request as the public sees it: its progress; its published summary, place and
+    first published photo once an officer moderated it (null before); no sender."""
+    public = case.is_public
+    media = (
+        request.build_absolute_uri(reverse("portal:feedback_photo", args=[photos[0].pk]))
+        if public and photos
+        else None
+    )
     return {
         "service_request_id": case.reference,
         "status": "open" if case.is_open else "closed",
         "status_notes": case.public_answer or None,
         "service_name": case.get_kind_display(),
         "service_code": case.kind,
-        "description": case.subject,
+        "description": (case.public_summary or None) if public else None,
         "agency_responsible": case.unit.name,
         "requested_datetime": _w3c(case.created_at),
         "updated_datetime": _w3c(case.updated_at),
         "expected_datetime": _end_of(case.due_date),
-        "address": case.address or None,
-        "lat": case.lat,
-        "long": case.long,
+        "address": (case.address or None) if public else None,
+        "lat": case.lat if public else None,
+        "long": case.long if public else None,
+        "media_url": media,
     }
 
 
@@ -338,7 +361,7 @@ def _list_requests(request: HttpRequest, fmt: str) -> HttpResponse:
         unit=unit,
         limit=MAX_REQUESTS,
     )
-    return _answer(fmt, [_request_row(c) for c in rows], root="service_requests", item="request")
+    return _answer(fmt, _request_rows(request, rows), root="service_requests", item="request")
 
 
 @require_GET
@@ -349,13 +372,15 @@ def request_detail(request: HttpRequest, *, fmt: str, request_id: str) -> HttpRe
     if case is None:
         raise Open311Error(404, _("Không tìm thấy yêu cầu “%(id)s”.") % {"id": request_id})
     # GeoReport v2 answers a single request as a list of one.
-    return _answer(fmt, [_request_row(case)], root="service_requests", item="request")
+    return _answer(fmt, _request_rows(request, [case]), root="service_requests", item="request")
 
 
 # --- service requests: creating ---------------------------------------------------------------
 
 
 def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
+    if over_limit(request, group=WRITE_GROUP, rates=OPEN311_WRITE_RATES) is not None:
+        return _too_many(request)
     form = RequestForm(request.POST)
     if not form.is_valid():
         raise Open311Error(400, *form.descriptions())
@@ -373,6 +398,7 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
         lat=data["lat"],
         long=data["long"],
     )
+    count_accepted(request, group=WRITE_GROUP, rates=OPEN311_WRITE_RATES)
     notice = _(
         "Mã tra cứu: %(code)s. Hãy ghi lại mã này: chỉ với mã này mới tra cứu được kết quả "
         "tại %(url)s."
@@ -386,7 +412,6 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 @_read_limit
-@_write_limit
 @_open311
 def requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
     """GET: the list of requests; POST: a new request (form-encoded, as GeoReport v2 says).

@@ -76,7 +76,7 @@ def test_services_list_and_definition(open311_root: str, fmt: str) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_posted_request_becomes_an_open311_case_and_reads_back(
-    open311_root: str, commune: Unit, fmt: str
+    open311_root: str, commune: Unit, officer: User, fmt: str
 ) -> None:
     response = _new_request(open311_root, commune, fmt=fmt)
     if fmt == "xml":
@@ -104,10 +104,13 @@ def test_a_posted_request_becomes_an_open311_case_and_reads_back(
     assert one["status"] == "open"
     assert one["service_code"] == "feedback"
     assert one["service_name"] == "Phản ánh"
-    assert one["description"] == case.subject
+    # Before an officer publishes a summary, nothing the citizen wrote or pointed at.
+    assert one["description"] in (None, "")
+    assert one["address"] in (None, "")
+    assert one["lat"] in (None, "")
+    assert one["media_url"] in (None, "")
+    assert "Cống thoát nước" not in str(one)
     assert one["agency_responsible"] == commune.name
-    assert one["address"] == "Trước cổng chợ trung tâm"
-    assert float(one["lat"]) == 21.5942
     assert one["requested_datetime"].endswith("+07:00")
     assert one["expected_datetime"].startswith(f"{case.due_date:%Y-%m-%d}T23:59:59")
     # The lookup code is the citizen's alone: never in a read.
@@ -115,6 +118,16 @@ def test_a_posted_request_becomes_an_open311_case_and_reads_back(
 
     listed = _as_list(client.get_service_requests())
     assert [r["service_request_id"] for r in listed] == [case.reference]
+
+    # Published: the officer's summary (not the citizen's text) and the place.
+    services.case_moderate_public(
+        actor=officer, case=case, summary="Cống trước chợ bị tắc khi mưa.", publish=True
+    )
+    one = client.get_service_request(case.reference)
+    assert one["description"] == "Cống trước chợ bị tắc khi mưa."
+    assert one["address"] == "Trước cổng chợ trung tâm"
+    assert float(one["lat"]) == 21.5942
+    assert float(one["long"]) == 105.8482
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -238,16 +251,31 @@ def test_bad_post_in_xml(open311_root: str, commune: Unit) -> None:
     assert "<errors><error><code>400</code><description>jurisdiction_id: " in response.text
 
 
-def test_posting_is_rate_limited_per_address(open311_root: str, commune: Unit) -> None:
+def test_posting_counts_only_accepted_requests(open311_root: str, commune: Unit) -> None:
     for _ in range(5):
         assert _new_request(open311_root, commune, description="").status_code == 400
+    for _ in range(5):
+        assert _new_request(open311_root, commune).status_code == 201
     limited = _new_request(open311_root, commune)
     assert limited.status_code == 429
     assert limited.json()[0]["code"] == 429
     assert "Quá nhiều yêu cầu" in limited.json()[0]["description"]
-    assert not Case.objects.exists()
+    assert Case.objects.count() == 5
     # Reading is counted apart.
     assert requests.get(f"{open311_root}/services.json", timeout=10).status_code == 200
+
+
+def test_a_place_outside_vietnam_is_refused_and_media_url_is_ignored(
+    open311_root: str, commune: Unit
+) -> None:
+    outside = _new_request(open311_root, commune, lat="48.85", long="2.35")
+    assert outside.status_code == 400
+    descriptions = [e["description"] for e in outside.json()]
+    assert any(d.startswith("lat: ") and "ngoài Việt Nam" in d for d in descriptions)
+    assert not Case.objects.exists()
+    sent = _new_request(open311_root, commune, media_url="http://192.0.2.1/anh.jpg")
+    assert sent.status_code == 201
+    assert not Case.objects.get().documents.exists()
 
 
 def test_reading_is_rate_limited_per_address(open311_root: str) -> None:

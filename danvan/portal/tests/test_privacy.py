@@ -19,6 +19,8 @@ from danvan.cases.models import Case, Channel
 from danvan.cases.tests.conftest import DENOUNCER
 from danvan.units.models import Unit
 
+from .test_views import ready_token
+
 pytestmark = pytest.mark.django_db
 
 CITIZEN = Identity(
@@ -111,6 +113,7 @@ def test_a_sender_who_writes_through_the_portal_is_not_shown_back(
             "email": CITIZEN.email,
             "contact_address": CITIZEN.address,
             "consent": "on",
+            "form_token": ready_token(),
         },
     )
     assert response.status_code == 302

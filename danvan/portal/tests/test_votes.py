@@ -283,3 +283,45 @@ def test_casting_is_rate_limited_per_address(
     other = cast(client, online, codes[HOUSEHOLDS[0]], REMOTE_ADDR="192.0.2.99")
     assert other.status_code == 302
     assert HouseholdBallot.objects.count() == 1
+
+
+# -- the short address of the slips ----------------------------------------------------------
+
+
+def test_the_short_address_on_the_slips_leads_to_the_vote(
+    client: Client, online: Vote, codes: dict[str, str]
+) -> None:
+    online.refresh_from_db()
+    short = online.short_code
+    assert short
+    assert reverse("portal:vote_short", args=[short]) == f"/cong-dan/bq/{short}/"
+    for typed in (short, short.lower(), f"{short[:3]}-{short[3:]}"):
+        response = client.get(reverse("portal:vote_short", args=[typed]))
+        assert response.status_code == 302
+        assert response["Location"] == page(online)
+    # The code is typed on the vote page (a POST form), never carried by the address.
+    assert "code" not in response["Location"].lower()
+    # The vote page takes the code by POST and the household votes.
+    code = next(iter(codes.values()))
+    cast = client.post(page(online), {"code": code, "choice": "agree"})
+    assert cast.status_code == 302
+    assert HouseholdBallot.objects.filter(vote=online).count() == 1
+
+
+def test_an_unknown_short_address_is_404(client: Client, online: Vote) -> None:
+    for typed in ("ZZZZZZ", "<script>", "a" * 50):
+        assert client.get(reverse("portal:vote_short", args=[typed])).status_code == 404
+
+
+def test_open_votes_of_a_unit(
+    online: Vote, matter: Matter, officer: User, commune: Unit, sibling_commune: Unit
+) -> None:
+    from danvan.portal.votes.selectors import open_votes
+
+    services.vote_open(
+        actor=officer, matter=matter, method=Method.MEETING, opened_on=dt.date(2026, 5, 10)
+    )
+    assert [v.pk for v in open_votes(commune, limit=5)] == [online.pk]
+    assert open_votes(sibling_commune, limit=5) == []
+    services.vote_close(actor=officer, vote=online)
+    assert open_votes(commune, limit=5) == []

@@ -8,10 +8,8 @@ published is not on the portal (404).
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -19,12 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from danvan.core.forms import apply_service
 from danvan.core.http import paginate
-from danvan.democracy import charts, selectors, services
+from danvan.democracy import charts, services
+from danvan.democracy import selectors as democracy_selectors
 from danvan.democracy.models import Method, Vote
 from danvan.units.selectors import rows_under
 
 from ..forms import PlaceFilterForm
 from ..throttle import throttle, too_many_page
+from . import selectors
 from .forms import VoteCastForm
 
 # Casting a vote: a household votes once; these limits keep codes from being guessed.
@@ -35,38 +35,15 @@ OPEN_MAX = 50
 RESULTS_PER_PAGE = 20
 
 
-def _open_q(today: dt.date) -> Q:
-    return Q(
-        method=Method.ONLINE,
-        closed_at__isnull=True,
-        opened_on__lte=today,
-        closes_on__gte=today,
-    )
-
-
-def _public_votes() -> QuerySet[Vote]:
-    return Vote.objects.select_related("matter__unit__parent")
-
-
-def _is_open_online(vote: Vote, today: dt.date) -> bool:
-    return (
-        vote.method == Method.ONLINE
-        and vote.closed_at is None
-        and vote.opened_on <= today
-        and vote.closes_on is not None
-        and today <= vote.closes_on
-    )
-
-
 @require_GET
 def votes(request: HttpRequest) -> HttpResponse:
     place = PlaceFilterForm(request.GET)
-    rows = _public_votes()
+    rows = selectors.public_votes()
     unit = place.unit()
     if unit is not None:
         rows = rows_under(rows, unit, field="matter__unit")
     today = services.today()
-    open_votes = list(rows.filter(_open_q(today)).order_by("-opened_on", "-id")[:OPEN_MAX])
+    open_votes = list(rows.filter(selectors.open_q(today)).order_by("-opened_on", "-id")[:OPEN_MAX])
     published = rows.filter(published_at__isnull=False).order_by("-published_at", "-id")
     page, query = paginate(request, published, RESULTS_PER_PAGE)
     return render(
@@ -81,7 +58,7 @@ def votes(request: HttpRequest) -> HttpResponse:
 @throttle(group="portal.vote", rates=VOTE_RATES, method="POST", answer=too_many_page)
 def vote(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     today = services.today()
-    found = _public_votes().filter(public_id=public_id).first()
+    found = selectors.public_votes().filter(public_id=public_id).first()
     if found is None:
         raise Http404
     if request.method == "POST":
@@ -92,11 +69,11 @@ def vote(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         return _cast(request, found)
     if found.published_at is not None:
         # The published result, drawn against the line it had to pass (half of all households).
-        turnout = charts.turnout(selectors.vote_tally(found))
+        turnout = charts.turnout(democracy_selectors.vote_tally(found))
         return render(
             request, "portal/vote.html", {"vote": found, "state": "result", "turnout": turnout}
         )
-    if not _is_open_online(found, today):
+    if not selectors.is_open_online(found, today):
         raise Http404
     voted = request.session.pop(VOTED_KEY, None) == str(found.public_id)
     return render(
@@ -122,7 +99,18 @@ def _cast(request: HttpRequest, found: Vote) -> HttpResponse:
             request.session[VOTED_KEY] = str(found.public_id)
             return redirect("portal:vote", public_id=found.public_id)
     found.refresh_from_db()
-    state = "open" if _is_open_online(found, services.today()) else "closed"
+    state = "open" if selectors.is_open_online(found, services.today()) else "closed"
     return render(
         request, "portal/vote.html", {"vote": found, "state": state, "form": form}, status=400
     )
+
+
+@require_GET
+def vote_short(request: HttpRequest, short: str) -> HttpResponse:
+    """The short address printed on a vote-code slip (and in its QR code): it names the
+    vote only, and leads to its page, where the household types its code (democracy.slips
+    says why the code is never in a URL)."""
+    found = selectors.vote_by_short(short)
+    if found is None:
+        raise Http404
+    return redirect("portal:vote", public_id=found.public_id)

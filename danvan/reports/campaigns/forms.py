@@ -59,7 +59,6 @@ class OpenForm(BootstrapMixin, forms.Form):
         assert isinstance(template_field, forms.ModelChoiceField)
         template_field.label_from_instance = _template_label  # type: ignore[method-assign,assignment]
 
-
     def clean_period_number(self) -> int:
         # Left empty: the one period of a half-year or annual regime.
         return int(self.cleaned_data.get("period_number") or 1)

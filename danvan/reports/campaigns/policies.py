@@ -1,13 +1,15 @@
-"""Who may do what in a report campaign: named predicates over accounts.policies.
+"""Who may do what in a report campaign: named predicates over accounts.policies, with
+the reports' own permissions (accounts.policies.Perm.REPORT_*):
 
-- open and close a campaign: EVALUATION_ADMIN on the owner unit (a unit administrator
-  of the province, or a system administrator), as for opening an evaluation round;
-- read a report: DIRECTIVE_VIEW on its unit (the levels above read their units' reports);
-- edit, refresh, submit, ask to reopen: TASK_REPORT through a grant on the report's own
-  unit. A grant covers its subtree, so an officer of the level above holds TASK_REPORT
-  on every unit below: here that is not enough, since a parent must not write a child's
+- open and close a campaign: REPORT_CAMPAIGN on the owner unit (a unit administrator of
+  the province, or a system administrator);
+- read a report: REPORT_VIEW on its unit (the levels above read their units' reports;
+  every reading role: officers, leaders, inspectors, reviewers);
+- edit, refresh, submit, ask to reopen: REPORT_PREPARE through a grant on the report's
+  own unit. A grant covers its subtree, so an officer of the level above holds it on
+  every unit below: here that is not enough, since a parent must not write a child's
   report (issue 13, item 2); it returns the report instead;
-- review (approve, return, grant or refuse a reopen): DIRECTIVE_MANAGE on the reviewing
+- review (approve, return, grant or refuse a reopen): REPORT_REVIEW on the reviewing
   unit (selectors.reviewer_unit: the level above in the campaign).
 """
 
@@ -21,10 +23,10 @@ from danvan.units.models import Unit
 
 from .models import Campaign, Report
 
-OPEN_PERM = Perm.EVALUATION_ADMIN
-VIEW_PERM = Perm.DIRECTIVE_VIEW
-EDIT_PERM = Perm.TASK_REPORT
-REVIEW_PERM = Perm.DIRECTIVE_MANAGE
+OPEN_PERM = Perm.REPORT_CAMPAIGN
+VIEW_PERM = Perm.REPORT_VIEW
+EDIT_PERM = Perm.REPORT_PREPARE
+REVIEW_PERM = Perm.REPORT_REVIEW
 
 
 def can_open(user: Any, owner_unit: Unit) -> bool:

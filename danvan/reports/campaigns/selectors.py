@@ -16,7 +16,6 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from danvan.accounts import policies as access
-from danvan.accounts.policies import Perm
 from danvan.core.errors import NotFound
 from danvan.reports.indicators import get_query
 from danvan.reports.models import Indicator, Section, Source, ValidationRule
@@ -40,11 +39,11 @@ from .models import (
 
 def campaign_list(*, user: Any) -> QuerySet[Campaign]:
     """Campaigns the user reads: opened in a unit they see, or asking a report of one."""
-    seen = access.scope_q(user, Perm.DIRECTIVE_VIEW, "unit__")
+    seen = access.scope_q(user, policies.VIEW_PERM, "unit__")
     asks_mine = Exists(Report.objects.filter(seen, campaign=OuterRef("pk")))
     return (
         Campaign.objects.filter(
-            Q(access.scope_q(user, Perm.DIRECTIVE_VIEW, "owner_unit__")) | Q(asks_mine)
+            Q(access.scope_q(user, policies.VIEW_PERM, "owner_unit__")) | Q(asks_mine)
         )
         .select_related("regime", "owner_unit")
         .annotate(expected=Count("reports"))
@@ -64,7 +63,7 @@ def campaign_get(*, user: Any, public_id: uuid.UUID) -> Campaign:
     if (
         not policies.can_view_campaign(user, campaign)
         and not Report.objects.filter(
-            access.scope_q(user, Perm.DIRECTIVE_VIEW, "unit__"), campaign=campaign
+            access.scope_q(user, policies.VIEW_PERM, "unit__"), campaign=campaign
         ).exists()
     ):
         raise NotFound(_("Không tìm thấy đợt báo cáo."), code="campaign_not_found")

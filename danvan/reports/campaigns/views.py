@@ -194,9 +194,10 @@ def _rollup_context(
     if entry is None:
         return {"rollup": None}
     indicators = [row.indicator for row in rows]
-    page, query = paginate(
-        request, rollup.contributions(report, entry), CHILDREN_PER_PAGE, param="don-vi"
-    )
+    # The lines whose figures count (approved) first, in the tree's order, then the others:
+    # what adds up is on the first page.
+    lines_all = sorted(rollup.contributions(report, entry), key=lambda line: not line.counted)
+    page, query = paginate(request, lines_all, CHILDREN_PER_PAGE, param="don-vi")
     lines = page.object_list
     return {
         "children_page": page,

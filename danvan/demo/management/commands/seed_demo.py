@@ -183,6 +183,20 @@ class Command(BaseCommand):
                     }
                 )
             )
+        if result.news.total_created:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Tin tức: %(n)s bài viết của tỉnh và hai xã.")
+                    % {"n": result.news.total_created}
+                )
+            )
+        if result.gallery.photos:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Cổng công dân: %(photos)s ảnh của %(entries)s mô hình, điển hình.")
+                    % {"photos": result.gallery.photos, "entries": result.gallery.entries}
+                )
+            )
         self._print_accounts(result.base.accounts)
 
     def _print_accounts(self, result: AccountsDemoResult) -> None:
