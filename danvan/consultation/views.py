@@ -27,6 +27,7 @@ from danvan.audit import services as audit
 from danvan.core.errors import NotFound
 from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
+from danvan.core.steps import step_page
 from danvan.units.pages import page_unit, with_unit
 from danvan.units.picker import national_view, unit_filter
 
@@ -225,22 +226,21 @@ def _action_page(
     """A form page for one step of the consultation (open, close, report)."""
     policies.require(request.user, Perm.DEMOCRACY_MANAGE, consultation.unit)
     allowed = services.allowed(action, consultation)
-    if request.method == "POST" and form.is_valid() and apply_service(form, call) is not None:
-        messages.success(request, done)
-        return redirect(detail_url(consultation))
-    return render(
+    return step_page(
         request,
-        "consultation/form.html",
-        {
+        template="consultation/form.html",
+        form=form,
+        call=call,
+        done=done,
+        success_url=detail_url(consultation),
+        cancel_url=detail_url(consultation),
+        title=title,
+        allowed=allowed,
+        notice=notice,
+        context={
             "unit": consultation.unit,
             "consultation": consultation,
-            "form": form,
-            "title": title,
-            "allowed": allowed or request.method == "POST",
-            "notice": notice,
-            "cancel_url": detail_url(consultation),
         },
-        status=form_status(form),
     )
 
 

@@ -28,6 +28,7 @@ from danvan.accounts.policies import Perm
 from danvan.core.errors import DomainError, PermissionDenied
 from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
+from danvan.core.steps import step_page
 from danvan.units.pages import required_unit, with_unit
 from danvan.units.picker import unit_filter
 
@@ -228,22 +229,21 @@ def _action_page(
     if not policies.has_perm(request.user, services.TRANSITIONS[action].perm, article.unit):
         raise PermissionDenied(unit=article.unit)
     allowed = services.allowed(action, article)
-    if request.method == "POST" and form.is_valid() and apply_service(form, call) is not None:
-        messages.success(request, done)
-        return redirect(detail_url(article))
-    return render(
+    return step_page(
         request,
-        "news/form.html",
-        {
+        template="news/form.html",
+        form=form,
+        call=call,
+        done=done,
+        success_url=detail_url(article),
+        cancel_url=detail_url(article),
+        title=title,
+        allowed=allowed,
+        notice=notice,
+        context={
             "unit": article.unit,
             "article": article,
-            "form": form,
-            "title": title,
-            "allowed": allowed or request.method == "POST",
-            "notice": notice,
-            "cancel_url": detail_url(article),
         },
-        status=form_status(form),
     )
 
 

@@ -27,6 +27,7 @@ from danvan.accounts.policies import Perm
 from danvan.core.errors import NotFound
 from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
+from danvan.core.steps import step_page
 from danvan.units import selectors as unit_selectors
 from danvan.units.models import Unit
 from danvan.units.pages import page_unit, required_unit, with_unit
@@ -390,26 +391,17 @@ def _recommendation_step(
     policies.require(actor, Perm.DEMOCRACY_MANAGE, plan.board.unit)
     form = make(request.POST or None)
     back = _next(request)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and apply_service(form, lambda: call(actor, item, form.cleaned_data)) is not None
-    ):
-        messages.success(request, done)
-        return redirect(back or plan_url(plan))
-    return render(
+    return step_page(
         request,
-        "supervision/form.html",
-        {
-            "unit": plan.board.unit,
-            "recommendation": item,
-            "form": form,
-            "title": title,
-            "allowed": services.allowed(action, item) or request.method == "POST",
-            "next": back,
-            "cancel_url": back or plan_url(plan),
-        },
-        status=form_status(form),
+        template="supervision/form.html",
+        form=form,
+        call=lambda: call(actor, item, form.cleaned_data),
+        done=done,
+        success_url=back or plan_url(plan),
+        cancel_url=back or plan_url(plan),
+        title=title,
+        allowed=services.allowed(action, item),
+        context={"unit": plan.board.unit, "recommendation": item, "next": back},
     )
 
 

@@ -25,6 +25,7 @@ from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.core.forms import apply_service, form_status
 from danvan.core.http import domain_http, paginate
+from danvan.core.steps import step_page
 from danvan.units.pages import page_unit, required_unit, with_unit
 from danvan.units.picker import national_view, unit_filter
 
@@ -215,23 +216,22 @@ def _action_page(
     """A form page for one step of the dialogue (announce, hold, publish, answer)."""
     policies.require(request.user, Perm.DIALOGUE_MANAGE, dialogue.unit)
     allowed = services.allowed(action, dialogue)
-    if request.method == "POST" and form.is_valid() and apply_service(form, call) is not None:
-        messages.success(request, done)
-        return redirect("dialogues:detail", public_id=dialogue.public_id)
-    return render(
+    return step_page(
         request,
-        "cases/dialogues/form.html",
-        {
+        template="cases/dialogues/form.html",
+        form=form,
+        call=call,
+        done=done,
+        success_url=detail_url(dialogue),
+        cancel_url=detail_url(dialogue),
+        title=title,
+        allowed=allowed,
+        notice=notice,
+        context={
             "unit": dialogue.unit,
             "dialogue": dialogue,
             "row": selectors.dialogue_row(dialogue),
-            "form": form,
-            "title": title,
-            "allowed": allowed or request.method == "POST",
-            "notice": notice,
-            "cancel_url": detail_url(dialogue),
         },
-        status=form_status(form),
     )
 
 
