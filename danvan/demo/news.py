@@ -188,6 +188,12 @@ def seed_news() -> NewsDemoResult:
         text="Đề nghị niêm yết thêm tại nhà văn hóa các tổ dân phố để bà con tiện xem.",
     )
     services.feedback_moderate(actor=c_editor, feedback=kept, action="approve")
+    services.feedback_answer(
+        actor=c_editor,
+        feedback=kept,
+        text="Cảm ơn ý kiến của bà con. Từ tuần sau, bản dự thảo được niêm yết thêm "
+        "tại nhà văn hóa của 12 tổ dân phố.",
+    )
     services.feedback_submit(
         actor=None, article=reminder, text="Cho hỏi bao giờ có quyết toán năm 2025?"
     )

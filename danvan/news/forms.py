@@ -181,3 +181,12 @@ class ModerateForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("approve", _("Đăng")), ("reject", _("Không đăng"))], widget=forms.HiddenInput
     )
+
+
+class AnswerForm(BootstrapMixin, forms.Form):
+    answer = forms.CharField(
+        label=_("Trả lời"),
+        max_length=services.FEEDBACK_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Trả lời được đăng dưới ý kiến trên cổng thông tin, ai cũng đọc được."),
+    )

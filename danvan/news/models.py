@@ -196,6 +196,13 @@ class Feedback(TimeStampedModel):
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The editors' answer, shown under the feedback on the portal (the province's news site
+    # answers readers in the same place they asked). Plain text, escaped when shown.
+    answer = models.TextField(_("trả lời của ban biên tập"), max_length=2000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -590,3 +590,41 @@ def feedback_moderate(*, actor: Any, feedback: Feedback, action: str) -> Feedbac
     item.save()
     audit.record_update(actor=actor, instance=item, before=before)
     return item
+
+
+def feedback_may_answer(feedback: Feedback) -> bool:
+    """A rejected feedback is never shown, so it gets no public answer."""
+    return feedback.status != Feedback.Status.REJECTED
+
+
+@transaction.atomic
+def feedback_answer(*, actor: Any, feedback: Feedback, text: str) -> Feedback:
+    """Answer a reader's feedback, shown under it on the portal; answering again replaces
+    the answer. Answering a pending feedback also approves it: an editor who writes the
+    answer has read the feedback and means it to be seen with its answer."""
+    _require(actor, Perm.NEWS_PUBLISH, feedback.article.unit)
+    item = Feedback.objects.select_for_update().select_related("article__unit").get(pk=feedback.pk)
+    if not feedback_may_answer(item):
+        raise _error(
+            NewsError.BAD_MODERATION,
+            _("Ý kiến đã được xử lý là “Không đăng” nên không trả lời công khai."),
+        )
+    body = _clean(text)
+    checks = Checks()
+    if not body:
+        checks.refuse(NewsError.EMPTY, _("Cần ghi nội dung trả lời."), field="answer")
+    elif len(body) > FEEDBACK_MAX:
+        checks.refuse(
+            NewsError.TOO_LONG, _("Dài tối đa %(n)s ký tự.") % {"n": FEEDBACK_MAX}, field="answer"
+        )
+    checks.raise_if_any()
+    before = audit.snapshot(item)
+    if item.status == Feedback.Status.PENDING:
+        item.status = Feedback.Status.APPROVED
+        item.moderated_by = _user(actor)
+    item.answer = body
+    item.answered_by = _user(actor)
+    item.answered_at = timezone.now()
+    item.save()
+    audit.record_update(actor=actor, instance=item, before=before)
+    return item

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cho-duyet/", views.review_queue, name="review"),
     path("y-kien-ban-doc/", views.feedback_queue, name="feedback"),
     path("y-kien-ban-doc/<int:pk>/", views.feedback_moderate, name="moderate"),
+    path("y-kien-ban-doc/<int:pk>/tra-loi/", views.feedback_answer, name="answer"),
     path("<uuid:public_id>/", views.article_detail, name="detail"),
     path("<uuid:public_id>/sua/", views.article_edit, name="edit"),
     path("<uuid:public_id>/anh/", views.photo_add, name="photo_add"),

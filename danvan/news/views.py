@@ -33,8 +33,15 @@ from danvan.units.pages import required_unit, with_unit
 from danvan.units.picker import unit_filter
 
 from . import selectors, services
-from .forms import ApproveForm, ArticleForm, MessageForm, ModerateForm, PhotoForm
-from .models import Article
+from .forms import (
+    AnswerForm,
+    ApproveForm,
+    ArticleForm,
+    MessageForm,
+    ModerateForm,
+    PhotoForm,
+)
+from .models import Article, Feedback
 
 PER_PAGE = 30
 
@@ -416,3 +423,35 @@ def feedback_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     if back == "article":
         return redirect(detail_url(item.article))
     return redirect("news:feedback")
+
+
+@login_required
+@domain_http
+@require_http_methods(["GET", "POST"])
+def feedback_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The editors' answer to a reader's feedback (pending ones are approved with it)."""
+    actor = request.user
+    item = selectors.feedback_get(user=actor, pk=pk)
+    if not policies.has_perm(actor, Perm.NEWS_PUBLISH, item.article.unit):
+        raise PermissionDenied(unit=item.article.unit)
+    form = AnswerForm(request.POST or None, initial={"answer": item.answer})
+    notice = (
+        _("Ý kiến này chưa được đăng: gửi trả lời là đăng cả ý kiến và trả lời.")
+        if item.status == Feedback.Status.PENDING
+        else ""
+    )
+    return step_page(
+        request,
+        template="news/answer.html",
+        form=form,
+        call=lambda: services.feedback_answer(
+            actor=actor, feedback=item, text=form.cleaned_data["answer"]
+        ),
+        done=_("Đã đăng trả lời dưới ý kiến trên cổng thông tin."),
+        success_url=f"{detail_url(item.article)}#feedback-{item.pk}",
+        cancel_url=detail_url(item.article),
+        title=_("Trả lời ý kiến bạn đọc"),
+        allowed=services.feedback_may_answer(item),
+        notice=notice,
+        context={"unit": item.article.unit, "article": item.article, "item": item},
+    )

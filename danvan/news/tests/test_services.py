@@ -410,6 +410,51 @@ def test_feedback_on_a_draft_is_refused(commune: Unit) -> None:
         services.feedback_submit(actor=None, article=write(commune), text="x")
 
 
+def test_answer_approves_a_pending_feedback_and_can_be_changed(commune: Unit, editor: User) -> None:
+    article = published(commune)
+    item = services.feedback_submit(actor=None, article=article, text="Khi nào sửa đường?")
+    services.feedback_answer(actor=editor, feedback=item, text="  Tháng 3 năm sau.  ")
+    item.refresh_from_db()
+    assert item.status == Feedback.Status.APPROVED
+    assert (item.answer, item.answered_by, item.moderated_by) == (
+        "Tháng 3 năm sau.",
+        editor,
+        editor,
+    )
+    assert item.answered_at is not None
+    assert list(selectors.public_feedback(article)) == [item]
+    services.feedback_answer(actor=editor, feedback=item, text="Đầu tháng 3.")
+    item.refresh_from_db()
+    assert item.answer == "Đầu tháng 3."
+    updates = AuditEvent.objects.filter(model_label="news.feedback", object_pk=str(item.pk))
+    assert updates.filter(action="update").count() == 2
+
+
+@pytest.mark.parametrize("text", ["", "   ", "x" * 2001])
+def test_bad_answer_changes_nothing(commune: Unit, editor: User, text: str) -> None:
+    item = services.feedback_submit(actor=None, article=published(commune), text="Ý kiến")
+    with pytest.raises(DomainError) as caught:
+        services.feedback_answer(actor=editor, feedback=item, text=text)
+    assert caught.value.field == "answer"
+    item.refresh_from_db()
+    assert (item.status, item.answer, item.answered_at) == (Feedback.Status.PENDING, "", None)
+
+
+def test_answer_needs_the_editor_and_a_shown_feedback(
+    commune: Unit, writer: User, editor: User, sibling_editor: User
+) -> None:
+    item = services.feedback_submit(actor=None, article=published(commune), text="Ý kiến")
+    with pytest.raises(PermissionDenied):
+        services.feedback_answer(actor=writer, feedback=item, text="Trả lời")
+    with pytest.raises(NotFound):
+        services.feedback_answer(actor=sibling_editor, feedback=item, text="Trả lời")
+    services.feedback_moderate(actor=editor, feedback=item, action="reject")
+    with pytest.raises(DomainError):
+        services.feedback_answer(actor=editor, feedback=item, text="Trả lời")
+    item.refresh_from_db()
+    assert item.answer == ""
+
+
 def test_view_counter_and_most_read(commune: Unit) -> None:
     quiet = published(commune, title="Ít đọc")
     popular = published(commune, title="Đọc nhiều")

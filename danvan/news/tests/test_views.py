@@ -181,6 +181,41 @@ def test_feedback_queue_and_moderation(commune: Unit, editor: User) -> None:
     assert item.status == Feedback.Status.APPROVED
 
 
+def test_answer_page_publishes_the_answer_on_the_portal(
+    client: Client, commune: Unit, editor: User
+) -> None:
+    article = published(commune)
+    item = services.feedback_submit(actor=None, article=article, text="Đường thôn 3 bao giờ sửa?")
+    officer = _client(editor)
+    url = reverse("news:answer", args=[item.pk])
+    assert url in officer.get(reverse("news:feedback")).content.decode()
+    page = officer.get(url)
+    assert page.status_code == 200
+    assert 'id="rule-notice"' in page.content.decode()  # answering also publishes it
+    refused = officer.post(url, {"answer": "  "})
+    assert refused.status_code == 400
+    assert (
+        'id="id_answer_error"' in refused.content.decode()
+        or "is-invalid" in refused.content.decode()
+    )
+    item.refresh_from_db()
+    assert item.status == Feedback.Status.PENDING
+    done = officer.post(url, {"answer": "Quý I/2027 sẽ <b>khởi công</b>."})
+    assert done.status_code == 302
+    assert done["Location"].endswith(f"#feedback-{item.pk}")
+    public = client.get(article.get_absolute_url()).content.decode()
+    assert "Quý I/2027 sẽ &lt;b&gt;khởi công&lt;/b&gt;." in public
+    assert "Trả lời của ban biên tập" in public
+
+
+def test_answer_page_of_a_rejected_feedback_says_why(commune: Unit, editor: User) -> None:
+    item = services.feedback_submit(actor=None, article=published(commune), text="Quảng cáo")
+    services.feedback_moderate(actor=editor, feedback=item, action="reject")
+    page = _client(editor).get(reverse("news:answer", args=[item.pk])).content.decode()
+    assert 'id="not-allowed"' in page
+    assert "<textarea" not in page
+
+
 def test_detail_shows_actions_by_role(commune: Unit, writer: User, editor: User) -> None:
     article = write(commune, writer)
     services.article_submit(actor=writer, article=article)
