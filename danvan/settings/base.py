@@ -311,6 +311,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "danvan.reports.campaigns.exports.tasks.cleanup_exports",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Copies of gallery photos no longer public removed at night (portal/gallery/photos.py).
+    "portal-gallery-prune": {
+        "task": "danvan.portal.tasks.prune_gallery_copies",
+        "schedule": crontab(hour=2, minute=45),
+    },
 }
 # How long a report export (.zip) stays downloadable before the nightly cleanup.
 REPORT_EXPORT_KEEP_DAYS = env_int("DANVAN_REPORT_EXPORT_KEEP_DAYS", 7)

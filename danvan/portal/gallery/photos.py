@@ -22,6 +22,7 @@ from PIL import Image, ImageOps
 
 from danvan.core.errors import DomainError
 from danvan.core.images import JPEG_QUALITY, MAX_SIDE, clean_photo
+from danvan.movement import selectors as movement
 from danvan.movement.models import Attachment
 
 THUMB_WIDTH, THUMB_HEIGHT = 480, 360
@@ -34,8 +35,15 @@ class Rendition:
     content_type: str
 
 
+SIZES = ("thumb", "large")
+
+
 def _stem(attachment: Attachment, size: str) -> str:
-    key = f"{attachment.pk}:{attachment.file.name}:{size}"
+    return _stem_of(attachment.pk, attachment.file.name, size)
+
+
+def _stem_of(pk: int, file_name: str, size: str) -> str:
+    key = f"{pk}:{file_name}:{size}"
     return f"{PREFIX}/{salted_hmac('danvan.portal.gallery', key).hexdigest()[:40]}-{size}"
 
 
@@ -79,3 +87,31 @@ def rendition(attachment: Attachment, size: str) -> Rendition | None:
         # Another request made the same copy meanwhile: keep theirs.
         default_storage.delete(saved)
     return Rendition(name, content_type)
+
+
+def prune() -> int:
+    """Remove the copies of photos the portal may no longer serve; return how many.
+
+    A copy outlives its reason when the officer hides the photo, deletes it, replaces its
+    file, or when the entry stops being public. The view never serves such a copy (it checks
+    on every request), but it would stay on disk and in the backups: a photo taken down
+    should be gone. Daily, from CELERY_BEAT_SCHEDULE (portal.tasks). A copy of a photo shown
+    again is made anew on its first request.
+    """
+    try:
+        _folders, files = default_storage.listdir(PREFIX)
+    except FileNotFoundError:
+        return 0
+    if not files:
+        return 0
+    servable = Attachment.objects.filter(
+        movement.public_photos_q(), entry__in=movement.public_entries().values("pk")
+    ).values_list("pk", "file")
+    keep = {f"{_stem_of(pk, name, size)}" for pk, name in servable for size in SIZES}
+    removed = 0
+    for file_name in files:
+        stem = f"{PREFIX}/{file_name.rsplit('.', 1)[0]}"
+        if stem not in keep:
+            default_storage.delete(f"{PREFIX}/{file_name}")
+            removed += 1
+    return removed

@@ -391,3 +391,34 @@ def test_leader_may_not_publish(make_entry: Callable[..., Entry], commune: Unit)
     with pytest.raises(PermissionDenied):
         services.attachment_set_public(actor=leader, attachment=item, is_public=True)
     assert logged_in(leader).post(publish_url(entry, item), {"is_public": "1"}).status_code == 403
+
+
+def test_prune_removes_copies_no_longer_servable(
+    client: Client, make_entry: Callable[..., Entry], media_root: Path
+) -> None:
+    from danvan.portal.gallery import photos
+    from danvan.portal.tasks import prune_gallery_copies
+
+    entry = publish(make_entry("Có ảnh"))
+    kept, hidden, deleted = photo(entry), photo(entry), photo(entry)
+    other = publish(make_entry("Hết công khai"))
+    demoted = photo(other)
+    for e, item in ((entry, kept), (entry, hidden), (entry, deleted), (other, demoted)):
+        for size in ("nho", "lon"):
+            assert client.get(photo_url(e, item, size)).status_code == 200
+    folder = media_root / photos.PREFIX
+    assert len(list(folder.iterdir())) == 8
+    Attachment.objects.filter(pk=hidden.pk).update(is_public=False)
+    Attachment.objects.filter(pk=deleted.pk).delete()
+    Entry.objects.filter(pk=other.pk).update(status=Status.REGISTERED)
+
+    assert prune_gallery_copies() == 6
+    left = sorted(p.name for p in folder.iterdir())
+    assert left == sorted(
+        Path(photos.rendition(kept, size).name).name  # type: ignore[union-attr]
+        for size in ("thumb", "large")
+    )
+    assert photos.prune() == 0
+    # Shown again: the copy is made anew on request.
+    Attachment.objects.filter(pk=hidden.pk).update(is_public=True)
+    assert client.get(photo_url(entry, hidden)).status_code == 200
