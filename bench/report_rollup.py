@@ -6,9 +6,10 @@ same sums; the totals equal the raw counts exactly.
 
 Run ``make bench`` (or ``.venv/bin/python bench/report_rollup.py``). For each backend the
 script starts itself again in a subprocess with its own throwaway database (bench/
-harness.py). In it, it migrates (the seeded half-year template: 11 indicators, 5 added up
-by sum, 6 recomputed by the parent), loads the unit tree, and writes a campaign with one
-report per live province and commune (3,355) and every indicator's figure in each (a
+harness.py). In it, it migrates (the seeded half-year template: 11 number indicators, 5
+added up by sum, 6 recomputed by the parent; its table by field has no rows here), loads
+the unit tree, and writes a campaign with one report per live province and commune
+(3,355) and every indicator's figure in each (a
 snapshot, a typed figure, an override on one in seven; the values vary by unit), every
 commune's report approved but one in twenty (left submitted: not counted).
 
@@ -80,7 +81,8 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
 
     regime = Regime.objects.get(code="nd09-6-thang-dan-chu-co-so")
     template = regime.templates.get(version=1)
-    indicators = list(template.indicators.order_by("order"))
+    # The figures (a table indicator's rows are ReportCells, not measured here).
+    indicators = list(template.indicators.filter(kind="number").order_by("order"))
     start, end = regime.period(2026)
     units = list(
         Unit.objects.filter(

@@ -8,7 +8,8 @@ script starts itself again in a subprocess with its own throwaway database (benc
 harness.py). In it, it migrates, loads the unit tree, and generates ``--entries`` movement
 entries spread over every live commune (bench/movement_stats.py's generator: registered
 in the half-year 2020's data period, some recognized). A campaign of the seeded half-year
-template (6 computed indicators: entries, cases, tasks, disclosures) is written with one
+template (6 computed indicators: entries, cases, tasks, disclosures; and the table of
+entries by field, a row per field) is written with one
 draft report per unit, for:
 
 - a tenth of the nation (the first provinces' subtrees, about 340 units) and the whole
@@ -68,7 +69,13 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
     from django.db import connection, transaction
 
     from danvan.reports.campaigns import services
-    from danvan.reports.campaigns.models import Campaign, Report, ReportEvent, ReportValue
+    from danvan.reports.campaigns.models import (
+        Campaign,
+        Report,
+        ReportCell,
+        ReportEvent,
+        ReportValue,
+    )
     from danvan.reports.models import Regime
     from danvan.units.models import Unit, UnitKind
 
@@ -113,6 +120,7 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
         times = []
         for _ in range(args.repeat):
             ReportValue.objects.filter(report__campaign=campaign).delete()
+            ReportCell.objects.filter(report__campaign=campaign).delete()
             ReportEvent.objects.filter(report__campaign=campaign).delete()
             Report.objects.filter(campaign=campaign).update(snapshot_taken_at=None)
             t0 = time.perf_counter()

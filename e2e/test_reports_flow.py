@@ -36,8 +36,8 @@ from danvan.movement.models import Entry, Field
 from danvan.reports.campaigns import export
 from danvan.reports.campaigns.models import Campaign, Report, ReportStatus
 from danvan.reports.exports.word import official_document
-from danvan.reports.indicators import get_query
-from danvan.reports.models import Regime, Source
+from danvan.reports.indicators import get_query, get_table_query
+from danvan.reports.models import IndicatorKind, Regime, Source
 from danvan.units.models import Unit
 
 from .test_movement_flow import PASSWORD, login
@@ -65,6 +65,8 @@ SECOND = {
     "cuoc-kiem-tra": 2,
 }
 CORRECTED = 7
+# The shipped templates' table indicator (reports migration 0005): entries by field.
+TABLE = "mo-hinh-theo-linh-vuc"
 NUMBER = "125/BC-UBND"
 # The province report's document, as typed in its "Văn bản báo cáo" form (label → text).
 DOCUMENT = {
@@ -137,6 +139,12 @@ def _row(page: Any, table: str, label: str) -> Any:
     )
     assert row.count() == 1, (table, label, page.url)
     return row
+
+
+def _table_row(page: Any, code: str, label: str) -> list[str]:
+    """The cells of a table indicator's row of *label*: computed figure, typed figure,
+    reason, reported figure."""
+    return [t.strip() for t in _row(page, f"table-{code}", label).locator("td").all_inner_texts()]
 
 
 def _values_row(page: Any, label: str) -> list[str]:
@@ -255,12 +263,23 @@ def test_a_half_year_campaign_from_opening_to_the_word_file(new_page: Any, froze
         assert shown[1] == str(received[unit]), shown
         # Every computed figure is what its query counts over the unit in the period.
         for code, indicator in indicators.items():
-            if indicator.source != Source.COMPUTED:
+            if indicator.source != Source.COMPUTED or indicator.kind == IndicatorKind.TABLE:
                 continue
             query = get_query(indicator.query)
             assert query is not None, indicator.query
             counted = query.compute(unit, START, END)
             assert _values_row(commune_page, indicator.label)[1] == str(counted), code
+        # The table by field: a row per field, each what its table query counts, the
+        # economic row holding every entry here; its total the figure it details.
+        by_field = get_table_query(indicators[TABLE].query)
+        assert by_field is not None
+        by_row = by_field.compute(unit, START, END)
+        for field in Field.objects.filter(is_active=True):
+            cells = _table_row(commune_page, TABLE, field.name)
+            assert cells[0] == str(by_row.get(field.code, 0)), (field.code, cells)
+        assert by_row == {"kinh-te": registered[unit]}
+        total = commune_page.locator(f"#table-{TABLE} tfoot [data-total]").inner_text()
+        assert total.strip() == str(registered[unit])
         _type_figures(
             commune_page, figures, f"{unit.name} đã ban hành kế hoạch thực hiện dân chủ ở cơ sở."
         )
@@ -328,6 +347,15 @@ def test_a_half_year_campaign_from_opening_to_the_word_file(new_page: Any, froze
         want = FIRST[code] + (CORRECTED if code == "buoi-tiep-cong-dan" else SECOND[code])
         assert _values_row(officer, label)[-1] == str(want), (code, _values_row(officer, label))
 
+    # The table by field adds up row by row (recounted over the province's subtree).
+    economy = _row(officer, f"rollup-table-{TABLE}", "Kinh tế")
+    cells = [t.strip() for t in economy.locator("td").all_inner_texts()]
+    assert cells == [str(sum(registered.values()))] * 2, cells  # the children's sum, the total
+    # A row of the table opens the list it counts, like a figure.
+    link = _row(officer, f"table-{TABLE}", "Kinh tế").locator("td a").first
+    assert link.inner_text().strip() == str(sum(registered.values()))
+    assert "field=kinh-te" in (link.get_attribute("href") or "")
+
     # A computed figure opens the list it counts: as many entries as the figure says.
     label = indicators["mo-hinh-dang-ky"].label
     link = _row(officer, "values", label).locator("td a").first
@@ -375,6 +403,16 @@ def test_a_half_year_campaign_from_opening_to_the_word_file(new_page: Any, froze
     assert len(annex) == 1, rows[-15:]
     assert f" | {sum(registered.values())} | " in annex[0], annex
     assert any(" | cases_received | " in r for r in rows)
+    # The table by field in its section, row by row with its total; each of its rows in
+    # the annex with the table query and the records counted.
+    total = sum(registered.values())
+    assert any(r.endswith(f" | Kinh tế | {total} | ") for r in rows), [
+        r for r in rows if "Kinh tế" in r
+    ]
+    assert f" | Tổng cộng | {total} | " in rows
+    annex = [r for r in rows if r.split(" | ")[1:2] == [f"{TABLE}.kinh-te"]]
+    assert len(annex) == 1, annex
+    assert f" | movement_registered_by_field | mô hình | {total} | {total} | " in annex[0]
     # The layout (Decree 30/2020/NĐ-CP as legal/layouts.py holds it): page, margins,
     # fonts, heading, number line, place and date, title, body, signature and annex.
     own.refresh_from_db()

@@ -89,6 +89,11 @@ class SectionOut(Schema):
     guidance: str
 
 
+class TableRowRef(Schema):
+    row: str = Field(description="Mã dòng (ổn định: mã lĩnh vực, loại vụ việc …).")
+    label: str
+
+
 class IndicatorOut(Schema):
     id: int
     order: int
@@ -102,6 +107,9 @@ class IndicatorOut(Schema):
     query_label: str
     aggregation: str = Field(description="sum, count_distinct, recompute hoặc none.")
     aggregation_label: str
+    rows: list[TableRowRef] = Field(
+        description="Các dòng của bảng do đơn vị nhập (bảng tính từ dữ liệu: dòng theo truy vấn)."
+    )
     allow_negative: bool
     outlier_pct: int | None = Field(
         description="Cảnh báo khi chênh lệch so với kỳ trước quá tỷ lệ này (%)."
@@ -208,20 +216,36 @@ class CampaignRef(Schema):
     is_open: bool
 
 
+class CellOut(Schema):
+    """One row of a table indicator."""
+
+    row: str = Field(description="Mã dòng.")
+    label: str
+    computed: Decimal | None = Field(description="Số liệu tính của dòng, chốt khi mở đợt.")
+    manual: Decimal | None = Field(description="Số liệu đơn vị nhập (bảng đơn vị nhập).")
+    override: Decimal | None = Field(description="Số liệu điều chỉnh thay số liệu tính.")
+    override_reason: str
+    value: Decimal | None = Field(description="Số liệu báo cáo của dòng.")
+    records_url: str = Field(description="Danh sách hồ sơ được đếm ở dòng này (bảng tính).")
+
+
 class ValueOut(Schema):
     indicator: str = Field(description="Mã chỉ tiêu.")
     label: str
     unit_of_measure: str
     section_id: int | None
+    kind: str = Field(description="number (số liệu) hoặc table (bảng: xem `cells`).")
     source: str
     computed: Decimal | None = Field(description="Số liệu tính, chốt khi mở đợt (hoặc cập nhật).")
     manual: Decimal | None = Field(description="Số liệu đơn vị nhập.")
     override: Decimal | None = Field(description="Số liệu điều chỉnh thay số liệu tính.")
     override_reason: str
     value: Decimal | None = Field(
-        description="Số liệu báo cáo: số điều chỉnh, nếu không thì số tính, nếu không thì số nhập."
+        description="Số liệu báo cáo: số điều chỉnh, nếu không thì số tính, nếu không thì số"
+        " nhập; với bảng: tổng các dòng."
     )
     records_url: str = Field(description="Danh sách hồ sơ được đếm (chỉ tiêu computed).")
+    cells: list[CellOut] = Field(description="Các dòng của chỉ tiêu dạng bảng (số liệu: rỗng).")
 
 
 class NarrativeOut(Schema):
@@ -250,17 +274,34 @@ class ChangeOut(Schema):
     now: str
 
 
+class RowTotalOut(Schema):
+    row: str
+    label: str
+    total: Decimal | None = Field(description="Tổng hợp của dòng theo cách tổng hợp của bảng.")
+    sum: Decimal | None = Field(description="Tổng dòng này của các báo cáo cấp dưới đã duyệt.")
+    disagrees: bool = Field(description="Số tự tính của cấp trên khác tổng của cấp dưới.")
+
+
 class TotalOut(Schema):
     indicator: str
+    kind: str = Field(description="number hoặc table (từng dòng ở `rows`).")
     total: Decimal | None = Field(description="Tổng hợp theo cách tổng hợp của chỉ tiêu.")
     sum: Decimal | None = Field(description="Tổng số liệu các báo cáo cấp dưới đã duyệt.")
     disagrees: bool = Field(description="Số tự tính của cấp trên khác tổng của cấp dưới.")
+    rows: list[RowTotalOut] = Field(description="Với bảng: tổng hợp từng dòng.")
+
+
+class ChildCellOut(Schema):
+    row: str
+    value: Decimal | None
+    disagrees: bool = Field(description="Đơn vị cấp dưới điều chỉnh khác số liệu tính.")
 
 
 class ChildValueOut(Schema):
     indicator: str
-    value: Decimal | None
+    value: Decimal | None = Field(description="Số liệu; với bảng: tổng các dòng.")
     disagrees: bool = Field(description="Đơn vị cấp dưới điều chỉnh khác số liệu tính.")
+    cells: list[ChildCellOut] = Field(description="Với bảng: từng dòng.")
 
 
 class ChildOut(Schema):
@@ -336,10 +377,25 @@ class NarrativeIn(Schema):
     text: LongText
 
 
+class CellManualIn(Schema):
+    indicator: str = Field(max_length=64, description="Mã chỉ tiêu dạng bảng đơn vị nhập.")
+    row: str = Field(max_length=64, description="Mã dòng của bảng.")
+    value: FigureIn = Field(description="Số liệu; rỗng hoặc null: xóa số đã nhập.")
+
+
+class CellOverrideIn(Schema):
+    indicator: str = Field(max_length=64, description="Mã chỉ tiêu dạng bảng tính từ dữ liệu.")
+    row: str = Field(max_length=64, description="Mã dòng của bảng.")
+    value: FigureIn = Field(description="Số liệu điều chỉnh; rỗng hoặc null: bỏ điều chỉnh.")
+    reason: LongText = Field("", description="Lý do điều chỉnh (bắt buộc khi có số liệu).")
+
+
 class ReportSaveIn(Schema):
     manual: list[ManualIn] = Field([], max_length=_MAX_ITEMS)
     overrides: list[OverrideIn] = Field([], max_length=_MAX_ITEMS)
     narratives: list[NarrativeIn] = Field([], max_length=_MAX_ITEMS)
+    table_manual: list[CellManualIn] = Field([], max_length=_MAX_ITEMS)
+    table_overrides: list[CellOverrideIn] = Field([], max_length=_MAX_ITEMS)
 
 
 class SubmitIn(Schema):

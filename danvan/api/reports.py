@@ -35,7 +35,7 @@ from danvan.reports.campaigns import policies, rollup, selectors, services
 from danvan.reports.campaigns.exports import selectors as export_selectors
 from danvan.reports.campaigns.exports import services as export_services
 from danvan.reports.campaigns.models import Campaign, Report
-from danvan.reports.indicators import queries
+from danvan.reports.indicators import queries, table_queries
 from danvan.reports.models import (
     Indicator,
     Regime,
@@ -192,23 +192,61 @@ def _allowed_actions(actor: Any, report: Report, reviewer: Unit) -> list[str]:
     return found
 
 
-def _rollup(report: Report, indicators: list[Indicator]) -> dict[str, Any] | None:
+def _rollup(
+    report: Report, indicators: list[Indicator], tables: list[Indicator]
+) -> dict[str, Any] | None:
     """The children's part of a parent's report (issue 13, item 3): the totals by each
-    indicator's rule beside the children's sums, and each child's line."""
+    indicator's rule beside the children's sums, and each child's line; each table row by
+    row, its total being the sum of its rows."""
     entry = rollup.rollup_of(report)
     if entry is None:
         return None
     code_of = {i.pk: i.code for i in indicators}
+    rows_of = {t.pk: entry.table_rows(t.pk) for t in tables}
+
+    def table_total(table: Indicator) -> dict[str, Any]:
+        sums = [s for s in entry.cell_sums.get(table.pk, {}).values() if s is not None]
+        return {
+            "indicator": table.code,
+            "kind": table.kind,
+            "total": entry.table_total(table.pk),
+            "sum": sum(sums, Decimal(0)) if sums else None,
+            "disagrees": any(entry.cell_disagrees(table.pk, k) for k, _l in rows_of[table.pk]),
+            "rows": [
+                {
+                    "row": key,
+                    "label": label,
+                    "total": entry.cell_totals.get(table.pk, {}).get(key),
+                    "sum": entry.cell_sums.get(table.pk, {}).get(key),
+                    "disagrees": entry.cell_disagrees(table.pk, key),
+                }
+                for key, label in rows_of[table.pk]
+            ],
+        }
+
+    def child_cells(line: rollup.Contribution, table: Indicator) -> list[dict[str, Any]]:
+        return [
+            {
+                "row": key,
+                "value": line.cells.get(table.pk, {}).get(key),
+                "disagrees": (table.pk, key) in line.cell_disagreements,
+            }
+            for key, _label in rows_of[table.pk]
+        ]
+
     return {
         "totals": [
             {
                 "indicator": i.code,
+                "kind": i.kind,
                 "total": entry.totals.get(i.pk),
                 "sum": entry.sums.get(i.pk),
                 "disagrees": entry.disagrees(i.pk),
+                "rows": [],
             }
             for i in indicators
-        ],
+        ]
+        + [table_total(t) for t in tables],
         "children": [
             {
                 "report": line.report.public_id,
@@ -220,8 +258,18 @@ def _rollup(report: Report, indicators: list[Indicator]) -> dict[str, Any] | Non
                         "indicator": code_of[pk],
                         "value": line.values.get(pk),
                         "disagrees": pk in line.disagreements,
+                        "cells": [],
                     }
                     for pk in code_of
+                ]
+                + [
+                    {
+                        "indicator": t.code,
+                        "value": _sum_of(line.cells.get(t.pk, {}).values()),
+                        "disagrees": any(k[0] == t.pk for k in line.cell_disagreements),
+                        "cells": child_cells(line, t),
+                    }
+                    for t in tables
                 ],
             }
             for line in rollup.contributions(report, entry)
@@ -231,10 +279,67 @@ def _rollup(report: Report, indicators: list[Indicator]) -> dict[str, Any] | Non
     }
 
 
+def _sum_of(figures: Any) -> Decimal | None:
+    stated = [f for f in figures if f is not None]
+    return sum(stated, Decimal(0)) if stated else None
+
+
+def _value(row: selectors.ValueRow) -> dict[str, Any]:
+    value = row.value
+    return {
+        "indicator": row.indicator.code,
+        "label": row.indicator.label,
+        "unit_of_measure": row.indicator.unit_of_measure,
+        "section_id": row.indicator.section_id,
+        "kind": row.indicator.kind,
+        "source": row.indicator.source,
+        "computed": value.computed if value else None,
+        "manual": value.manual if value else None,
+        "override": value.override if value else None,
+        "override_reason": value.override_reason if value else "",
+        "value": value.value if value else None,
+        "records_url": row.records_url,
+        "cells": [],
+    }
+
+
+def _table(block: selectors.TableBlock) -> dict[str, Any]:
+    """A table indicator among the values: its total as the value, and its rows."""
+    indicator = block.indicator
+    return {
+        "indicator": indicator.code,
+        "label": indicator.label,
+        "unit_of_measure": indicator.unit_of_measure,
+        "section_id": indicator.section_id,
+        "kind": indicator.kind,
+        "source": indicator.source,
+        "computed": block.computed_total if block.is_computed else None,
+        "manual": None,
+        "override": None,
+        "override_reason": "",
+        "value": block.total,
+        "records_url": "",
+        "cells": [
+            {
+                "row": row.key,
+                "label": row.label,
+                "computed": row.cell.computed if row.cell else None,
+                "manual": row.cell.manual if row.cell else None,
+                "override": row.cell.override if row.cell else None,
+                "override_reason": row.cell.override_reason if row.cell else "",
+                "value": row.value,
+                "records_url": row.records_url,
+            }
+            for row in block.rows
+        ],
+    }
+
+
 def _report_detail(actor: Any, public_id: uuid.UUID) -> dict[str, Any]:
     report = _report(actor, public_id)
     campaign = report.campaign
     rows = selectors.value_rows(report)
+    blocks = selectors.value_tables(report)
     reviewer = selectors.reviewer_unit(report)
     return {
         "public_id": report.public_id,
@@ -259,21 +364,14 @@ def _report_detail(actor: Any, public_id: uuid.UUID) -> dict[str, Any]:
         "rule_reason": report.rule_reason,
         "allowed_actions": _allowed_actions(actor, report, reviewer),
         "document": {name: getattr(report, name) for name in services.DOCUMENT_FIELDS},
+        # The template's order, a table among the figures with its rows.
         "values": [
-            {
-                "indicator": row.indicator.code,
-                "label": row.indicator.label,
-                "unit_of_measure": row.indicator.unit_of_measure,
-                "section_id": row.indicator.section_id,
-                "source": row.indicator.source,
-                "computed": row.value.computed if row.value else None,
-                "manual": row.value.manual if row.value else None,
-                "override": row.value.override if row.value else None,
-                "override_reason": row.value.override_reason if row.value else "",
-                "value": row.value.value if row.value else None,
-                "records_url": row.records_url,
-            }
-            for row in rows
+            item
+            for _order, item in sorted(
+                [(row.indicator.order, _value(row)) for row in rows]
+                + [(block.indicator.order, _table(block)) for block in blocks],
+                key=lambda pair: pair[0],
+            )
         ],
         "narratives": [
             {"section_id": s.pk, "title": s.title, "guidance": s.guidance, "text": text}
@@ -291,7 +389,9 @@ def _report_detail(actor: Any, public_id: uuid.UUID) -> dict[str, Any]:
             }
             for e in report.events.all()
         ],
-        "rollup": _rollup(report, [row.indicator for row in rows]),
+        "rollup": _rollup(
+            report, [row.indicator for row in rows], [block.indicator for block in blocks]
+        ),
     }
 
 
@@ -339,6 +439,7 @@ def template_detail(request: HttpRequest, template_id: int) -> dict[str, Any]:
     _require_regimes(request_actor(request))
     template: ReportTemplate = regime_selectors.template_get(pk=template_id)
     labels = {q.name: str(q.label) for q in queries()}
+    labels.update({q.name: str(q.label) for q in table_queries()})
     indicators = Indicator.objects.filter(template=template).order_by("order")
     rules = ValidationRule.objects.filter(template=template).select_related("left", "right")
     return {
@@ -367,6 +468,7 @@ def template_detail(request: HttpRequest, template_id: int) -> dict[str, Any]:
                 "query_label": labels.get(i.query, ""),
                 "aggregation": i.aggregation,
                 "aggregation_label": str(i.get_aggregation_display()),
+                "rows": [{"row": key, "label": label} for key, label in i.table_rows()],
                 "allow_negative": i.allow_negative,
                 "outlier_pct": i.outlier_pct,
             }
@@ -540,10 +642,12 @@ def report_detail(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     summary="Lưu số liệu và nội dung",
     description=(
         "Cán bộ của chính đơn vị lưu số liệu nhập (`manual`), số liệu điều chỉnh kèm lý do"
-        " (`overrides`, với chỉ tiêu tính từ dữ liệu) và nội dung theo phần (`narratives`);"
-        " chỉ những mục được gửi thay đổi. Mọi lỗi được trả về cùng lúc (trường"
-        " `manual-<mã>`, `override-<mã>`, `reason-<mã>`, `narrative-<id>`) và khi đó không"
-        " gì được ghi. Báo cáo đã gửi, đã duyệt hoặc đợt đã kết thúc thì không sửa được."
+        " (`overrides`, với chỉ tiêu tính từ dữ liệu), các dòng của chỉ tiêu dạng bảng"
+        " (`table_manual` với bảng đơn vị nhập, `table_overrides` kèm lý do với bảng tính từ"
+        " dữ liệu) và nội dung theo phần (`narratives`); chỉ những mục được gửi thay đổi."
+        " Mọi lỗi được trả về cùng lúc (trường `manual-<mã>`, `override-<mã>`, `reason-<mã>`,"
+        " với dòng của bảng `manual-<mã>.<dòng>` …, `narrative-<id>`) và khi đó không gì"
+        " được ghi. Báo cáo đã gửi, đã duyệt hoặc đợt đã kết thúc thì không sửa được."
     ),
 )
 def report_save(
@@ -558,8 +662,23 @@ def report_save(
             item.indicator: (_figure(item.value), item.reason) for item in payload.overrides
         },
         narratives={item.section_id: item.text for item in payload.narratives},
+        table_manual=_by_table(
+            (item.indicator, item.row, _figure(item.value)) for item in payload.table_manual
+        ),
+        table_overrides=_by_table(
+            (item.indicator, item.row, (_figure(item.value), item.reason))
+            for item in payload.table_overrides
+        ),
     )
     return _report_detail(actor, public_id)
+
+
+def _by_table(items: Any) -> dict[str, dict[str, Any]]:
+    """(table code, row key, what) items as the service takes them: code → row → what."""
+    found: dict[str, dict[str, Any]] = {}
+    for code, row, what in items:
+        found.setdefault(code, {})[row] = what
+    return found
 
 
 @router.post(

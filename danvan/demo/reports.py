@@ -271,11 +271,26 @@ def _figures(
     province = report.unit.kind == UnitKind.PROVINCE
     figures = {}
     for indicator in indicators:
-        if indicator.source != Source.MANUAL:
+        if indicator.source != Source.MANUAL or indicator.is_table:
             continue
         low, high = MANUAL_RANGES.get(indicator.code, DEFAULT_RANGE)[province]
         figures[indicator.code] = str(rng.randint(low, high) * factor)
     return figures
+
+
+def _table_figures(
+    report: Report, indicators: list[Indicator], rng: random.Random, *, factor: int = 1
+) -> dict[str, dict[str, str]]:
+    """Plausible typed rows for the report's manual tables (an administrator's own: the
+    shipped templates' table is computed, and filled by the snapshot)."""
+    low, high = DEFAULT_RANGE[report.unit.kind == UnitKind.PROVINCE]
+    return {
+        indicator.code: {key: str(rng.randint(low, high) * factor) for key, _l in rows}
+        for indicator in indicators
+        if indicator.is_table
+        and indicator.source == Source.MANUAL
+        and (rows := indicator.table_rows())
+    }
 
 
 def _narratives(report: Report, sections: list[Section]) -> dict[int, str]:
@@ -399,16 +414,24 @@ def _send(
     saved: dt.datetime | None,
     sent: dt.datetime | None,
 ) -> Report:
+    rng = random.Random(SEED + report.pk)  # noqa: S311 (demo figures, not a secret)
+    tables = _table_figures(report, _template_indicators(report), rng)
     report = _dated(
         report,
         saved,
-        lambda: campaigns.report_save(actor=writer, report=report, manual=manual, narratives=texts),
+        lambda: campaigns.report_save(
+            actor=writer, report=report, manual=manual, narratives=texts, table_manual=tables
+        ),
     )
     return _dated(
         report,
         sent,
         lambda: campaigns.report_submit(actor=writer, report=report, rule_reason=RULE_REASON),
     )
+
+
+def _template_indicators(report: Report) -> list[Indicator]:
+    return list(Indicator.objects.filter(template_id=report.campaign.template_id))
 
 
 def _return(report: Report, reviewer: User | None, when: dt.datetime, message: str) -> Report:
@@ -534,7 +557,12 @@ def _bac_kan_campaign(bac_kan: Unit, result: ReportsDemoResult) -> None:
         report,
         _at(day(4), 15),
         lambda: campaigns.report_save(
-            actor=None, report=report, manual=manual, overrides=overrides, narratives=texts
+            actor=None,
+            report=report,
+            manual=manual,
+            overrides=overrides,
+            narratives=texts,
+            table_manual=_table_figures(report, indicators, rng, factor=2),
         ),
     )
     report = _dated(

@@ -12,3 +12,4 @@ class ReportsError(StrEnum):
     SAME_INDICATOR = "reports_same_indicator"
     FOREIGN_SECTION = "reports_foreign_section"
     IN_USE = "reports_in_use"
+    BAD_ROWS = "reports_bad_rows"  # a manual table's rows, or rows where none belong

@@ -13,7 +13,7 @@ from danvan.core.forms import BootstrapMixin, DateField
 from danvan.units.models import UnitKind
 
 from . import services
-from .indicators import queries
+from .indicators import queries, table_queries
 from .models import Indicator, Regime, RegimeDeadline, ReportTemplate, Section, ValidationRule
 
 
@@ -104,6 +104,7 @@ class IndicatorForm(BootstrapMixin, forms.Form):
     source = _INDICATOR["source"]
     query = _INDICATOR["query"]
     aggregation = _INDICATOR["aggregation"]
+    rows = _INDICATOR["rows"]
     allow_negative = _INDICATOR["allow_negative"]
     outlier_pct = _INDICATOR["outlier_pct"]
 
@@ -113,8 +114,13 @@ class IndicatorForm(BootstrapMixin, forms.Form):
         section.queryset = Section.objects.filter(template=template).order_by("order")
         section.empty_label = _("— Không thuộc phần nào —")
         self.fields["query"].help_text = _(
-            "Chỉ với chỉ tiêu tính từ dữ liệu. Các truy vấn có: %(names)s."
-        ) % {"names": ", ".join(f"{q.name} ({q.label})" for q in queries())}
+            "Chỉ với chỉ tiêu tính từ dữ liệu. Các truy vấn có: %(names)s. Truy vấn dạng bảng"
+            " (cho chỉ tiêu loại “Bảng”): %(tables)s."
+        ) % {
+            "names": ", ".join(f"{q.name} ({q.label})" for q in queries()),
+            "tables": ", ".join(f"{q.name} ({q.label})" for q in table_queries()),
+        }
+        self.fields["rows"].widget.attrs["rows"] = 4
 
 
 class RuleForm(BootstrapMixin, forms.Form):

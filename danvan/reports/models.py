@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -26,11 +27,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from danvan.core.models import TimeStampedModel
+from danvan.core.text import fold
 from danvan.legal.workdays import WorkCalendar
 from danvan.units.models import UnitKind
 
 from .errors import ReportsError
-from .indicators import get_query, queries
+from .indicators import get_query, get_table_query, queries, table_queries
 
 
 class IssuerKind(models.TextChoices):
@@ -275,8 +277,32 @@ class Aggregation(models.TextChoices):
     NONE = "none", _("Không tổng hợp")
 
 
+# A manual table's rows: one label a line, at most this many, each at most this long.
+MAX_TABLE_ROWS = 50
+MAX_ROW_LABEL = 200
+ROW_KEY_LENGTH = 64
+
+
+def row_key(label: str) -> str:
+    """The stable key of a manual table's row: its label folded to ASCII words joined by
+    hyphens ("Văn hóa – xã hội" → "van-hoa-xa-hoi"), at most ROW_KEY_LENGTH long."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(label)).strip("-")[:ROW_KEY_LENGTH].strip("-")
+
+
+def parse_rows(text: str) -> list[tuple[str, str]]:
+    """A manual table's rows as typed (one label a line, blank lines skipped): (key,
+    label) pairs in order. The checks are Indicator.clean's."""
+    labels = [" ".join(line.split()) for line in (text or "").splitlines()]
+    return [(row_key(label), label) for label in labels if label]
+
+
 class Indicator(TimeStampedModel):
-    """One figure (or small table) of a template, computed by a named query or typed."""
+    """One figure (or small table) of a template, computed by a named query or typed.
+
+    A table (kind TABLE) has one figure per row: a computed table's rows are the
+    categories of its table query (the movement's fields, the cases' kinds); a manual
+    table's rows are the lines of *rows*, which an administrator edits like any field.
+    """
 
     template = models.ForeignKey(
         ReportTemplate,
@@ -312,6 +338,14 @@ class Indicator(TimeStampedModel):
         choices=Aggregation.choices,
         default=Aggregation.SUM,
     )
+    rows = models.TextField(
+        _("các dòng của bảng"),
+        blank=True,
+        help_text=_(
+            "Chỉ với chỉ tiêu dạng bảng do đơn vị nhập: mỗi dòng một nội dung (tối đa 50 dòng)."
+            " Bảng tính từ dữ liệu lấy các dòng từ truy vấn."
+        ),
+    )
     allow_negative = models.BooleanField(_("cho phép số âm"), default=False)
     # A change on the previous period larger than this is flagged for the reviewer: a
     # warning to explain, never a refusal (issue 13, item 1). Empty: no check.
@@ -330,20 +364,21 @@ class Indicator(TimeStampedModel):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def is_table(self) -> bool:
+        return self.kind == IndicatorKind.TABLE
+
+    def table_rows(self) -> list[tuple[str, str]]:
+        """A manual table's rows: (key, label) pairs, in the administrator's order."""
+        return parse_rows(self.rows)
+
     def clean(self) -> None:
         super().clean()
         errors: dict[str, ValidationError] = {}
         if self.source == Source.COMPUTED:
-            if get_query(self.query) is None:
-                names = ", ".join(q.name for q in queries())
-                errors["query"] = ValidationError(
-                    _(
-                        "Chỉ tiêu “%(label)s” dùng truy vấn “%(query)s” chưa có; "
-                        "các truy vấn có: %(names)s."
-                    ),
-                    code=ReportsError.UNKNOWN_QUERY,
-                    params={"label": self.label, "query": self.query, "names": names},
-                )
+            query_error = self._query_error()
+            if query_error is not None:
+                errors["query"] = query_error
         elif self.query:
             errors["query"] = ValidationError(
                 _(
@@ -353,6 +388,9 @@ class Indicator(TimeStampedModel):
                 code=ReportsError.MANUAL_WITH_QUERY,
                 params={"label": self.label},
             )
+        rows_error = self._rows_error()
+        if rows_error is not None:
+            errors["rows"] = rows_error
         section = self.section if self.section_id is not None else None
         if section is not None and section.template_id != self.template_id:
             errors["section"] = ValidationError(
@@ -362,6 +400,93 @@ class Indicator(TimeStampedModel):
             )
         if errors:
             raise ValidationError(errors)
+
+    def _query_error(self) -> ValidationError | None:
+        """A computed indicator names a registered query of its kind: a number query for a
+        figure, a table query for a table."""
+        number, table = get_query(self.query), get_table_query(self.query)
+        if self.is_table and table is None:
+            names = ", ".join(q.name for q in table_queries())
+            if number is not None:
+                message = _(
+                    "Chỉ tiêu dạng bảng “%(label)s” cần truy vấn theo dòng, “%(query)s” chỉ cho"
+                    " một số liệu; các truy vấn dạng bảng có: %(names)s."
+                )
+            else:
+                message = _(
+                    "Chỉ tiêu dạng bảng “%(label)s” dùng truy vấn “%(query)s” chưa có; "
+                    "các truy vấn dạng bảng có: %(names)s."
+                )
+        elif not self.is_table and number is None:
+            names = ", ".join(q.name for q in queries())
+            if table is not None:
+                message = _(
+                    "Chỉ tiêu “%(label)s” là một số liệu, “%(query)s” là truy vấn dạng bảng;"
+                    " chọn loại “Bảng” hoặc một truy vấn có: %(names)s."
+                )
+            else:
+                message = _(
+                    "Chỉ tiêu “%(label)s” dùng truy vấn “%(query)s” chưa có; "
+                    "các truy vấn có: %(names)s."
+                )
+        else:
+            return None
+        return ValidationError(
+            message,
+            code=ReportsError.UNKNOWN_QUERY,
+            params={"label": self.label, "query": self.query, "names": names},
+        )
+
+    def _rows_error(self) -> ValidationError | None:
+        """A manual table lists its rows (one a line, distinct, each with a letter or a
+        digit); a figure or a computed table has none to list."""
+        rows = self.table_rows()
+        if not (self.is_table and self.source == Source.MANUAL):
+            if not rows:
+                return None
+            return ValidationError(
+                _(
+                    "Chỉ tiêu dạng bảng do đơn vị nhập mới có các dòng; để trống ô “các dòng"
+                    " của bảng” (bảng tính từ dữ liệu lấy các dòng từ truy vấn)."
+                ),
+                code=ReportsError.BAD_ROWS,
+            )
+        if not rows:
+            message = _(
+                "Bảng “%(label)s” do đơn vị nhập cần các dòng: mỗi dòng một nội dung, ví dụ"
+                " “Kinh tế” rồi xuống dòng “Văn hóa – xã hội”."
+            )
+        elif len(rows) > MAX_TABLE_ROWS:
+            message = _("Bảng “%(label)s” có %(n)s dòng; tối đa %(max)s dòng.")
+        elif bad := [label for key, label in rows if not key or len(label) > MAX_ROW_LABEL]:
+            message = _(
+                "Dòng “%(row)s” của bảng “%(label)s” không hợp lệ: mỗi dòng cần có chữ hoặc số"
+                " và dài tối đa %(len)s ký tự."
+            )
+            return ValidationError(
+                message,
+                code=ReportsError.BAD_ROWS,
+                params={"row": bad[0][:60], "label": self.label, "len": MAX_ROW_LABEL},
+            )
+        else:
+            seen: dict[str, str] = {}
+            for key, label in rows:
+                if key in seen:
+                    return ValidationError(
+                        _(
+                            "Bảng “%(label)s” có hai dòng trùng nhau: “%(first)s” và “%(second)s”"
+                            " (không kể dấu, chữ hoa); đặt tên mỗi dòng một khác."
+                        ),
+                        code=ReportsError.BAD_ROWS,
+                        params={"label": self.label, "first": seen[key], "second": label},
+                    )
+                seen[key] = label
+            return None
+        return ValidationError(
+            message,
+            code=ReportsError.BAD_ROWS,
+            params={"label": self.label, "n": len(rows), "max": MAX_TABLE_ROWS},
+        )
 
 
 class Operator(models.TextChoices):
@@ -382,7 +507,9 @@ _COMPARE = {
 class ValidationRule(TimeStampedModel):
     """A relation two indicators of a template must keep (recognized ≤ registered).
 
-    A broken rule is shown as a warning; submitting anyway needs a reason (issue 13)."""
+    A table indicator takes part by its total (the sum of its rows): "the entries
+    registered by field = the entries registered". A broken rule is shown as a warning;
+    submitting anyway needs a reason (issue 13)."""
 
     template = models.ForeignKey(
         ReportTemplate,

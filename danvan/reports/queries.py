@@ -10,6 +10,10 @@ may read the report is the reports' own policy.
 Every query's records_url opens the area's own list, filtered to the subtree and, where
 the list can say it, to the period, so that the list shows as many rows as the figure
 counts (issue 13, item 4: a figure a user cannot trace is a defect).
+
+The table queries count the same records by category (the movement's fields, the cases'
+kinds), each row's list filtered to that category too; their rows add up to the number
+query of the same records (TableQuery.total_of).
 """
 
 from __future__ import annotations
@@ -25,15 +29,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.policies import subtree_q
-from danvan.cases.models import Case
+from danvan.cases.models import KINDS, Case
 from danvan.directives.tasks.models import Task
 from danvan.directives.tasks.status import TaskStatus, soon_until, status_q
 from danvan.disclosure.models import RULE_KIND_OF_UNIT, Disclosure, DisclosureKind
-from danvan.movement.models import Entry
+from danvan.movement.models import Entry, Field
 from danvan.units import tree
 from danvan.units.models import Unit
 
-from .indicators import Query, register_query
+from .indicators import Category, Query, TableQuery, register_query, register_table_query
 
 _ENTRIES = _("mô hình, điển hình")
 _CASES = _("vụ việc")
@@ -54,10 +58,16 @@ def subtrees_q(roots: Sequence[Unit], prefix: str = "") -> Q:
     """Rows whose unit lies under any of *roots* (one range per root under no other)."""
     paths = sorted({root.path for root in roots})
     covering = Q(pk__in=[])
-    for i, path in enumerate(paths):
-        if not any(path.startswith(other) for other in paths[:i]):
-            low, high = tree.subtree_bounds(path)
-            covering |= Q(**{f"{prefix}path__gte": low, f"{prefix}path__lt": high})
+    # In sorted order a path's ancestors come before it, and every path between an
+    # ancestor and it lies under that ancestor too: a path is covered exactly when it
+    # lies under the last path kept (one pass, not each path against every other).
+    kept = None
+    for path in paths:
+        if kept is not None and path.startswith(kept):
+            continue
+        kept = path
+        low, high = tree.subtree_bounds(path)
+        covering |= Q(**{f"{prefix}path__gte": low, f"{prefix}path__lt": high})
     return covering
 
 
@@ -68,6 +78,16 @@ def credit_path(found: dict[int, int], path: str, amount: int) -> None:
         pk = int(path[i : i + tree.SEGMENT])
         if pk in found:
             found[pk] += amount
+
+
+def credit_path_key(found: dict[int, dict[str, int]], path: str, key: str, amount: int) -> None:
+    """``credit_path`` for figures by row: add *amount* to row *key* of each unit of
+    *found* on *path*."""
+    for i in range(0, len(path), tree.SEGMENT):
+        pk = int(path[i : i + tree.SEGMENT])
+        rows = found.get(pk)
+        if rows is not None:
+            rows[key] = rows.get(key, 0) + amount
 
 
 def counts_by_subtree(
@@ -91,6 +111,33 @@ def counts_by_subtree(
     for path, count in grouped:
         credit_path(found, path, count)
     return found
+
+
+def counts_by_subtree_and_key(
+    rows: QuerySet[Any], roots: Sequence[Unit], key: str, *, unit_field: str = "unit"
+) -> dict[int, dict[str, int]]:
+    """For each of *roots*, how many of *rows* have their unit in the root's subtree, by
+    the value of *key* (a table's rows): one grouped query over the roots' subtrees by
+    unit path and key, each count then added to the roots on its path, as
+    `counts_by_subtree` does for one figure."""
+    found: dict[int, dict[str, int]] = {root.pk: {} for root in roots}
+    if not roots:
+        return found
+    grouped = (
+        rows.filter(subtrees_q(roots, f"{unit_field}__"))
+        .order_by()
+        .values_list(f"{unit_field}__path", key)
+        .annotate(n=Count("pk", distinct=True))
+    )
+    for path, value, count in grouped:
+        credit_path_key(found, path, str(value), count)
+    return found
+
+
+def counts_by_key(rows: QuerySet[Any], key: str) -> dict[str, int]:
+    """How many of *rows* there are by the value of *key*: one grouped query."""
+    grouped = rows.order_by().values_list(key).annotate(n=Count("pk", distinct=True))
+    return {str(value): count for value, count in grouped}
 
 
 # -- "Dân vận khéo": entries by the day each milestone was reached --------------------------
@@ -152,6 +199,79 @@ for _milestone, _label in (
     )
 
 
+# The same entries by field (lĩnh vực, domain.md §4): the rows add up to the figure above,
+# since every entry has one field. The fields are data; a retired field shows only where
+# it still counts entries.
+
+
+def _field_categories() -> list[Category]:
+    return [
+        Category(f.code, f.name, always=f.is_active)
+        for f in Field.objects.order_by("order", "name")
+    ]
+
+
+def _field_codes(counts: dict[str, int]) -> dict[str, int]:
+    """Counts by field id as counts by field code (grouped by the entries' own column, the
+    count needs no join on the fields)."""
+    codes = dict(Field.objects.values_list("pk", "code"))
+    return {codes.get(int(pk), pk): n for pk, n in counts.items()}
+
+
+def _entries_by_field(milestone: str) -> Callable[[Unit, dt.date, dt.date], dict[str, int]]:
+    def count(root: Unit, start: dt.date, end: dt.date) -> dict[str, int]:
+        rows = _entries(start, end, milestone).filter(subtree_q(root, "unit__"))
+        return _field_codes(counts_by_key(rows, "field_id"))
+
+    return count
+
+
+def _entries_by_field_many(
+    milestone: str,
+) -> Callable[[Sequence[Unit], dt.date, dt.date], dict[int, dict[str, int]]]:
+    def counts(roots: Sequence[Unit], start: dt.date, end: dt.date) -> dict[int, dict[str, int]]:
+        found = counts_by_subtree_and_key(_entries(start, end, milestone), roots, "field_id")
+        codes = {str(pk): code for pk, code in Field.objects.values_list("pk", "code")}
+        return {
+            root: {codes.get(pk, pk): n for pk, n in rows.items()} for root, rows in found.items()
+        }
+
+    return counts
+
+
+def _entries_by_field_url(milestone: str) -> Callable[[Unit, dt.date, dt.date, str], str]:
+    # The movement list filters by field too (movement.selectors.entry_list).
+    def url(root: Unit, start: dt.date, end: dt.date, key: str) -> str:
+        return _url(
+            "movement:list",
+            unit=root.code,
+            milestone=milestone,
+            field=key,
+            **{"from": _day(start), "to": _day(end)},
+        )
+
+    return url
+
+
+for _milestone, _label in (
+    ("registered", _("Mô hình, điển hình đăng ký trong kỳ theo lĩnh vực")),
+    ("recognized", _("Mô hình, điển hình được công nhận trong kỳ theo lĩnh vực")),
+    ("exemplary", _("Mô hình, điển hình được chọn tiêu biểu trong kỳ theo lĩnh vực")),
+):
+    register_table_query(
+        TableQuery(
+            name=f"movement_{_milestone}_by_field",
+            label=_label,
+            unit=_ENTRIES,
+            categories=_field_categories,
+            compute=_entries_by_field(_milestone),
+            records_url=_entries_by_field_url(_milestone),
+            compute_many=_entries_by_field_many(_milestone),
+            total_of=f"movement_{_milestone}",
+        )
+    )
+
+
 # -- Citizens' cases ----------------------------------------------------------------------
 
 
@@ -207,6 +327,41 @@ register_query(
         compute=_cases_on_time,
         records_url=_cases_url,
         compute_many=_cases_on_time_many,
+    )
+)
+
+
+def _case_kinds() -> list[Category]:
+    return [Category(str(k.value), str(k.label)) for k in KINDS]
+
+
+def _cases_received_by_kind(root: Unit, start: dt.date, end: dt.date) -> dict[str, int]:
+    return counts_by_key(_received(start, end).filter(subtree_q(root, "unit__")), "kind")
+
+
+def _cases_received_by_kind_many(
+    roots: Sequence[Unit], start: dt.date, end: dt.date
+) -> dict[int, dict[str, int]]:
+    return counts_by_subtree_and_key(_received(start, end), roots, "kind")
+
+
+def _cases_kind_url(root: Unit, start: dt.date, end: dt.date, key: str) -> str:
+    # The cases' list has no filter by the day received: the statistics page counts the
+    # cases received in the period under the unit by kind (its table "Theo loại vụ việc"),
+    # where the row's figure is read.
+    return _cases_url(root, start, end) + "#stats-kind"
+
+
+register_table_query(
+    TableQuery(
+        name="cases_received_by_kind",
+        label=_("Vụ việc tiếp nhận trong kỳ theo loại"),
+        unit=_CASES,
+        categories=_case_kinds,
+        compute=_cases_received_by_kind,
+        records_url=_cases_kind_url,
+        compute_many=_cases_received_by_kind_many,
+        total_of="cases_received",
     )
 )
 

@@ -147,6 +147,7 @@ INDICATOR_FIELDS = (
     "source",
     "query",
     "aggregation",
+    "rows",
     "allow_negative",
     "outlier_pct",
 )

@@ -38,7 +38,7 @@ from .forms import (
     SectionForm,
     TemplateForm,
 )
-from .indicators import queries
+from .indicators import queries, table_queries
 from .models import ReportTemplate
 
 
@@ -77,6 +77,7 @@ def regime_detail(request: HttpRequest, code: str) -> HttpResponse:
     year = timezone.localdate().year
     start, end = regime.period(year)
     labels = {q.name: q.label for q in queries()}
+    labels.update({q.name: q.label for q in table_queries()})
     templates = list(regime.templates.all())
     for template in templates:
         for indicator in template.indicators.all():

@@ -14,7 +14,8 @@ from danvan.audit.models import AuditEvent
 from danvan.demo import reports as demo
 from danvan.demo.services import demo_seed_base
 from danvan.movement import demo as movement_demo
-from danvan.reports.campaigns import selectors
+from danvan.movement.models import Field
+from danvan.reports.campaigns import rollup, selectors
 from danvan.reports.campaigns import services as campaigns
 from danvan.reports.campaigns.models import (
     Campaign,
@@ -31,6 +32,8 @@ from danvan.units.selectors import restated_units
 pytestmark = pytest.mark.django_db
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+# The shipped templates' table by field (reports migration 0005).
+TABLE = "mo-hinh-theo-linh-vuc"
 # A day after the half-year's reports are all in (domain.md §10: cut-off 14 June).
 NOW = dt.datetime(2026, 9, 1, 10, 0, tzinfo=HCM)
 
@@ -206,3 +209,27 @@ def test_bac_kan_figures_from_the_movement_register(thai_nguyen: Unit) -> None:
             assert values[code].override is None, code
         else:
             assert values[code].override_reason == demo.BAC_KAN_REASON, code
+    # The table by field is filled by the snapshot too, from the register: a row per field
+    # of the movement, adding up to the entries registered.
+    cells = list(report.cells.filter(indicator__code=TABLE).order_by("row_order"))
+    assert [c.row_key for c in cells] == list(
+        Field.objects.filter(is_active=True)
+        .order_by("order", "name")
+        .values_list("code", flat=True)
+    )
+    assert len([c for c in cells if c.computed]) >= 2
+    assert sum(c.value or 0 for c in cells) == values["mo-hinh-dang-ky"].computed
+    # Every report of the finished half-year has its table; the province's adds up its
+    # subtree's entries by field (the demo's register ends in 2025: here all zero).
+    half = Campaign.objects.get(
+        owner_unit=thai_nguyen, regime__code=demo.HALF_YEAR_REGIME, year=2026
+    )
+    for own in half.reports.all():
+        rows = list(own.cells.filter(indicator__code=TABLE))
+        assert len(rows) == len(cells), own.unit_id
+        registered = own.values.get(indicator__code="mo-hinh-dang-ky").computed
+        assert sum(c.computed or 0 for c in rows) == registered
+    entry = rollup.rollup_of(half.reports.get(unit=thai_nguyen))
+    assert entry is not None
+    table = half.template.indicators.get(code=TABLE)
+    assert len(entry.table_rows(table.pk)) == len(cells)

@@ -1,16 +1,19 @@
 """A campaign report as its Word document and its workbook (issue 13, items 4 and 5).
 
-The report's figures, narratives, children and sources are read here and handed, as
-plain data (reports/exports/document.py), to the one Word writer in the issuer's layout
-and to the one Excel writer. Every figure is traceable in the file: the annex lists each
-indicator with the query that counted it (or "đơn vị nhập"), its value and the number of
-records the snapshot counted, and where the unit corrected a computed figure, its reason.
+The report's figures, tables, narratives, children and sources are read here and handed,
+as plain data (reports/exports/document.py), to the one Word writer in the issuer's
+layout and to the one Excel writer. Every figure is traceable in the file: the annex lists
+each indicator, and each row of each table, with the query that counted it (or "đơn vị
+nhập"), its value and the number of records the snapshot counted, and where the unit
+corrected a computed figure, its reason.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,19 +26,21 @@ from danvan.reports.exports.document import (
     ChildRow,
     ChildTable,
     IndicatorRow,
+    IndicatorTable,
     Level,
     ReportChart,
     ReportDocument,
     Section,
+    TableRow,
 )
 from danvan.reports.exports.excel import indicators_xlsx_chunks
 from danvan.reports.exports.word import report_docx
-from danvan.reports.indicators import get_query
+from danvan.reports.indicators import get_query, get_table_query
 from danvan.reports.models import Indicator, IssuerKind, Source
 from danvan.units.models import UnitKind
 
 from . import rollup, selectors
-from .models import Report
+from .models import Report, ReportCell
 
 DOC_TYPE_TITLE = "BÁO CÁO"
 DEFAULT_RECIPIENTS = ("- Lưu: VT.",)
@@ -60,8 +65,13 @@ def build(report: Report) -> ReportDocument:
     """The report as plain data for the Word writer."""
     campaign = report.campaign
     values = {v.indicator_id: v for v in report.values.select_related("indicator")}
-    indicators = list(Indicator.objects.filter(template_id=campaign.template_id).order_by("order"))
-    previous = selectors.previous_values(report)
+    everything = list(Indicator.objects.filter(template_id=campaign.template_id).order_by("order"))
+    indicators = [i for i in everything if not i.is_table]
+    tables = [i for i in everything if i.is_table]
+    blocks = {b.indicator.pk: b for b in selectors.value_tables(report)} if tables else {}
+    previous_report = selectors.previous_report(report)
+    previous = selectors.values_of(previous_report)
+    previous_cells = selectors.cells_of(previous_report) if tables else {}
     last_year = selectors.values_of(selectors.last_year_report(report))
     narratives = {n.section_id: n.text for n in report.narratives.all()}
 
@@ -75,6 +85,20 @@ def build(report: Report) -> ReportDocument:
             same_period_last_year=last_year.get(indicator.code),
         )
 
+    def table(indicator: Indicator) -> IndicatorTable:
+        block = blocks[indicator.pk]
+        before = [previous_cells.get((indicator.code, r.key)) for r in block.rows]
+        return IndicatorTable(
+            title=indicator.label,
+            unit=indicator.unit_of_measure,
+            rows=[
+                TableRow(label=r.label, value=r.value, previous=b)
+                for r, b in zip(block.rows, before, strict=True)
+            ],
+            total=block.total,
+            previous_total=_sum(before) if previous_report is not None else None,
+        )
+
     sections = []
     for section in campaign.template.sections.order_by("order"):
         text = narratives.get(section.pk, "")
@@ -83,11 +107,15 @@ def build(report: Report) -> ReportDocument:
                 title=section.title.upper(),
                 paragraphs=[line.strip() for line in text.splitlines() if line.strip()],
                 indicators=[row(i) for i in indicators if i.section_id == section.pk],
+                tables=[table(i) for i in tables if i.section_id == section.pk],
             )
         )
     loose = [row(i) for i in indicators if i.section_id is None]
-    if loose:
-        sections.append(Section(title=_("CÁC CHỈ TIÊU KHÁC"), indicators=loose))
+    loose_tables = [table(i) for i in tables if i.section_id is None]
+    if loose or loose_tables:
+        sections.append(
+            Section(title=_("CÁC CHỈ TIÊU KHÁC"), indicators=loose, tables=loose_tables)
+        )
     numbers = [i for i in indicators if values.get(i.pk) and values[i.pk].value is not None]
     charts = []
     if numbers and previous:
@@ -111,7 +139,9 @@ def build(report: Report) -> ReportDocument:
             )
         )
     children = None
-    lines = rollup.contributions(report)
+    child_tables = []
+    entry = rollup.rollup_of(report)
+    lines = rollup.contributions(report, entry) if entry is not None else []
     if lines:
         children = ChildTable(
             title=_("SỐ LIỆU CỦA CÁC ĐƠN VỊ CẤP DƯỚI"),
@@ -125,8 +155,28 @@ def build(report: Report) -> ReportDocument:
                 for line in lines
             ],
         )
+    if lines and entry is not None:
+        for indicator in tables:
+            keys = entry.table_rows(indicator.pk)
+            child_tables.append(
+                ChildTable(
+                    title=_("%(label)s, theo đơn vị cấp dưới") % {"label": indicator.label},
+                    indicators=[label for _key, label in keys],
+                    rows=[
+                        ChildRow(
+                            unit_name=line.report.unit.name
+                            + ("" if line.counted else " " + _("(chưa duyệt)")),
+                            values=[line.cells.get(indicator.pk, {}).get(k) for k, _l in keys],
+                        )
+                        for line in lines
+                    ],
+                )
+            )
     annex = []
-    for indicator in indicators:
+    for indicator in everything:  # in the template's order, a table by its rows
+        if indicator.is_table:
+            annex.extend(_annex_rows(indicator, blocks))
+            continue
         value = values.get(indicator.pk)
         query = get_query(indicator.query) if indicator.source == Source.COMPUTED else None
         origin = (
@@ -172,8 +222,43 @@ def build(report: Report) -> ReportDocument:
         sections=sections,
         charts=charts,
         children=children,
+        child_tables=child_tables,
         annex=annex,
     )
+
+
+def _sum(figures: list[Decimal | None]) -> Decimal | None:
+    stated = [f for f in figures if f is not None]
+    return sum(stated, Decimal(0)) if stated else None
+
+
+def _annex_rows(indicator: Indicator, blocks: dict[int, selectors.TableBlock]) -> list[AnnexRow]:
+    """A table's rows in the annex: each row's code (<table>.<row>), its source query and
+    the records it counted (a figure a user cannot trace is a defect, issue 13 item 4)."""
+    query = get_table_query(indicator.query) if indicator.source == Source.COMPUTED else None
+    found = []
+    for row in blocks[indicator.pk].rows:
+        cell: ReportCell | None = row.cell
+        if indicator.source == Source.MANUAL:
+            origin = _("đơn vị nhập")
+        else:
+            origin = str(query.label if query else "")
+        if cell is not None and cell.override is not None:
+            origin = _("điều chỉnh: %(reason)s") % {"reason": cell.override_reason}
+        found.append(
+            AnnexRow(
+                code=f"{indicator.code}.{row.key}",
+                label=f"{indicator.label}: {row.label}",
+                source_query=indicator.query if query is not None else "",
+                unit=indicator.unit_of_measure,
+                value=row.value,
+                record_count=(
+                    int(cell.computed) if cell is not None and cell.computed is not None else None
+                ),
+                origin=origin,
+            )
+        )
+    return found
 
 
 def word(report: Report) -> bytes:
@@ -198,26 +283,56 @@ def _level_name(kind: str, fallback: str) -> str:
 
 def workbook(report: Report) -> Iterator[bytes]:
     """The indicators of *report* and of its children, one sheet per level of units, as
-    the chunks of a streamed .xlsx."""
-    indicators = list(
+    the chunks of a streamed .xlsx. A table indicator gives a column per row ("Mô hình
+    đăng ký theo lĩnh vực: Kinh tế"), its rows being those of the report or its children."""
+    everything = list(
         Indicator.objects.filter(template_id=report.campaign.template_id).order_by("order")
     )
-    headings = [i.label for i in indicators]
-    units = [i.unit_of_measure for i in indicators]
+    entry = rollup.rollup_of(report)
+    lines = rollup.contributions(report, entry) if entry is not None else []
+    own_rows: dict[int, dict[str, tuple[int, str]]] = {}
+    own_cells: dict[tuple[int, str], Decimal | None] = {}
+    for cell in report.cells.all():
+        own_rows.setdefault(cell.indicator_id, {})[cell.row_key] = (cell.row_order, cell.row_label)
+        own_cells[(cell.indicator_id, cell.row_key)] = cell.value
+    # One column per number indicator, one per row of each table, in the template's order.
+    columns: list[tuple[Indicator, str | None]] = []
+    headings, units = [], []
+    for indicator in everything:
+        if not indicator.is_table:
+            columns.append((indicator, None))
+            headings.append(indicator.label)
+            units.append(indicator.unit_of_measure)
+            continue
+        known = dict(entry.row_labels.get(indicator.pk, {})) if entry is not None else {}
+        for key, seen in own_rows.get(indicator.pk, {}).items():
+            known.setdefault(key, seen)
+        for key, (_order, label) in sorted(known.items(), key=lambda r: (r[1][0], r[0])):
+            columns.append((indicator, key))
+            headings.append(f"{indicator.label}: {label}")
+            units.append(indicator.unit_of_measure)
     own = {v.indicator_id: v.value for v in report.values.all()}
+
+    def own_figure(indicator: Indicator, key: str | None) -> Decimal | None:
+        return own.get(indicator.pk) if key is None else own_cells.get((indicator.pk, key))
+
+    def child_figure(line: rollup.Contribution, indicator: Indicator, key: str | None) -> Any:
+        if key is None:
+            return line.values.get(indicator.pk)
+        return line.cells.get(indicator.pk, {}).get(key)
+
     levels = [
         Level(
             name=_level_name(report.unit.kind, str(report.unit.get_kind_display())),
             indicators=headings,
             units_of_measure=units,
-            rows=[ChildRow(report.unit.name, [own.get(i.pk) for i in indicators])],
+            rows=[ChildRow(report.unit.name, [own_figure(i, k) for i, k in columns])],
         )
     ]
-    lines = rollup.contributions(report)
     by_kind: dict[str, list[ChildRow]] = {}
     for line in lines:
         by_kind.setdefault(line.report.unit.kind, []).append(
-            ChildRow(line.report.unit.name, [line.values.get(i.pk) for i in indicators])
+            ChildRow(line.report.unit.name, [child_figure(line, i, k) for i, k in columns])
         )
     for kind, rows in by_kind.items():
         levels.append(

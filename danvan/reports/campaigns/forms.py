@@ -13,7 +13,7 @@ from danvan.units import picker
 from danvan.units.picker import UnitField
 
 from . import policies, services
-from .selectors import ValueRow, plain
+from .selectors import TableBlock, ValueRow, plain
 
 
 def _template_label(template: ReportTemplate) -> str:
@@ -65,15 +65,22 @@ class OpenForm(BootstrapMixin, forms.Form):
 
 
 class ReportForm(BootstrapMixin, forms.Form):
-    """The values table and the narrative: one field per manual figure, per computed
-    figure's override and its reason, and per section."""
+    """The values table, the tables and the narrative: one field per manual figure, per
+    computed figure's override and its reason, per row of a table alike (manual-<code>.<row>,
+    override-<code>.<row>, reason-<code>.<row>), and per section."""
 
     def __init__(
-        self, *args: Any, rows: list[ValueRow], sections: list[tuple[Any, str]], **kwargs: Any
+        self,
+        *args: Any,
+        rows: list[ValueRow],
+        sections: list[tuple[Any, str]],
+        tables: list[TableBlock] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.rows = rows
         self.sections = sections
+        self.tables = tables or []
         for row in rows:
             code, value = row.indicator.code, row.value
             if row.is_computed:
@@ -96,6 +103,8 @@ class ReportForm(BootstrapMixin, forms.Form):
                     max_length=40,
                     initial=plain(value.manual) if value else "",
                 )
+        for block in self.tables:
+            self._table_fields(block)
         for section, text in sections:
             self.fields[services.narrative_field(section.pk)] = forms.CharField(
                 label=section.title,
@@ -106,6 +115,32 @@ class ReportForm(BootstrapMixin, forms.Form):
                 initial=text,
             )
         self.style_widgets()
+
+    def _table_fields(self, block: TableBlock) -> None:
+        for row in block.rows:
+            name = services.cell_code(block.indicator.code, row.key)
+            label = services.cell_label(block.indicator, row.label)
+            cell = row.cell
+            if block.is_computed:
+                self.fields[services.override_field(name)] = forms.CharField(
+                    label=_("Điều chỉnh “%(l)s”") % {"l": label},
+                    required=False,
+                    max_length=40,
+                    initial=plain(cell.override) if cell else "",
+                )
+                self.fields[services.reason_field(name)] = forms.CharField(
+                    label=_("Lý do điều chỉnh “%(l)s”") % {"l": label},
+                    required=False,
+                    max_length=1000,
+                    initial=cell.override_reason if cell else "",
+                )
+            else:
+                self.fields[services.manual_field(name)] = forms.CharField(
+                    label=label,
+                    required=False,
+                    max_length=40,
+                    initial=plain(cell.manual) if cell else "",
+                )
 
     def service_args(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -124,7 +159,30 @@ class ReportForm(BootstrapMixin, forms.Form):
             section.pk: data.get(services.narrative_field(section.pk), "")
             for section, _t in self.sections
         }
-        return {"manual": manual, "overrides": overrides, "narratives": narratives}
+        table_manual: dict[str, dict[str, Any]] = {}
+        table_overrides: dict[str, dict[str, tuple[Any, str]]] = {}
+        for block in self.tables:
+            code = block.indicator.code
+            for line in block.rows:
+                if line.cell is None:  # no row written yet (before the snapshot)
+                    continue
+                name = services.cell_code(code, line.key)
+                if block.is_computed:
+                    table_overrides.setdefault(code, {})[line.key] = (
+                        data.get(services.override_field(name), ""),
+                        data.get(services.reason_field(name), ""),
+                    )
+                else:
+                    table_manual.setdefault(code, {})[line.key] = data.get(
+                        services.manual_field(name), ""
+                    )
+        return {
+            "manual": manual,
+            "overrides": overrides,
+            "narratives": narratives,
+            "table_manual": table_manual,
+            "table_overrides": table_overrides,
+        }
 
 
 class _OwnIds:

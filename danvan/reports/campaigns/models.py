@@ -186,12 +186,11 @@ class Report(TimeStampedModel):
         return self.status in APPROVED_STATUSES
 
 
-class ReportValue(models.Model):
-    """One indicator's figure in a report: the snapshot's (computed), the unit's (manual),
-    and a computed figure's override with its reason (kept and shown to the reviewer)."""
+class Figures(models.Model):
+    """The figures of one indicator, or of one row of a table indicator, in a report: the
+    snapshot's (computed), the unit's (manual), and a computed figure's override with its
+    reason (kept and shown to the reviewer)."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="values")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
     computed = models.DecimalField(
         _("số liệu tính"),
         max_digits=VALUE_DIGITS,
@@ -216,6 +215,34 @@ class ReportValue(models.Model):
     override_reason = models.TextField(_("lý do điều chỉnh"), blank=True)
 
     class Meta:
+        abstract = True
+
+    @property
+    def value(self) -> Decimal | None:
+        """The figure the report states: the override, else the snapshot, else the typed one."""
+        if self.override is not None:
+            return self.override
+        if self.computed is not None:
+            return self.computed
+        return self.manual
+
+    @property
+    def disagrees(self) -> bool:
+        """The unit overrode the snapshot with another figure (flagged to the level above)."""
+        return (
+            self.override is not None
+            and self.computed is not None
+            and (self.override != self.computed)
+        )
+
+
+class ReportValue(Figures):
+    """One indicator's figure in a report (a number indicator; a table's are ReportCells)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
         ordering = ["report", "indicator__order"]
         verbose_name = _("số liệu báo cáo")
         verbose_name_plural = _("số liệu báo cáo")
@@ -226,14 +253,30 @@ class ReportValue(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator_id}: {self.value}"
 
-    @property
-    def value(self) -> Decimal | None:
-        """The figure the report states: the override, else the snapshot, else the typed one."""
-        if self.override is not None:
-            return self.override
-        if self.computed is not None:
-            return self.computed
-        return self.manual
+
+class ReportCell(Figures):
+    """One row of a table indicator in a report (issue 13, item 1: "numbers and small
+    tables"): the row's key and label as they stood when the row was written (a field's
+    code and name; a manual table's line), and its figures, like a ReportValue's."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="cells")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    row_key = models.CharField(_("mã dòng"), max_length=64)
+    row_label = models.CharField(_("dòng"), max_length=300)
+    row_order = models.PositiveSmallIntegerField(_("thứ tự dòng"), default=0)
+
+    class Meta:
+        ordering = ["report", "indicator__order", "row_order", "row_key"]
+        verbose_name = _("dòng số liệu của bảng")
+        verbose_name_plural = _("dòng số liệu của bảng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "indicator", "row_key"], name="report_cell_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.row_key}: {self.value}"
 
 
 class ReportNarrative(models.Model):

@@ -9,7 +9,8 @@ restated_units), keeping only the top ones (a report whose unit lies under anoth
 counted report's unit is already in that report's figures). Each indicator is added up
 by its rule (rollup.py): SUM and RECOMPUTE add the reports' stated figures (a past
 year's records cannot be counted again under units that did not exist), COUNT_DISTINCT
-counts the reports above zero, NONE is not added up.
+counts the reports above zero, NONE is not added up. A table's rows add up alike, row
+by row, matched by their key.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from danvan.reports.models import Aggregation, Indicator, Regime
+from danvan.reports.models import Aggregation, Indicator, IndicatorKind, Regime
 from danvan.units.models import Unit
 from danvan.units.selectors import restated_units
 
@@ -33,6 +34,11 @@ class Restated:
     reports: list[Report] = field(default_factory=list)  # the counted (top) reports
     values: dict[int, dict[int, Decimal | None]] = field(default_factory=dict)  # report → ind
     totals: dict[int, Decimal | None] = field(default_factory=dict)
+    # The tables: their indicators, each report's rows, the rows' totals and labels.
+    tables: list[Indicator] = field(default_factory=list)
+    cells: dict[int, dict[int, dict[str, Decimal | None]]] = field(default_factory=dict)
+    cell_totals: dict[int, dict[str, Decimal | None]] = field(default_factory=dict)
+    row_labels: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
 
     def historical(self, report: Report) -> bool:
         return not report.unit.is_descendant_of(self.unit)
@@ -46,7 +52,7 @@ def restated(*, unit: Unit, regime: Regime, year: int) -> Restated:
             campaign__regime=regime, campaign__year=year, status__in=APPROVED_STATUSES
         )
         .select_related("unit", "campaign")
-        .prefetch_related("values")
+        .prefetch_related("values", "cells")
         .order_by("unit__path")
     )
     counted: list[Report] = []
@@ -67,7 +73,8 @@ def restated(*, unit: Unit, regime: Regime, year: int) -> Restated:
     for indicator in result.indicators:
         by_code.setdefault(indicator.code, indicator)
     code_of = {i.pk: i.code for i in result.indicators}
-    result.indicators = list(by_code.values())
+    result.tables = [i for i in by_code.values() if i.kind == IndicatorKind.TABLE]
+    result.indicators = [i for i in by_code.values() if i.kind != IndicatorKind.TABLE]
     for report in result.reports:
         result.values[report.pk] = {
             by_code[code_of[v.indicator_id]].pk: v.value
@@ -75,18 +82,40 @@ def restated(*, unit: Unit, regime: Regime, year: int) -> Restated:
             if v.indicator_id in code_of
         }
     for indicator in result.indicators:
-        figures: list[Decimal] = [
-            figure
-            for r in result.reports
-            if (figure := result.values[r.pk].get(indicator.pk)) is not None
-        ]
-        if not figures or indicator.aggregation == Aggregation.NONE:
-            result.totals[indicator.pk] = None
-        elif indicator.aggregation == Aggregation.COUNT_DISTINCT:
-            result.totals[indicator.pk] = Decimal(sum(1 for f in figures if f and f > 0))
-        else:
-            result.totals[indicator.pk] = sum(figures, Decimal(0))
+        result.totals[indicator.pk] = _added(
+            indicator, [result.values[r.pk].get(indicator.pk) for r in result.reports]
+        )
+    labels: dict[int, dict[str, tuple[int, str]]] = {}
+    for report in result.reports:
+        rows: dict[int, dict[str, Decimal | None]] = {}
+        for cell in report.cells.all():
+            if cell.indicator_id not in code_of:
+                continue
+            table_id = by_code[code_of[cell.indicator_id]].pk
+            rows.setdefault(table_id, {})[cell.row_key] = cell.value
+            known = labels.setdefault(table_id, {})
+            known.setdefault(cell.row_key, (cell.row_order, cell.row_label))
+        result.cells[report.pk] = rows
+    for table in result.tables:
+        ordered = sorted(labels.get(table.pk, {}).items(), key=lambda r: (r[1][0], r[0]))
+        result.row_labels[table.pk] = [(key, label) for key, (_o, label) in ordered]
+        result.cell_totals[table.pk] = {
+            key: _added(
+                table, [result.cells[r.pk].get(table.pk, {}).get(key) for r in result.reports]
+            )
+            for key, _label in result.row_labels[table.pk]
+        }
     return result
+
+
+def _added(indicator: Indicator, stated: list[Decimal | None]) -> Decimal | None:
+    """The reports' figures of one indicator (or one table row) added up by its rule."""
+    figures = [f for f in stated if f is not None]
+    if not figures or indicator.aggregation == Aggregation.NONE:
+        return None
+    if indicator.aggregation == Aggregation.COUNT_DISTINCT:
+        return Decimal(sum(1 for f in figures if f > 0))
+    return sum(figures, Decimal(0))
 
 
 def years_of(regime: Regime) -> list[int]:

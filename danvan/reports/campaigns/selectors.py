@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from danvan.accounts import policies as access
 from danvan.core.errors import NotFound
-from danvan.reports.indicators import get_query
-from danvan.reports.models import Indicator, Section, Source, ValidationRule
+from danvan.reports.indicators import get_query, get_table_query
+from danvan.reports.models import Indicator, IndicatorKind, Section, Source, ValidationRule
 from danvan.units import tree
 from danvan.units.models import Unit
 
@@ -29,6 +29,7 @@ from .models import (
     Campaign,
     EventKind,
     Report,
+    ReportCell,
     ReportEvent,
     ReportStatus,
     ReportValue,
@@ -92,6 +93,7 @@ def report_get(*, user: Any, public_id: uuid.UUID) -> Report:
                 "values",
                 queryset=ReportValue.objects.select_related("indicator", "indicator__section"),
             ),
+            Prefetch("cells", queryset=ReportCell.objects.select_related("indicator")),
             "narratives",
             Prefetch("events", queryset=ReportEvent.objects.select_related("actor")),
         )
@@ -138,13 +140,14 @@ class ValueRow:
 
 
 def value_rows(report: Report) -> list[ValueRow]:
-    """The template's indicators with the report's values (prefetched by report_get) and,
-    for a computed one, the address of the records it counts (issue 13, item 4)."""
+    """The template's number indicators with the report's values (prefetched by
+    report_get) and, for a computed one, the address of the records it counts (issue 13,
+    item 4). The tables are value_tables'."""
     campaign = report.campaign
     by_indicator = {v.indicator_id: v for v in report.values.all()}
-    indicators = Indicator.objects.filter(template_id=campaign.template_id).select_related(
-        "section"
-    )
+    indicators = Indicator.objects.filter(
+        template_id=campaign.template_id, kind=IndicatorKind.NUMBER
+    ).select_related("section")
     rows = []
     for indicator in indicators.order_by("order"):
         row = ValueRow(indicator, by_indicator.get(indicator.pk))
@@ -155,6 +158,88 @@ def value_rows(report: Report) -> list[ValueRow]:
             )
         rows.append(row)
     return rows
+
+
+@dataclass
+class CellRow:
+    """One row of a table indicator in a report: its key and label, its figures (None
+    before the snapshot wrote them) and, in a computed table, its records list."""
+
+    key: str
+    label: str
+    cell: ReportCell | None
+    records_url: str = ""
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.cell.value if self.cell is not None else None
+
+
+@dataclass
+class TableBlock:
+    """A table indicator of a report: its rows in order, and their total."""
+
+    indicator: Indicator
+    rows: list[CellRow] = field(default_factory=list)
+
+    @property
+    def is_computed(self) -> bool:
+        return self.indicator.source == Source.COMPUTED
+
+    @property
+    def total(self) -> Decimal | None:
+        """The table's stated total: the sum of the rows stated (None when none is)."""
+        return _total(row.value for row in self.rows)
+
+    @property
+    def computed_total(self) -> Decimal | None:
+        return _total(row.cell.computed if row.cell else None for row in self.rows)
+
+
+def _total(figures: Iterable[Decimal | None]) -> Decimal | None:
+    stated = [f for f in figures if f is not None]
+    return sum(stated, Decimal(0)) if stated else None
+
+
+def table_totals(cells: Iterable[ReportCell]) -> dict[str, Decimal | None]:
+    """Each table's stated total by indicator code, from its rows (indicators loaded): how
+    a table takes part in the validation rules."""
+    by_code: dict[str, list[Decimal | None]] = {}
+    for cell in cells:
+        by_code.setdefault(cell.indicator.code, []).append(cell.value)
+    return {code: _total(figures) for code, figures in by_code.items()}
+
+
+def value_tables(report: Report) -> list[TableBlock]:
+    """The template's table indicators with the report's rows (cells prefetched by
+    report_get), each computed row with the address of the records it counts. A table
+    with no rows written yet shows the rows it will have: a manual table's lines, a
+    computed table's categories shown always."""
+    campaign = report.campaign
+    by_table: dict[int, list[ReportCell]] = {}
+    for cell in report.cells.all():
+        by_table.setdefault(cell.indicator_id, []).append(cell)
+    tables = Indicator.objects.filter(
+        template_id=campaign.template_id, kind=IndicatorKind.TABLE
+    ).select_related("section")
+    blocks = []
+    for indicator in tables.order_by("order"):
+        block = TableBlock(indicator)
+        query = get_table_query(indicator.query) if indicator.source == Source.COMPUTED else None
+        cells = sorted(by_table.get(indicator.pk, []), key=lambda c: (c.row_order, c.row_key))
+        if cells:
+            block.rows = [CellRow(c.row_key, c.row_label, c) for c in cells]
+        elif query is not None:
+            block.rows = [CellRow(c.key, c.label, None) for c in query.categories() if c.always]
+        elif indicator.source == Source.MANUAL:
+            block.rows = [CellRow(key, label, None) for key, label in indicator.table_rows()]
+        if query is not None:
+            for row in block.rows:
+                row.records_url = query.records_url(
+                    report.unit, campaign.period_start, campaign.period_end, row.key
+                )
+        blocks.append(block)
+    return blocks
 
 
 def sections_of(report: Report) -> list[tuple[Section, str]]:
@@ -237,38 +322,70 @@ def values_of(report: Report | None) -> dict[str, Decimal | None]:
     return _values_by_code(list(report.values.select_related("indicator")))
 
 
+def _outlier(label: str, pct: int, now: Decimal | None, before: Decimal | None) -> Warning | None:
+    """The warning of a figure more than *pct* % away from the previous period's."""
+    if before is None or now is None or before == 0:
+        return None
+    change = abs(now - before) * 100 / abs(before)
+    if change <= pct:
+        return None
+    return Warning(
+        "outlier",
+        _(
+            "“%(label)s”: %(now)s so với %(before)s kỳ trước (chênh %(change)s%%,"
+            " quá %(pct)s%%). Kiểm tra lại hoặc giải thích trong phần nội dung."
+        )
+        % {
+            "label": label,
+            "now": _plain(now),
+            "before": _plain(before),
+            "change": _plain(change.quantize(Decimal("1"))),
+            "pct": pct,
+        },
+    )
+
+
 def warnings_for(report: Report, values: Sequence[ReportValue] | None = None) -> list[Warning]:
     """What the reviewer is told about: broken validation rules (a reason is required to
     submit), and figures far from the previous period's (Indicator.outlier_pct), which
-    are only flagged (issue 13, item 1)."""
+    are only flagged (issue 13, item 1); a table's rows each against the same row of the
+    previous period."""
     rows = list(values if values is not None else report.values.all())
+    cells = list(report.cells.all())
     current = _values_by_code(rows)
+    current.update(table_totals(cells))
     found = [Warning("rule", r.message) for r in broken_rules(report, current)]
-    previous = previous_values(report)
+    previous_one = previous_report(report)
+    previous = values_of(previous_one)
     for row in rows:
         pct = row.indicator.outlier_pct
-        before, now = previous.get(row.indicator.code), row.value
-        if pct is None or before is None or now is None or before == 0:
-            continue
-        change = abs(now - before) * 100 / abs(before)
-        if change > pct:
-            found.append(
-                Warning(
-                    "outlier",
-                    _(
-                        "“%(label)s”: %(now)s so với %(before)s kỳ trước (chênh %(change)s%%,"
-                        " quá %(pct)s%%). Kiểm tra lại hoặc giải thích trong phần nội dung."
-                    )
-                    % {
-                        "label": row.indicator.label,
-                        "now": _plain(now),
-                        "before": _plain(before),
-                        "change": _plain(change.quantize(Decimal("1"))),
-                        "pct": pct,
-                    },
-                )
+        if pct is not None:
+            warning = _outlier(
+                row.indicator.label, pct, row.value, previous.get(row.indicator.code)
             )
+            if warning is not None:
+                found.append(warning)
+    watched = [c for c in cells if c.indicator.outlier_pct is not None]
+    if watched and previous_one is not None:
+        before = cells_of(previous_one)
+        for cell in watched:
+            pct = cell.indicator.outlier_pct
+            assert pct is not None
+            label = f"{cell.indicator.label} — {cell.row_label}"
+            key = (cell.indicator.code, cell.row_key)
+            warning = _outlier(label, pct, cell.value, before.get(key))
+            if warning is not None:
+                found.append(warning)
     return found
+
+
+def cells_of(report: Report | None) -> dict[tuple[str, str], Decimal | None]:
+    """*report*'s table rows by (indicator code, row key) (none for no report)."""
+    if report is None:
+        return {}
+    return {
+        (c.indicator.code, c.row_key): c.value for c in report.cells.select_related("indicator")
+    }
 
 
 def _plain(value: Decimal | None) -> str:
@@ -314,6 +431,19 @@ def changes_since_approval(report: Report) -> list[Change]:
                     v.indicator.label,
                     _plain(None if before is None else Decimal(before)),
                     _plain(None if now is None else Decimal(now)),
+                )
+            )
+    # An approval recorded before the tables were (no "cells" in its data) says nothing
+    # of their rows: they are not shown as changed.
+    kept_cells: dict[str, Any] = approval.data.get("cells", {})
+    for c in report.cells.all() if "cells" in approval.data else []:
+        before = kept_cells.get(f"{c.indicator.code}.{c.row_key}")
+        if (None if before is None else Decimal(before)) != c.value:
+            changes.append(
+                Change(
+                    f"{c.indicator.label} — {c.row_label}",
+                    _plain(None if before is None else Decimal(before)),
+                    _plain(c.value),
                 )
             )
     sections = {s.pk: s for s, _t in sections_of(report)}

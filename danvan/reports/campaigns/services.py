@@ -24,7 +24,7 @@ from danvan.audit.models import AuditEvent
 from danvan.core import docnumber
 from danvan.core.errors import Checks, DomainError, NotFound, PermissionDenied
 from danvan.legal.workdays import WorkCalendar
-from danvan.reports.indicators import get_query
+from danvan.reports.indicators import get_query, get_table_query
 from danvan.reports.models import (
     Aggregation,
     Indicator,
@@ -45,6 +45,7 @@ from .models import (
     CampaignStatus,
     EventKind,
     Report,
+    ReportCell,
     ReportEvent,
     ReportNarrative,
     ReportStatus,
@@ -393,6 +394,12 @@ def _indicators(template_id: int) -> list[Indicator]:
     return list(Indicator.objects.filter(template_id=template_id).order_by("order"))
 
 
+def _numbers_and_tables(template_id: int) -> tuple[list[Indicator], list[Indicator]]:
+    """The template's number indicators (a ReportValue each) and its tables (ReportCells)."""
+    indicators = _indicators(template_id)
+    return [i for i in indicators if not i.is_table], [i for i in indicators if i.is_table]
+
+
 @transaction.atomic
 def take_snapshot(
     *, campaign: Campaign, units: Iterable[Unit] | None = None, actor: Any = None
@@ -416,7 +423,7 @@ def take_snapshot(
         reports = [r for r in reports if r.unit_id in wanted]
     if not reports:
         return 0
-    indicators = _indicators(campaign.template_id)
+    indicators, tables = _numbers_and_tables(campaign.template_id)
     roots = [r.unit for r in reports]
     figures: dict[int, dict[int, int]] = {}
     for indicator in indicators:
@@ -442,14 +449,16 @@ def take_snapshot(
                 changed.append(row)
     ReportValue.objects.bulk_create(new)
     ReportValue.objects.bulk_update(changed, ["computed"])
+    if tables:
+        _snapshot_cells(campaign, reports, tables)
     now = timezone.now()
-    first = [r for r in reports if r.snapshot_taken_at is None]
+    first = {r.pk for r in reports if r.snapshot_taken_at is None}
     Report.objects.filter(pk__in=[r.pk for r in reports]).update(snapshot_taken_at=now)
     ReportEvent.objects.bulk_create(
         [
             ReportEvent(
                 report=r,
-                kind=EventKind.SNAPSHOT if r in first else EventKind.REFRESHED,
+                kind=EventKind.SNAPSHOT if r.pk in first else EventKind.REFRESHED,
                 actor=_user(actor),
                 at=now,
             )
@@ -457,6 +466,67 @@ def take_snapshot(
         ]
     )
     return len(reports)
+
+
+def _snapshot_cells(campaign: Campaign, reports: list[Report], tables: list[Indicator]) -> None:
+    """The rows of the template's tables in *reports*: a computed table's rows and counts
+    from its table query (asked once for every report's unit), a manual table's rows from
+    the template, left empty. In bulk, like the figures: one read, one insert, one update.
+
+    A row no longer counted (a retired field whose entries left the period) keeps its
+    line with 0; a row is never deleted, so that no typed figure or override is lost."""
+    roots = [r.unit for r in reports]
+    # (indicator id → report's unit id → [(key, label, count or None)])
+    wanted: dict[int, dict[int, list[tuple[str, str, int | None]]]] = {}
+    for table in tables:
+        query = get_table_query(table.query) if table.source == Source.COMPUTED else None
+        if query is not None:
+            categories = query.categories()
+            counts = query.compute_all(roots, campaign.period_start, campaign.period_end)
+            wanted[table.pk] = {
+                unit_id: [(c.key, c.label, n) for c, n in query.rows_of(categories, found)]
+                for unit_id, found in counts.items()
+            }
+        elif table.source == Source.MANUAL:
+            rows: list[tuple[str, str, int | None]] = [
+                (key, label, None) for key, label in table.table_rows()
+            ]
+            wanted[table.pk] = {root.pk: rows for root in roots}
+    existing: dict[tuple[int, int], dict[str, ReportCell]] = {}
+    for found in ReportCell.objects.filter(report__in=reports, indicator__in=tables):
+        existing.setdefault((found.report_id, found.indicator_id), {})[found.row_key] = found
+    new: list[ReportCell] = []
+    changed: list[ReportCell] = []
+    for report in reports:
+        for table in tables:
+            had = existing.get((report.pk, table.pk), {})
+            rows = wanted.get(table.pk, {}).get(report.unit_id, [])
+            for order, (key, label, counted) in enumerate(rows, start=1):
+                label = label[:300]
+                figure = Decimal(counted) if counted is not None else None
+                cell = had.pop(key) if key in had else None
+                if cell is None:
+                    new.append(
+                        ReportCell(
+                            report=report,
+                            indicator=table,
+                            row_key=key,
+                            row_label=label,
+                            row_order=order,
+                            computed=figure,
+                        )
+                    )
+                elif (cell.computed, cell.row_label, cell.row_order) != (figure, label, order):
+                    cell.computed, cell.row_label, cell.row_order = figure, label, order
+                    changed.append(cell)
+            if table.source != Source.COMPUTED:
+                continue
+            for cell in had.values():  # rows counted before, nothing now
+                if cell.computed != 0:
+                    cell.computed = Decimal(0)
+                    changed.append(cell)
+    ReportCell.objects.bulk_create(new)
+    ReportCell.objects.bulk_update(changed, ["computed", "row_label", "row_order"])
 
 
 @transaction.atomic
@@ -476,9 +546,11 @@ def report_refresh(*, actor: Any, report: Report) -> Report:
 _NUMBER = re.compile(r"-?\d+([.,]\d+)?")
 
 
-def parse_value(text: Any, indicator: Indicator, field: str) -> Decimal | None:
+def parse_value(text: Any, indicator: Indicator, field: str, label: str = "") -> Decimal | None:
     """A figure typed by a person: digits with at most one decimal comma (or point),
-    negative only where the indicator allows it. Empty: None."""
+    negative only where the indicator allows it. Empty: None. *label* names the figure in
+    the messages (a table's row: "table — row"), by default the indicator's label."""
+    label = label or indicator.label
     raw = str(text) if isinstance(text, Decimal | int) else re.sub(r"\s+", "", str(text or ""))
     if raw == "":
         return None
@@ -489,15 +561,14 @@ def parse_value(text: Any, indicator: Indicator, field: str) -> Decimal | None:
                 "“%(label)s”: “%(text)s” không phải là số. Nhập chữ số, phần thập phân sau dấu"
                 " phẩy (ví dụ 12 hoặc 12,5), không dùng dấu phân cách hàng nghìn."
             )
-            % {"label": indicator.label, "text": str(text)[:40]},
+            % {"label": label, "text": str(text)[:40]},
             field,
         )
     value = Decimal(raw.replace(",", "."))
     if value < 0 and not indicator.allow_negative:
         raise _error(
             CampaignError.BAD_VALUE,
-            _("“%(label)s” không thể là số âm; nhập 0 hoặc số lớn hơn.")
-            % {"label": indicator.label},
+            _("“%(label)s” không thể là số âm; nhập 0 hoặc số lớn hơn.") % {"label": label},
             field,
         )
     try:
@@ -508,7 +579,7 @@ def parse_value(text: Any, indicator: Indicator, field: str) -> Decimal | None:
         raise _error(
             CampaignError.BAD_VALUE,
             _("“%(label)s”: nhập tối đa %(places)s chữ số sau dấu phẩy và không quá %(n)s chữ số.")
-            % {"label": indicator.label, "places": VALUE_PLACES, "n": VALUE_DIGITS},
+            % {"label": label, "places": VALUE_PLACES, "n": VALUE_DIGITS},
             field,
         )
     return value
@@ -530,6 +601,16 @@ def narrative_field(section_id: int) -> str:
     return f"narrative-{section_id}"
 
 
+def cell_code(code: str, row_key: str) -> str:
+    """One row of a table, as the form fields and errors name it: "<indicator>.<row>" (a
+    dot is in no slug, so the two never run into each other): manual-<code>.<row>."""
+    return f"{code}.{row_key}"
+
+
+def cell_label(indicator: Indicator, row_label: str) -> str:
+    return f"{indicator.label} — {row_label}"
+
+
 @transaction.atomic
 def report_save(
     *,
@@ -538,10 +619,14 @@ def report_save(
     manual: Mapping[str, Any] | None = None,
     overrides: Mapping[str, tuple[Any, str]] | None = None,
     narratives: Mapping[int, str] | None = None,
+    table_manual: Mapping[str, Mapping[str, Any]] | None = None,
+    table_overrides: Mapping[str, Mapping[str, tuple[Any, str]]] | None = None,
 ) -> Report:
     """Save the unit's figures and texts. *manual*: indicator code → typed figure (manual
     indicators); *overrides*: code → (figure, reason) for computed ones, an empty figure
-    removing the override; *narratives*: section id → text. Every bad figure and every
+    removing the override; *narratives*: section id → text. The rows of the tables alike:
+    *table_manual*: table code → row key → typed figure (manual tables); *table_overrides*:
+    table code → row key → (figure, reason) (computed tables). Every bad figure and every
     override without a reason is refused at once; nothing is written then."""
     require_edit(actor, report)
     report = _locked(report)
@@ -590,6 +675,7 @@ def report_save(
             row.override = figure
             row.override_reason = why if figure is not None else ""
             updates.append(row)
+    cell_updates = _cells_checked(report, checks, table_manual or {}, table_overrides or {})
     sections = set(
         Section.objects.filter(template_id=report.campaign.template_id).values_list("pk", flat=True)
     )
@@ -602,6 +688,7 @@ def report_save(
             )
     checks.raise_if_any()
     ReportValue.objects.bulk_update(updates, ["manual", "override", "override_reason"])
+    ReportCell.objects.bulk_update(cell_updates, ["manual", "override", "override_reason"])
     existing = {n.section_id: n for n in report.narratives.all()}
     for section_id, text in narratives.items():
         text = (text or "").strip()
@@ -619,11 +706,78 @@ def report_save(
         instance=report,
         changes={
             "values": [None, {r.indicator.code: str(r.value) for r in updates}],
+            "cells": [
+                None,
+                {cell_code(c.indicator.code, c.row_key): str(c.value) for c in cell_updates},
+            ],
             "narratives": [None, sorted(narratives)],
         },
     )
     _event(report, EventKind.SAVED, actor)
     return report
+
+
+def _cells_checked(
+    report: Report,
+    checks: Checks,
+    manual: Mapping[str, Mapping[str, Any]],
+    overrides: Mapping[str, Mapping[str, tuple[Any, str]]],
+) -> list[ReportCell]:
+    """The table rows *report_save* writes, each figure parsed and each override's reason
+    checked as a number's (refusals into *checks*, named manual-<code>.<row> …)."""
+    if not manual and not overrides:
+        return []
+    cells = {
+        (c.indicator.code, c.row_key): c
+        for c in report.cells.select_related("indicator").order_by("pk")
+    }
+    updates: list[ReportCell] = []
+    for code, rows in manual.items():
+        for key, text in rows.items():
+            field = manual_field(cell_code(code, key))
+            cell = cells.get((code, key))
+            if cell is None or cell.indicator.source != Source.MANUAL:
+                checks.refuse(
+                    CampaignError.BAD_VALUE,
+                    _("“%(code)s”: không có dòng “%(row)s” trong bảng đơn vị nhập của mẫu này.")
+                    % {"code": code, "row": key},
+                    field=field,
+                )
+                continue
+            with checks.collect():
+                label = cell_label(cell.indicator, cell.row_label)
+                cell.manual = parse_value(text, cell.indicator, field, label)
+                updates.append(cell)
+    for code, rows in overrides.items():
+        for key, (text, why) in rows.items():
+            field = override_field(cell_code(code, key))
+            cell = cells.get((code, key))
+            if cell is None or cell.indicator.source != Source.COMPUTED:
+                checks.refuse(
+                    CampaignError.BAD_VALUE,
+                    _("“%(code)s”: không có dòng “%(row)s” trong bảng tính từ dữ liệu của mẫu này.")
+                    % {"code": code, "row": key},
+                    field=field,
+                )
+                continue
+            with checks.collect():
+                label = cell_label(cell.indicator, cell.row_label)
+                figure = parse_value(text, cell.indicator, field, label)
+                why = (why or "").strip()
+                if figure is not None and not why:
+                    raise _error(
+                        CampaignError.NO_REASON,
+                        _(
+                            "“%(label)s”: số liệu tính từ dữ liệu chỉ được điều chỉnh khi ghi rõ"
+                            " lý do (lý do được lưu và hiển thị cho cấp duyệt)."
+                        )
+                        % {"label": label},
+                        reason_field(cell_code(code, key)),
+                    )
+                cell.override = figure
+                cell.override_reason = why if figure is not None else ""
+                updates.append(cell)
+    return updates
 
 
 # -- submission and review --------------------------------------------------------------------
@@ -651,7 +805,17 @@ def report_submit(*, actor: Any, report: Report, rule_reason: str = "") -> Repor
                 _("Chưa nhập “%(label)s” (nhập 0 nếu không có).") % {"label": v.indicator.label},
                 field=manual_field(v.indicator.code),
             )
+    cells = list(report.cells.select_related("indicator").order_by("indicator__order", "row_order"))
+    for c in cells:
+        if c.indicator.source == Source.MANUAL and c.manual is None:
+            checks.refuse(
+                CampaignError.MISSING_VALUE,
+                _("Chưa nhập “%(label)s” (nhập 0 nếu không có).")
+                % {"label": cell_label(c.indicator, c.row_label)},
+                field=manual_field(cell_code(c.indicator.code, c.row_key)),
+            )
     current = {v.indicator.code: v.value for v in values}
+    current.update(selectors.table_totals(cells))
     broken = selectors.broken_rules(report, current)
     rule_reason = (rule_reason or "").strip()
     if broken and not rule_reason:
@@ -685,10 +849,15 @@ def report_submit(*, actor: Any, report: Report, rule_reason: str = "") -> Repor
 
 
 def _approved_data(report: Report, values: list[ReportValue]) -> dict[str, Any]:
+    cells = report.cells.select_related("indicator")
     return {
         "values": {v.indicator.code: None if v.value is None else str(v.value) for v in values},
         "overrides": {
             v.indicator.code: v.override_reason for v in values if v.override is not None
+        },
+        "cells": {
+            cell_code(c.indicator.code, c.row_key): None if c.value is None else str(c.value)
+            for c in cells
         },
         "narratives": {str(n.section_id): n.text for n in report.narratives.all()},
     }
@@ -770,9 +939,10 @@ def report_reopen_decide(*, actor: Any, report: Report, grant: bool, message: st
 
 def report_fill_from_children(*, actor: Any, report: Report) -> Report:
     """Type into *report* the totals of its children's approved reports (rollup.py) for
-    its manual figures that add up (sum, count distinct), through report_save: the same
-    checks, the same event. A figure no approved child reports is left as it is. The unit
-    still reads, corrects and submits its report."""
+    its manual figures that add up (sum, count distinct), and for the rows of its manual
+    tables that add up, through report_save: the same checks, the same event. A figure
+    no approved child reports is left as it is. The unit still reads, corrects and
+    submits its report."""
     entry = rollup_of(report)
     if entry is None:
         raise _error(
@@ -781,14 +951,34 @@ def report_fill_from_children(*, actor: Any, report: Report) -> Report:
             % {"unit": report.unit.name},
         )
     adding = {Aggregation.SUM, Aggregation.COUNT_DISTINCT}
+    numbers, tables = _numbers_and_tables(report.campaign.template_id)
     manual = {
         indicator.code: str(entry.totals[indicator.pk])
-        for indicator in _indicators(report.campaign.template_id)
+        for indicator in numbers
         if indicator.source == Source.MANUAL
         and indicator.aggregation in adding
         and entry.totals.get(indicator.pk) is not None
     }
-    return report_save(actor=actor, report=report, manual=manual)
+    # A manual table's rows alike, row by row: those of the parent's own table only.
+    own_rows = {
+        (c.indicator_id, c.row_key)
+        for c in ReportCell.objects.filter(report=report, indicator__in=tables)
+    }
+    table_manual = {
+        table.code: {
+            key: str(total)
+            for key, total in entry.cell_totals.get(table.pk, {}).items()
+            if total is not None and (table.pk, key) in own_rows
+        }
+        for table in tables
+        if table.source == Source.MANUAL and table.aggregation in adding
+    }
+    return report_save(
+        actor=actor,
+        report=report,
+        manual=manual,
+        table_manual={code: rows for code, rows in table_manual.items() if rows},
+    )
 
 
 DOCUMENT_FIELDS = (

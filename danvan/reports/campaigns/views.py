@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -143,11 +143,12 @@ def _report_page(
 ) -> HttpResponse:
     actor = request.user
     rows = selectors.value_rows(report)
+    tables = selectors.value_tables(report)
     sections = selectors.sections_of(report)
     reviewer = selectors.reviewer_unit(report)
     may_edit = policies.can_edit(actor, report)
     may_review = policies.can_review(actor, report, reviewer)
-    edit_form = bound.get("edit") or ReportForm(rows=rows, sections=sections)
+    edit_form = bound.get("edit") or ReportForm(rows=rows, sections=sections, tables=tables)
     context = {
         "report": report,
         "campaign": report.campaign,
@@ -172,11 +173,12 @@ def _report_page(
         "word_missing": export.missing_for_word(report),
         "may_edit_document": may_edit,
         "table": _table(rows, edit_form),
+        "value_tables": _value_tables(tables, edit_form),
         "narrative_fields": [
             edit_form[services.narrative_field(section.pk)] for section, _t in sections
         ],
     }
-    context.update(_rollup_context(request, report, rows))
+    context.update(_rollup_context(request, report, rows, tables))
     return render(request, "report_campaigns/report_detail.html", context, status=status)
 
 
@@ -186,10 +188,14 @@ CHILDREN_PER_PAGE = 30
 
 
 def _rollup_context(
-    request: HttpRequest, report: Report, rows: list[selectors.ValueRow]
+    request: HttpRequest,
+    report: Report,
+    rows: list[selectors.ValueRow],
+    tables: list[selectors.TableBlock],
 ) -> dict[str, Any]:
     """The children's part of a parent's page: the totals by rule beside the children's
-    sums, and each child's line, by pages (issue 13, item 3)."""
+    sums, and each child's line, by pages (issue 13, item 3); each table row by row, with
+    each child's rows on the same page of children."""
     entry = rollup.rollup_of(report)
     if entry is None:
         return {"rollup": None}
@@ -225,6 +231,44 @@ def _rollup_context(
         ],
         "rollup_indicators": indicators,
         "missing_count": len(entry.missing),
+        "rollup_tables": [_rollup_table(entry, block.indicator, list(lines)) for block in tables],
+    }
+
+
+def _rollup_table(
+    entry: rollup.Rollup, indicator: Any, lines: Sequence[rollup.Contribution]
+) -> dict[str, Any]:
+    """One table of a parent's report: each row's total by the rule beside the children's
+    sum, and each child's rows (those of this page), flagged where it overrode the snapshot."""
+    keys = entry.table_rows(indicator.pk)
+    totals = entry.cell_totals.get(indicator.pk, {})
+    sums = entry.cell_sums.get(indicator.pk, {})
+    return {
+        "indicator": indicator,
+        "rows": [
+            {
+                "key": key,
+                "label": label,
+                "total": totals.get(key),
+                "sum": sums.get(key),
+                "disagrees": entry.cell_disagrees(indicator.pk, key),
+            }
+            for key, label in keys
+        ],
+        "total": entry.table_total(indicator.pk),
+        "children": [
+            {
+                "line": line,
+                "cells": [
+                    {
+                        "value": line.cells.get(indicator.pk, {}).get(key),
+                        "disagrees": (indicator.pk, key) in line.cell_disagreements,
+                    }
+                    for key, _label in keys
+                ],
+            }
+            for line in lines
+        ],
     }
 
 
@@ -241,6 +285,23 @@ def _table(rows: list[selectors.ValueRow], form: forms.BaseForm) -> list[dict[st
     return table
 
 
+def _value_tables(tables: list[selectors.TableBlock], form: forms.BaseForm) -> list[dict[str, Any]]:
+    """Each table indicator with its rows' input fields (manual, or override and reason)."""
+    found = []
+    for block in tables:
+        lines = []
+        for row in block.rows:
+            name = services.cell_code(block.indicator.code, row.key)
+            if block.is_computed:
+                main = form[services.override_field(name)]
+                reason: forms.BoundField | None = form[services.reason_field(name)]
+            else:
+                main, reason = form[services.manual_field(name)], None
+            lines.append({"row": row, "field": main, "reason": reason})
+        found.append({"block": block, "lines": lines})
+    return found
+
+
 @login_required
 @domain_http
 @require_http_methods(["GET", "POST"])
@@ -255,6 +316,7 @@ def report_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         request.POST,
         rows=selectors.value_rows(report),
         sections=selectors.sections_of(report),
+        tables=selectors.value_tables(report),
     )
     if form.is_valid():
         done = apply_service(
@@ -458,6 +520,18 @@ def report_restated(request: HttpRequest) -> HttpResponse:
         "form": form,
         "result": result,
         "rows": [{"indicator": i, "total": result.totals.get(i.pk)} for i in result.indicators]
+        if result
+        else [],
+        "tables": [
+            {
+                "indicator": t,
+                "rows": [
+                    {"label": label, "total": result.cell_totals.get(t.pk, {}).get(key)}
+                    for key, label in result.row_labels.get(t.pk, [])
+                ],
+            }
+            for t in result.tables
+        ]
         if result
         else [],
         "lines": [

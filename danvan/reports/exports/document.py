@@ -39,11 +39,34 @@ class ReportChart:
 
 
 @dataclass(frozen=True)
+class TableRow:
+    """One row of a table indicator: its label, this period's figure, the period
+    before's (None when there is none)."""
+
+    label: str
+    value: Number | None
+    previous: Number | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    """A table indicator of a section ("Mô hình đăng ký theo lĩnh vực"): its rows and
+    their total."""
+
+    title: str
+    unit: str  # unit of measure of every row
+    rows: Sequence[TableRow]
+    total: Number | None = None
+    previous_total: Number | None = None
+
+
+@dataclass(frozen=True)
 class Section:
     title: str  # "I. KẾT QUẢ THỰC HIỆN"
     paragraphs: Sequence[str] = ()
     indicators: Sequence[IndicatorRow] = ()
     charts: Sequence[ReportChart] = ()  # drawn after the section's table
+    tables: Sequence[IndicatorTable] = ()  # after the section's figures, before its charts
 
 
 @dataclass(frozen=True)
@@ -92,6 +115,8 @@ class ReportDocument:
     sections: Sequence[Section] = ()
     charts: Sequence[ReportChart] = ()  # after the sections
     children: ChildTable | None = None
+    # The children's rows of each table indicator: one table each, a column per row.
+    child_tables: Sequence[ChildTable] = ()
     annex: Sequence[AnnexRow] = ()
 
 

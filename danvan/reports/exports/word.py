@@ -4,9 +4,11 @@ The report is an `OfficialDocument` (legal/officialdoc.py), so the heading, numb
 place and date, title, recipients and signature follow the layout data in force on the
 day of issue: Decree 30/2020/NĐ-CP for a State issuer, the Party layout (Regulation
 399-QĐ/TW) for a Party one. This module only turns the report's content into blocks:
-each section's title, its paragraphs, its table of figures and its charts (as pictures);
-the table per child unit; and, after the signature on a page of its own, the annex that
-names each figure's source query and counts (issue 13, item 4).
+each section's title, its paragraphs, its table of figures, its table indicators (a row
+per category and the total) and its charts (as pictures); the table per child unit (and
+one per table indicator); and, after the signature on a page of its own, the annex that
+names each figure's source query and counts (issue 13, item 4). Every table is handed to
+the one writer (legal/officialdoc.py), which fills it row by row.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from danvan.legal.officialdoc import (
 )
 
 from .chart_png import bar_chart_png
-from .document import ReportChart, ReportDocument, Section
+from .document import ChildTable, IndicatorTable, ReportChart, ReportDocument, Section
 
 CHART_WIDTH_CM = 16.0
 
@@ -49,6 +51,31 @@ def _indicator_table(section: Section, number: int) -> DataTable:
     )
 
 
+def _table_indicator(table: IndicatorTable, number: int) -> DataTable:
+    """A table indicator in place: STT, the row, this period, the period before; the
+    total last."""
+    unit = f" ({table.unit})" if table.unit else ""
+    return DataTable(
+        header=[[_("STT"), _("Nội dung"), _("Kỳ này") + unit, _("Kỳ trước")]],
+        rows=[
+            *[[i, row.label, row.value, row.previous] for i, row in enumerate(table.rows, start=1)],
+            ["", _("Tổng cộng"), table.total, table.previous_total],
+        ],
+        widths_cm=[1.1, 9.3, 3.0, 3.1],
+        caption=_("Bảng %(n)s. %(title)s") % {"n": number, "title": table.title},
+    )
+
+
+def _children_table(children: ChildTable, number: int) -> DataTable:
+    columns = len(children.indicators)
+    return DataTable(
+        header=[[_("STT"), _("Đơn vị"), *children.indicators]],
+        rows=[[i, row.unit_name, *row.values] for i, row in enumerate(children.rows, start=1)],
+        widths_cm=[1.1, 5.0] + [10.4 / max(columns, 1)] * columns,
+        caption=_("Bảng %(n)s. %(title)s") % {"n": number, "title": children.title},
+    )
+
+
 def _chart(chart: ReportChart, number: int) -> Figure:
     return Figure(
         png=bar_chart_png(chart.title, chart.items, chart.series),
@@ -67,6 +94,9 @@ def report_blocks(doc: ReportDocument) -> tuple[list[Block], list[Block]]:
         if section.indicators:
             tables += 1
             body.append(_indicator_table(section, tables))
+        for table in section.tables:
+            tables += 1
+            body.append(_table_indicator(table, tables))
         for chart in section.charts:
             charts += 1
             body.append(_chart(chart, charts))
@@ -74,20 +104,13 @@ def report_blocks(doc: ReportDocument) -> tuple[list[Block], list[Block]]:
         charts += 1
         body.append(_chart(chart, charts))
     if doc.children is not None and doc.children.rows:
-        children = doc.children
         tables += 1
-        body.append(SectionTitle(children.title))
-        columns = len(children.indicators)
-        body.append(
-            DataTable(
-                header=[[_("STT"), _("Đơn vị"), *children.indicators]],
-                rows=[
-                    [i, row.unit_name, *row.values] for i, row in enumerate(children.rows, start=1)
-                ],
-                widths_cm=[1.1, 5.0] + [10.4 / max(columns, 1)] * columns,
-                caption=_("Bảng %(n)s. %(title)s") % {"n": tables, "title": children.title},
-            )
-        )
+        body.append(SectionTitle(doc.children.title))
+        body.append(_children_table(doc.children, tables))
+    for children in doc.child_tables:
+        if children.rows:
+            tables += 1
+            body.append(_children_table(children, tables))
     annex: list[Block] = []
     if doc.annex:
         annex.append(SectionTitle(_("PHỤ LỤC: NGUỒN SỐ LIỆU CỦA CÁC CHỈ TIÊU")))

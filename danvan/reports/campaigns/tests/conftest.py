@@ -21,7 +21,7 @@ from danvan.movement import services as movement_services
 from danvan.movement.models import Entry, Field
 from danvan.reports.campaigns import services
 from danvan.reports.campaigns.models import Campaign, Report
-from danvan.reports.models import Regime, ReportTemplate, Source
+from danvan.reports.models import IndicatorKind, Regime, ReportTemplate, Source
 from danvan.units.models import Unit
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -98,9 +98,10 @@ def report(campaign: Campaign, commune: Unit) -> Report:
 
 
 def manual_codes(report: Report) -> list[str]:
-    """The template's manual indicators (read from the data: the seeds may change)."""
+    """The template's manual number indicators (read from the data: the seeds may change;
+    a manual table's rows are typed by row, test_tables.py)."""
     return list(
-        report.campaign.template.indicators.filter(source=Source.MANUAL)
+        report.campaign.template.indicators.filter(source=Source.MANUAL, kind=IndicatorKind.NUMBER)
         .order_by("order")
         .values_list("code", flat=True)
     )

@@ -10,6 +10,7 @@ import pytest
 
 from danvan.accounts.models import User
 from danvan.core.errors import DomainError, NotFound, PermissionDenied
+from danvan.movement.models import Field
 from danvan.reports.campaigns import selectors, services
 from danvan.reports.campaigns.errors import CampaignError
 from danvan.reports.campaigns.models import (
@@ -19,7 +20,7 @@ from danvan.reports.campaigns.models import (
     ReportStatus,
     ReportValue,
 )
-from danvan.reports.models import Frequency, Regime, ReportTemplate
+from danvan.reports.models import Frequency, IndicatorKind, Regime, ReportTemplate
 from danvan.units.models import Unit, UnitKind
 
 from .conftest import COMMUNE_DUE, PROVINCE_DUE, entry, fill, manual_codes, travel
@@ -52,7 +53,15 @@ def test_open_creates_one_report_per_unit_with_its_level_deadline(
     report = reports[commune.pk]
     assert report.status == ReportStatus.DRAFT
     assert report.snapshot_taken_at is not None
-    assert report.values.count() == template.indicators.count()
+    # A value per number indicator; a table's rows are cells, one per category.
+    assert report.values.count() == template.indicators.filter(kind=IndicatorKind.NUMBER).count()
+    tables = template.indicators.filter(kind=IndicatorKind.TABLE)
+    assert tables.exists()
+    assert not report.values.filter(indicator__in=tables).exists()
+    assert (
+        report.cells.filter(indicator__in=tables).count()
+        == Field.objects.filter(is_active=True).count() * tables.count()
+    )
     kinds = list(report.events.values_list("kind", flat=True))
     assert kinds == [EventKind.OPENED, EventKind.SNAPSHOT]
 

@@ -20,10 +20,12 @@ from danvan.reports.exports.document import (
     ChildRow,
     ChildTable,
     IndicatorRow,
+    IndicatorTable,
     Level,
     ReportChart,
     ReportDocument,
     Section,
+    TableRow,
 )
 from danvan.reports.exports.excel import indicators_xlsx, indicators_xlsx_chunks
 from danvan.reports.exports.word import official_document, report_docx
@@ -118,6 +120,44 @@ def test_the_report_follows_its_issuers_layout(doc: ReportDocument) -> None:
     )
     assert "2 | DC02 | Tỉ lệ xã có quy chế | democracy.charters | % | 97,5 | 124 | 124 xã" in texts
     assert texts.index("I. KẾT QUẢ THỰC HIỆN") < texts.index("II. PHƯƠNG HƯỚNG")
+
+
+BY_FIELD = IndicatorTable(
+    title="Mô hình đăng ký theo lĩnh vực",
+    unit="mô hình",
+    rows=[TableRow("Kinh tế", 1200, 900), TableRow("Văn hóa – xã hội", 52, None)],
+    total=1252,
+    previous_total=900,
+)
+
+
+def test_a_table_indicator_sits_in_its_section_row_by_row() -> None:
+    first = dataclasses.replace(STATE.sections[0], tables=[BY_FIELD])
+    doc = dataclasses.replace(
+        STATE,
+        sections=[first, *STATE.sections[1:]],
+        child_tables=[
+            ChildTable(
+                title="Mô hình đăng ký theo lĩnh vực, theo đơn vị cấp dưới",
+                indicators=["Kinh tế", "Văn hóa – xã hội"],
+                rows=[ChildRow("Xã Ea Tiêu", [700, 2]), ChildRow("Xã Đắk Liêng", [500, 50])],
+            )
+        ],
+    )
+    data = report_docx(doc)
+    assert_follows_layout(data, official_document(doc))
+    texts = _texts(data)
+    # After the section's figures (table 1), before its chart and the next section.
+    caption = "Bảng 2. Mô hình đăng ký theo lĩnh vực"
+    assert texts.index("Bảng 1. I. KẾT QUẢ THỰC HIỆN") < texts.index(caption)
+    assert texts.index(caption) < texts.index("Biểu đồ 1. Hội nghị đối thoại theo xã")
+    assert "STT | Nội dung | Kỳ này (mô hình) | Kỳ trước" in texts
+    assert "1 | Kinh tế | 1.200 | 900" in texts
+    assert "2 | Văn hóa – xã hội | 52 | " in texts
+    assert " | Tổng cộng | 1.252 | 900" in texts
+    # The children's rows of the table, after the children's figures.
+    assert "Bảng 4. Mô hình đăng ký theo lĩnh vực, theo đơn vị cấp dưới" in texts
+    assert "2 | Xã Đắk Liêng | 500 | 50" in texts
 
 
 def test_the_checker_fails_a_report_with_the_wrong_margin() -> None:
