@@ -24,6 +24,7 @@ from danvan.audit import services as audit
 from danvan.core import docnumber
 from danvan.core.errors import Checks, DomainError, NotFound, PermissionDenied
 from danvan.core.images import clean_photo
+from danvan.core.pagecache import place_changed
 from danvan.core.uploads import check_upload
 from danvan.core.validators import future_date_message, one_of
 from danvan.legal import deadlines
@@ -1007,6 +1008,7 @@ def case_moderate_public(
     case.save()
     _event(case, actor=actor, action="moderate", before=case.status)
     audit.record_update(actor=actor, instance=case, before=before)
+    place_changed(case.unit)
     return case
 
 

@@ -22,6 +22,7 @@ from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
 from danvan.core.errors import Checks, DomainError
+from danvan.core.pagecache import place_changed
 from danvan.core.uploads import check_upload
 from danvan.core.validators import one_of
 from danvan.units.models import Unit, UnitKind
@@ -221,7 +222,9 @@ def consultation_open(
     consultation.opens_on = opens_on
     consultation.closes_on = closes_on
     consultation.state = State.OPEN
-    return _save(consultation, actor=actor, before=before)
+    consultation = _save(consultation, actor=actor, before=before)
+    place_changed(consultation.unit)
+    return consultation
 
 
 @transaction.atomic
@@ -233,7 +236,9 @@ def consultation_close(*, actor: Any, consultation: Consultation) -> Consultatio
     before = audit.snapshot(consultation)
     consultation.state = State.CLOSED
     consultation.closed_on = today()
-    return _save(consultation, actor=actor, before=before)
+    consultation = _save(consultation, actor=actor, before=before)
+    place_changed(consultation.unit)
+    return consultation
 
 
 def unresolved_counts(consultation: Consultation) -> tuple[int, int]:

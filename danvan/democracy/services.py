@@ -16,6 +16,7 @@ from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
 from danvan.core.errors import Checks, DomainError
+from danvan.core.pagecache import place_changed
 from danvan.core.validators import future_date_message, one_of
 from danvan.units.models import Unit, UnitKind
 
@@ -179,6 +180,7 @@ def vote_open(
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit.record_create(actor=actor, instance=vote)
+    place_changed(unit)
     return vote
 
 
@@ -342,6 +344,7 @@ def vote_close(*, actor: Any, vote: Vote) -> Vote:
     vote.closed_at = timezone.now()
     vote.save()
     audit.record_update(actor=actor, instance=vote, before=before)
+    place_changed(vote.matter.unit)
     return vote
 
 

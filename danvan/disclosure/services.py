@@ -20,6 +20,7 @@ from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
 from danvan.core.errors import Checks, DomainError
+from danvan.core.pagecache import place_changed
 from danvan.core.uploads import check_upload
 from danvan.core.validators import one_of
 from danvan.units.models import Unit, UnitKind
@@ -200,6 +201,8 @@ def disclosure_create(
     audit.record_create(actor=actor, instance=disclosure)
     for spec in channels:
         _add_channel(actor, disclosure, spec)
+    if is_public:
+        place_changed(unit)
     return disclosure
 
 
@@ -246,6 +249,7 @@ def disclosure_update(
     disclosure.is_public = is_public
     disclosure.save()
     audit.record_update(actor=actor, instance=disclosure, before=before)
+    place_changed(disclosure.unit)  # published, withdrawn or corrected
     return disclosure
 
 

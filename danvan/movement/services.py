@@ -18,6 +18,7 @@ from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
 from danvan.core import docnumber
 from danvan.core.errors import Checks, DomainError, PermissionDenied
+from danvan.core.pagecache import place_changed
 from danvan.core.text import fold
 from danvan.core.uploads import check_upload
 from danvan.core.validators import one_of
@@ -26,6 +27,7 @@ from danvan.units.models import Unit, UnitKind
 from . import workflow
 from .errors import MovementError
 from .models import Attachment, Decision, Entry, EntryEvent, EntryKind, Field, Level, Period, Status
+from .selectors import PUBLIC_STATUSES
 
 # Fields an owner may change while the entry is still being prepared or carried out.
 EDITABLE_FIELDS = (
@@ -326,6 +328,8 @@ def entry_transition(
         decision=recorded,
     )
     audit.record_update(actor=actor, instance=entry, before=before)
+    if {source, entry.status} & set(PUBLIC_STATUSES):  # shown on its place's pages
+        place_changed(entry.unit)
     return entry
 
 

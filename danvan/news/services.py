@@ -41,6 +41,7 @@ from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
 from danvan.core.errors import Checks, DomainError
 from danvan.core.images import clean_photo
+from danvan.core.pagecache import place_changed
 from danvan.core.text import fold
 from danvan.units.models import Unit, UnitKind
 
@@ -470,7 +471,9 @@ def article_approve(
     article.expires_at = expires_at
     article.review_message = ""
     article.reviewed_by = _user(actor)
-    return _finish(article, actor=actor, action="approve", before_state=state, before=before)
+    article = _finish(article, actor=actor, action="approve", before_state=state, before=before)
+    place_changed(article.unit, *article.also_on.all())
+    return article
 
 
 @transaction.atomic
@@ -488,7 +491,9 @@ def article_schedule(
     before = audit.snapshot(article)
     article.publish_at = publish_at
     article.expires_at = expires_at
-    return _finish(article, actor=actor, action="schedule", before_state=state, before=before)
+    article = _finish(article, actor=actor, action="schedule", before_state=state, before=before)
+    place_changed(article.unit, *article.also_on.all())
+    return article
 
 
 def _message(message: str, *, required: str) -> str:
@@ -522,9 +527,11 @@ def article_unpublish(*, actor: Any, article: Article, message: str) -> Article:
     text = _message(message, required=_("Cần ghi lý do gỡ bài."))
     before = audit.snapshot(article)
     article.review_message = text
-    return _finish(
+    article = _finish(
         article, actor=actor, action="unpublish", before_state=state, before=before, message=text
     )
+    place_changed(article.unit, *article.also_on.all())
+    return article
 
 
 @transaction.atomic

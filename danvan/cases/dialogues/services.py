@@ -21,6 +21,7 @@ from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
 from danvan.core.errors import DomainError
+from danvan.core.pagecache import place_changed
 from danvan.core.validators import future_date_message
 from danvan.units.models import Unit
 
@@ -149,7 +150,9 @@ def dialogue_announce(*, actor: Any, dialogue: Dialogue, announced_on: dt.date) 
     before = audit.snapshot(dialogue)
     dialogue.announced_on = announced_on
     dialogue.state = State.ANNOUNCED
-    return _save(dialogue, actor=actor, before=before)
+    dialogue = _save(dialogue, actor=actor, before=before)
+    place_changed(dialogue.unit)
+    return dialogue
 
 
 @transaction.atomic
@@ -174,7 +177,9 @@ def dialogue_hold(
     dialogue.participants = (participants or "").strip()
     dialogue.participants_count = participants_count
     dialogue.state = State.HELD
-    return _save(dialogue, actor=actor, before=before)
+    dialogue = _save(dialogue, actor=actor, before=before)
+    place_changed(dialogue.unit)
+    return dialogue
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from danvan.accounts import policies
 from danvan.accounts.policies import Perm
 from danvan.audit import services as audit
 from danvan.core.errors import Checks, DomainError
+from danvan.core.pagecache import place_changed
 from danvan.core.validators import one_of
 from danvan.legal.models import Duty
 from danvan.units.models import Official, Unit, UnitKind
@@ -175,6 +176,7 @@ def schedule_create(
         note=(note or "").strip(),
     )
     audit.record_create(actor=actor, instance=schedule)
+    place_changed(unit)
     return schedule
 
 
@@ -220,6 +222,7 @@ def schedule_end(
     schedule.valid_to = valid_to
     schedule.save(update_fields=["valid_to", "updated_at"])
     audit.record_update(actor=actor, instance=schedule, before=before)
+    place_changed(schedule.unit)
     return schedule
 
 

@@ -11,25 +11,21 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from danvan.core.forms import form_status
-from danvan.core.pagecache import page_get, page_set
+from danvan.core.pagecache import page_get, page_set, place_page_key
 from danvan.units.models import Unit, UnitKind
 from danvan.units.selectors import unit_successors
 
 from . import selectors
 from .forms import PlaceSearchForm
 
-# Seconds a rendered place page is served from the cache: what a unit publishes shows
-# within a minute, and a page read a thousand times a minute is built once.
+# Seconds a rendered place page is served from the cache: a page read a thousand times a
+# minute is built once. What a unit publishes shows at once: the services that change what
+# the page shows forget it (core.pagecache.place_changed); the lifetime bounds what no
+# service announces (a scheduled article's time coming, a vote's last day passing).
 PAGE_TTL = 60
-CACHE_VERSION = 1
-
-
-def page_cache_key(code: str, language: str | None = None) -> str:
-    return f"portal:place:{CACHE_VERSION}:{language or get_language()}:{code}"
 
 
 @require_GET
@@ -59,7 +55,7 @@ def place_search(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def place(request: HttpRequest, code: str) -> HttpResponse:
-    key = page_cache_key(code)
+    key = place_page_key(code)
     html = page_get(key)
     if html is None:
         unit = selectors.place_unit(code)
@@ -67,17 +63,27 @@ def place(request: HttpRequest, code: str) -> HttpResponse:
             raise Http404
         if unit.valid_to is not None:
             return _historical(request, unit)
-        html = render_to_string("portal/places/place.html", _context(unit), request=request)
+        # Rendered without the request: the page is the same for every visitor, so none of
+        # the context processors (the user, the messages, the CSP nonce, the officers' menus)
+        # may reach it, and it does not pay for them.
+        html = render_to_string("portal/places/place.html", _context(unit))
         page_set(key, html, PAGE_TTL)
     return HttpResponse(html)
 
 
 def _context(unit: Unit) -> dict[str, object]:
     is_province = unit.kind == UnitKind.PROVINCE
+    groups = []
+    if is_province:
+        url = selectors.urls_for("portal:place")
+        groups = [
+            (letter, [(commune.name, url(commune.code)) for commune in communes])
+            for letter, communes in selectors.communes_by_letter(unit)
+        ]
     return {
         "unit": unit,
         "is_province": is_province,
-        "groups": selectors.communes_by_letter(unit) if is_province else [],
+        "groups": groups,
         "former_names": selectors.former_names_of(unit),
         "sections": selectors.place_sections(unit),
     }

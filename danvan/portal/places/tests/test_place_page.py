@@ -3,11 +3,16 @@ answers for other codes, and that it is cached."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gzip
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
+import time_machine
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -21,10 +26,14 @@ from danvan.disclosure import services as disclosure_services
 from danvan.disclosure.models import DisclosureKind
 from danvan.movement import services as movement_services
 from danvan.movement.models import Entry, Field
+from danvan.news.selectors import articles_for_place
+from danvan.news.tests.conftest import published
 from danvan.portal.places import selectors
 from danvan.portal.places.selectors import Section
 from danvan.units import services as unit_services
 from danvan.units.models import Official, Unit, UnitKind
+
+from . import public_work as work
 
 pytestmark = pytest.mark.django_db
 
@@ -118,15 +127,142 @@ def test_the_page_is_cached_and_a_second_request_runs_no_query(
     assert b"csrfmiddlewaretoken" not in cached.content
 
 
-def test_the_first_request_runs_a_bounded_number_of_queries(
-    client: Client, commune: Unit, thai_nguyen: Unit
+# The queries of a place page, whatever the number of rows: the place, its former names,
+# one for each list (news, disclosures, consultations, votes, reception schedules,
+# dialogues, the movement's models), four for the feedback (the counts, the published
+# summaries, their photos when some are published, the citizens' verdicts) and the
+# positions of the Decree 42 block. A province's page also reads its communes.
+COMMUNE_QUERIES = 14
+PROVINCE_QUERIES = COMMUNE_QUERIES + 1
+
+
+@pytest.fixture
+def frozen_now() -> Iterator[None]:
+    with time_machine.travel(work.NOW, tick=False):
+        yield
+
+
+def _fill(commune: Unit, officer: User, count: int, mark: str) -> None:
+    """*count* items of every section of *commune*'s page, through the areas' services."""
+    village = work.village(commune, f"Thôn {mark}")
+    for n in range(count):
+        work.article(commune, f"Tin {mark} {n}")
+        work.disclosure(commune, f"Công khai {mark} {n}")
+        work.consultation(commune, f"Dự thảo {mark} {n}")
+        work.online_vote(village, f"Biểu quyết {mark} {n}")
+        work.schedule(commune, f"Phó Chủ tịch {mark} {n}")
+        work.dialogue(commune, f"Đối thoại {mark} {n}")
+        work.recognized_entry(commune, f"Mô hình {mark} {n}")
+        work.published_case(officer, commune, f"Tóm tắt {mark} {n}")
+
+
+def _uncached_get(client: Client, unit: Unit) -> str:
+    cache.clear()
+    caches["pages"].clear()
+    response = client.get(_url(unit))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.usefixtures("frozen_now")
+def test_a_place_page_runs_the_same_queries_whatever_it_shows(
+    client: Client,
+    commune: Unit,
+    thai_nguyen: Unit,
+    officer: User,
+    django_assert_max_num_queries: Any,
 ) -> None:
-    with CaptureQueriesContext(connection) as queries:
-        client.get(_url(commune))
-    with CaptureQueriesContext(connection) as province:
-        client.get(_url(thai_nguyen))
-    assert len(queries) <= 16
-    assert len(province) <= 17
+    _fill(commune, officer, 1, "A")
+    with CaptureQueriesContext(connection) as one:
+        _uncached_get(client, commune)
+    _fill(commune, officer, selectors.SUMMARY_SIZE, "B")
+    with CaptureQueriesContext(connection) as many:
+        text = _uncached_get(client, commune)
+    assert text.count('<li class="border-bottom py-2">') >= 6 * selectors.SUMMARY_SIZE
+    assert len(many) == len(one)
+    with django_assert_max_num_queries(COMMUNE_QUERIES):
+        _uncached_get(client, commune)
+    with django_assert_max_num_queries(PROVINCE_QUERIES):
+        _uncached_get(client, thai_nguyen)
+
+
+@pytest.mark.usefixtures("frozen_now")
+def test_every_section_shows_what_its_area_made_public(
+    client: Client, commune: Unit, thai_nguyen: Unit, officer: User
+) -> None:
+    village = work.village(commune, "Thôn Đồng Tâm")
+    article = work.article(commune, "Đường hoa tổ 7")
+    disclosure = work.disclosure(commune, "Dự toán ngân sách phường năm 2026")
+    work.consultation(commune, "Dự thảo quy ước tổ dân phố số 7")
+    work.online_vote(village, "Đóng góp làm đường bê tông thôn Đồng Tâm")
+    work.schedule(commune, "Phó Chủ tịch UBND")
+    work.dialogue(commune, "Đối thoại về chợ tạm")
+    entry = movement_services.entry_transition(
+        actor=None,
+        entry=work.submitted_entry(commune, "Ngõ phố sáng, xanh"),
+        name="recognize",
+        decision=dataclasses.replace(work.DECISION, level="province"),
+    )
+    work.published_case(officer, commune, "Đèn đường đầu ngõ 12 đã được thay.")
+    text = _uncached_get(client, commune)
+
+    assert f'<a href="{article.get_absolute_url()}">Đường hoa tổ 7</a>' in text
+    assert '<time datetime="2026-05-10T09:00:00+0700">10/05/2026</time>' in text
+    disclosure_url = reverse("portal:disclosure", args=[disclosure.public_id])
+    assert f'<a href="{disclosure_url}">Dự toán ngân sách phường năm 2026</a>' in text
+    assert f"{commune.name} · {disclosure.kind.title} · " in text
+    assert "Kế hoạch, quy hoạch · " in text  # the consultation's subject
+    assert "Từ 09/05/2026 đến hết 24/05/2026" in text
+    vote_url = reverse("portal:vote", args=[village.matters.get().votes.get().public_id])
+    assert f'<a href="{vote_url}">Đóng góp làm đường bê tông thôn Đồng Tâm</a>' in text
+    assert "Đóng góp xây dựng công trình công cộng · Thôn Đồng Tâm · " in text
+    assert "Thứ Tư hằng tuần" in text
+    assert f"Phó Chủ tịch UBND Hoàng Văn Tiếp · {commune.name}" in text
+    assert f"20/05/2026</time> · Nhà văn hóa tổ 7 · {commune.name}" in text
+    entry_url = reverse("portal:gallery_entry", args=[entry.public_id])
+    assert f'<a href="{entry_url}">Ngõ phố sáng, xanh</a>' in text
+    assert f"{entry.field.name} · Được công nhận (Cấp tỉnh) · 2026 · {commune.name}" in text
+    assert "Đèn đường đầu ngõ 12 đã được thay." in text
+    # The province's page lists its communes, each linked to its page.
+    province = _uncached_get(client, thai_nguyen)
+    assert f'<a href="{_url(commune)}">{commune.name}</a>' in province
+
+
+@pytest.mark.usefixtures("frozen_now")
+def test_the_news_section_lists_what_the_news_area_lists_for_the_place(
+    commune: Unit, sibling_commune: Unit, thai_nguyen: Unit
+) -> None:
+    """The place page reads its articles its own way (a union, for PostgreSQL's indexes):
+    the same articles as news.selectors.articles_for_place, in the same order."""
+    hour = dt.timedelta(hours=1)
+    for n in range(4):
+        published(commune, title=f"Tin của phường {n}", publish_at=work.NOW - n * hour)
+    published(thai_nguyen, title="Tin tỉnh gửi phường", also_on=[commune], publish_at=work.NOW)
+    published(thai_nguyen, title="Tin riêng của tỉnh")
+    published(sibling_commune, title="Tin của phường bên")
+    published(
+        commune,
+        title="Tin đã hết hạn",
+        publish_at=work.NOW - 48 * hour,
+        expires_at=work.NOW - 24 * hour,
+    )
+    published(commune, title="Tin hẹn giờ đăng", publish_at=work.NOW + 24 * hour)
+    for limit in (3, 5, 10):
+        expected = [a.title for a in articles_for_place(commune, limit=limit)]
+        shown = selectors.place_articles(commune, limit=limit)
+        assert [row["title"] for row in shown] == expected
+    assert len(expected) == 5
+    assert shown[0]["unit_name"] == thai_nguyen.name
+
+
+def test_urls_for_many_rows_are_those_reverse_gives(commune: Unit, thai_nguyen: Unit) -> None:
+    place = selectors.urls_for("portal:place")
+    for code in ("19", commune.code, "01", "T9001", "a.b_c-1"):
+        assert place(code) == reverse("portal:place", args=[code])
+    entry = selectors.urls_for("portal:gallery_entry")
+    for public_id in (uuid.uuid4(), uuid.uuid4()):
+        assert entry(public_id) == reverse("portal:gallery_entry", args=[public_id])
+    assert selectors.urls_for("portal:no_such_page")("19") is None
 
 
 @pytest.mark.parametrize("code", ["01", "79", "00004"])
