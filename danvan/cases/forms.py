@@ -148,6 +148,18 @@ class UnitFilterForm(BootstrapMixin, forms.Form):
 
 
 class CaseFilterForm(UnitFilterForm):
+    """The list's filters; a periodic report's figures open the list with them
+    (reports.queries: unit, received from/to, kind, settled on time)."""
+
+    # Ended units too (merged, split): a past report of a unit that has ended since opens
+    # the list of the cases it counted, as the movement's list does for its entries.
+    unit = picker.UnitField(
+        purpose=Perm.CASE_VIEW,
+        history=True,
+        label=_("Đơn vị"),
+        required=False,
+        help_text=UnitFilterForm.base_fields["unit"].help_text,
+    )
     kind = forms.ChoiceField(
         label=_("Loại vụ việc"),
         required=False,
@@ -169,6 +181,38 @@ class CaseFilterForm(UnitFilterForm):
         max_length=100,
         required=False,
     )
+    on_time = forms.BooleanField(
+        label=_("Giải quyết đúng hạn"),
+        required=False,
+        help_text=_(
+            "Chỉ vụ việc đã giải quyết xong không muộn hơn hạn xử lý. Có “đến ngày”: giải"
+            " quyết xong không muộn hơn ngày đó, như báo cáo định kỳ tính tại ngày chốt số"
+            " liệu."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # ?from=&to= (names Python keeps for itself): the days the cases were received, as
+        # a periodic report's data period counts them (selectors.received_q); day first.
+        self.fields["from"] = DateField(label=_("Tiếp nhận từ ngày"), required=False)
+        self.fields["to"] = DateField(label=_("đến ngày"), required=False)
+        self.fields["on_time"] = self.fields.pop("on_time")  # after the dates it reads
+        self.style_widgets()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("from"), data.get("to")
+        if start and end and end < start:
+            self.add_error(
+                "to",
+                _(
+                    "Ngày cuối (%(end)s) trước ngày đầu (%(start)s). Nhập “đến ngày” bằng"
+                    " hoặc sau “Tiếp nhận từ ngày”."
+                )
+                % {"start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"},
+            )
+        return data
 
 
 class StatsFilterForm(UnitFilterForm):

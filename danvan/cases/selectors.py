@@ -148,6 +148,51 @@ class Scanned(Func):
 TIMING_KEYS = ("on_time", "late", "open_in_time", "open_overdue")
 
 
+def settled_on_time_q(*, by: dt.date | None = None) -> Q:
+    """Cases settled on time: closed (resolved, refused, withdrawn …) on or before their
+    due date, the one definition of "giải quyết đúng hạn" that the statistics, the list,
+    the public counts and the periodic reports share. A case without a due date is
+    neither on time nor late.
+
+    *by*: as it stood at the end of that day (a report's cut-off): a case closed later
+    was still open then, so it does not count, even if it was closed before its due date.
+    """
+    q = Q(is_open=False, closed_on__lte=F("due_date"))
+    if by is not None:
+        q &= Q(closed_on__lte=by)
+    return q
+
+
+def received_q(
+    start: dt.date | None = None, end: dt.date | None = None, *, settled_on_time: bool = False
+) -> Q:
+    """Cases received between *start* and *end* (both days included; None: no bound) and,
+    with *settled_on_time*, settled on time by *end* (``settled_on_time_q``).
+
+    What the cases list's "Tiếp nhận từ ngày … đến ngày" and "Giải quyết đúng hạn"
+    filter, and what the periodic reports count over their data period
+    (reports.queries: cases_received, cases_settled_on_time, cases_received_by_kind),
+    so that a report's figure opens the list of exactly the cases it counts.
+    """
+    q = Q()
+    if start is not None:
+        q &= Q(received_on__gte=start)
+    if end is not None:
+        q &= Q(received_on__lte=end)
+    if settled_on_time:
+        q &= settled_on_time_q(by=end)
+    return q
+
+
+def cases_received(
+    start: dt.date, end: dt.date, *, settled_on_time: bool = False
+) -> QuerySet[Case]:
+    """Every case received in [start, end] (``received_q``), of every unit, with no
+    actor: for counts over a subtree whose reader is checked elsewhere (the periodic
+    reports count everything in the reporting unit's subtree)."""
+    return Case.objects.filter(received_q(start, end, settled_on_time=settled_on_time))
+
+
 def _counted(q: Q) -> Sum:
     """How many rows of a group match *q*: ``SUM(CASE WHEN … THEN 1 ELSE 0 END)``.
 
@@ -161,7 +206,7 @@ def _counted(q: Q) -> Sum:
 def _timing_counts(today: dt.date) -> dict[str, Any]:
     return {
         "total": Count("*"),
-        "on_time": _counted(Q(is_open=False, closed_on__lte=F("due_date"))),
+        "on_time": _counted(settled_on_time_q()),
         "late": _counted(Q(is_open=False, closed_on__gt=F("due_date"))),
         "open_in_time": _counted(Q(is_open=True, due_date__gte=today)),
         "open_overdue": _counted(Q(is_open=True, due_date__lt=today)),
@@ -333,7 +378,7 @@ def public_feedback(unit: Unit, *, limit: int = 10, since: dt.date | None = None
     counts = under.aggregate(
         received=Count("*"),
         answered=_counted(Q(is_open=False)),
-        on_time=_counted(Q(is_open=False, closed_on__lte=F("due_date"))),
+        on_time=_counted(settled_on_time_q()),
         late=_counted(Q(is_open=False, closed_on__gt=F("due_date"))),
     )
     photos = Prefetch(

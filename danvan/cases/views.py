@@ -170,6 +170,13 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _filtered(qs: QuerySet[Case], data: dict[str, Any], today: dt.date) -> QuerySet[Case]:
+    # The received window and "settled on time" as the periodic reports count them, so
+    # that a report's figure opens this list with as many rows (reports.queries).
+    received = selectors.received_q(
+        data.get("from"), data.get("to"), settled_on_time=bool(data.get("on_time"))
+    )
+    if received:
+        qs = qs.filter(received)
     if data.get("kind"):
         qs = qs.filter(kind=data["kind"])
     if data.get("status"):
@@ -203,7 +210,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if unit is not None or _national(request.user):
         today = timezone.localdate()
         qs = _filtered(selectors.cases_under(request.user, unit), data, today)
-        context.update(keyset_context(request, qs), unit=unit)
+        context.update(
+            keyset_context(request, qs),
+            unit=unit,
+            received_from=data.get("from"),
+            received_to=data.get("to"),
+            on_time=bool(data.get("on_time")),
+        )
     return render(request, "cases/list.html", context)
 
 

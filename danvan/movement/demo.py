@@ -6,6 +6,11 @@
   commendation decisions (one decision number per issuer and review, as provinces
   actually issue them: "Quyết định số 125/QĐ-UBND công nhận 38 mô hình"), and
   exemplary models replicated by later entries of other units.
+- **Thái Nguyên, first half of 2026**: a handful of entries registered by the demo
+  communes (in every field) and by a few other communes, some recognized at the
+  communes' half-year review, so that the 2026 half-year and annual report campaigns
+  (data periods from 15/12/2025, domain.md §10) have figures and a filled table by
+  field. They are planned after everything above, so the older entries never change.
 - **Bắc Kạn, 2018**: the year of the seed report (domain.md §4: "over 1,200
   registered, 303 recognized, 82 exemplary"), with exactly :data:`BAC_KAN_2018`. Bắc
   Kạn ("06") merged into Thái Nguyên on 1 July 2025: its entries stand under Bắc Kạn
@@ -36,7 +41,7 @@ from django.db import transaction
 from danvan.core import docnumber
 from danvan.core.text import fold
 from danvan.units import tree
-from danvan.units.demo import PROVINCE_CODE, official_name
+from danvan.units.demo import COMMUNE_CODES, PROVINCE_CODE, official_name
 from danvan.units.models import Unit, UnitKind
 
 from .models import Decision, Entry, EntryKind, Field, Level, Period, Status
@@ -51,6 +56,14 @@ THAI_NGUYEN_PER_YEAR = (180, 210, 250, 290, 320, 340, 370, 410, 440, 300)
 SEED = 20180303
 _NAMESPACE = uuid.UUID("6f1d2c3a-5b7e-4c9d-8a1f-0d2e3c4b5a69")
 HISTORICAL_END = dt.date(2025, 6, 30)
+# The first half of 2026 (module docstring): entries per demo commune, one field after
+# the other; how many other communes register one or two; the communes' half-year review
+# (sơ kết 6 tháng), before the reports' cut-off of 14 June, recognizes every third entry
+# of the demo communes and some of the others.
+RECENT_YEAR = 2026
+RECENT_PER_DEMO_COMMUNE = 6
+RECENT_OTHER_COMMUNES = 8
+RECENT_REVIEW = dt.date(2026, 6, 5)
 
 # Field codes (data migration 0002).
 ECONOMY = "kinh-te"
@@ -256,11 +269,13 @@ class _Builder:
             return f"{hamlet}, {_lower_first(unit.name)}"
         return unit.name
 
-    def entry(self, unit: Unit, commune: Unit | None, year: int) -> _Plan:
+    def entry(self, unit: Unit, commune: Unit | None, year: int, code: str = "") -> _Plan:
+        """A planned entry of *unit*, in the field *code* or one drawn by the unit's kind."""
         rng = self.rng
-        codes = (ECONOMY, SOCIETY, SECURITY, POLITICS)
-        weights = _FIELD_WEIGHTS.get(unit.kind, _DEFAULT_FIELD_WEIGHTS)
-        code = rng.choices(codes, weights=weights)[0]
+        if not code:
+            codes = (ECONOMY, SOCIETY, SECURITY, POLITICS)
+            weights = _FIELD_WEIGHTS.get(unit.kind, _DEFAULT_FIELD_WEIGHTS)
+            code = rng.choices(codes, weights=weights)[0]
         title, target = rng.choice(INITIATIVES[code])
         place = self.place(unit, commune)
         roll = rng.random()
@@ -305,10 +320,17 @@ class _Builder:
             plan.status = Status.IN_PROGRESS
 
     def recognize(
-        self, plan: _Plan, *, review_year: int, commune: Unit | None, province_name: str
+        self,
+        plan: _Plan,
+        *,
+        review_year: int,
+        commune: Unit | None,
+        province_name: str,
+        day: dt.date | None = None,
     ) -> None:
-        """Recognized at the year-end review by the commune (its units) or the province."""
-        day = dt.date(review_year, 11, 20)
+        """Recognized at the year-end review (or on *day*) by the commune (its units) or
+        the province."""
+        day = day or dt.date(review_year, 11, 20)
         if commune is not None:
             issuer = f"Ủy ban nhân dân {_lower_first(commune.name)}"
             template, level = "{n}/QĐ-UBND", Level.COMMUNE
@@ -496,6 +518,48 @@ def _plan_bac_kan(b: _Builder, units: list[Unit]) -> None:
     )
 
 
+def _plan_first_half(b: _Builder, province: Unit) -> None:
+    """The first half of RECENT_YEAR (module docstring): registered between February and
+    May (``_entry``), recognized by the commune at RECENT_REVIEW or still under way."""
+    low, high = tree.subtree_bounds(province.path)
+    active = Unit.objects.filter(path__gte=low, path__lt=high, valid_to__isnull=True)
+    communes = list(active.filter(kind=UnitKind.COMMUNE).order_by("code"))
+    demo = [c for c in communes if c.code in COMMUNE_CODES]
+    others = [c for c in communes if c.code not in COMMUNE_CODES]
+    fields = (ECONOMY, SOCIETY, SECURITY, POLITICS)
+    name = province.name
+
+    def fate(plan: _Plan, commune: Unit, recognized: bool) -> None:
+        if recognized:
+            b.recognize(
+                plan,
+                review_year=RECENT_YEAR,
+                commune=commune,
+                province_name=name,
+                day=RECENT_REVIEW,
+            )
+        else:
+            plan.status = b.rng.choice(
+                (Status.REGISTERED, Status.ACCEPTED, Status.IN_PROGRESS, Status.IN_PROGRESS)
+            )
+
+    for commune in demo:
+        # The commune itself, its villages and its organizations.
+        c_low, c_high = tree.subtree_bounds(commune.path)
+        units = list(active.filter(path__gte=c_low, path__lt=c_high).order_by("code"))
+        for i in range(RECENT_PER_DEMO_COMMUNE):
+            # Each field in turn, by a unit that works in it (the weights of its kind).
+            k = i % len(fields)
+            weights = [_FIELD_WEIGHTS.get(u.kind, _DEFAULT_FIELD_WEIGHTS)[k] for u in units]
+            unit = b.rng.choices(units, weights=weights)[0]
+            plan = b.entry(unit, commune, RECENT_YEAR, fields[k])
+            fate(plan, commune, recognized=i % 3 == 1)
+    for commune in b.rng.sample(others, k=min(RECENT_OTHER_COMMUNES, len(others))):
+        for _n in range(b.rng.randint(1, 2)):
+            plan = b.entry(commune, commune, RECENT_YEAR)
+            fate(plan, commune, recognized=b.rng.random() < 0.3)
+
+
 def _chunks(items: list[Any], size: int = 500) -> list[list[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
@@ -547,6 +611,7 @@ def demo_seed_movement() -> MovementDemoResult:
     builder = _Builder(fields)
     _plan_thai_nguyen(builder, province)
     _plan_bac_kan(builder, _bac_kan_units(bac_kan, result))
+    _plan_first_half(builder, province)  # last: the plans above stay as they were
     plans = builder.plans
 
     ids = [p.public_id for p in plans]

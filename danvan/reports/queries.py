@@ -23,12 +23,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.policies import subtree_q
+from danvan.cases import selectors as case_selectors
 from danvan.cases.models import KINDS, Case
 from danvan.directives.tasks.models import Task
 from danvan.directives.tasks.status import TaskStatus, soon_until, status_q
@@ -273,20 +274,20 @@ for _milestone, _label in (
 
 
 # -- Citizens' cases ----------------------------------------------------------------------
+# The cases app owns what "received in the period" and "settled on time" mean
+# (cases.selectors.received_q); its list filters by the same definition, so each figure
+# opens the list of the cases it counts: the unit's subtree, received from/to the
+# period's days, settled on time by its end, of the row's kind.
 
 
 def _received(start: dt.date, end: dt.date) -> QuerySet[Case]:
-    return Case.objects.filter(received_on__gte=start, received_on__lte=end)
+    return case_selectors.cases_received(start, end)
 
 
 def _on_time(start: dt.date, end: dt.date) -> QuerySet[Case]:
-    """Cases received in the period and settled by its end on or before their due date:
-    the "on time" of cases.selectors._timing_counts, as it stood at the cut-off."""
-    return (
-        _received(start, end)
-        .filter(is_open=False, closed_on__lte=end)
-        .filter(closed_on__lte=F("due_date"))
-    )
+    """Cases received in the period and settled by its end on or before their due date
+    (as they stood at the cut-off: one settled later was still open then)."""
+    return case_selectors.cases_received(start, end, settled_on_time=True)
 
 
 def _cases_received(root: Unit, start: dt.date, end: dt.date) -> int:
@@ -305,8 +306,18 @@ def _cases_on_time_many(roots: Sequence[Unit], start: dt.date, end: dt.date) -> 
     return counts_by_subtree(_on_time(start, end), roots)
 
 
+def _cases_list_url(root: Unit, start: dt.date, end: dt.date, **params: str) -> str:
+    # The officers' cases list (cases.views.case_list): the unit with its subtree, the
+    # days received (its date fields read day first).
+    return _url("cases:list", unit=root.code, **{"from": _day(start), "to": _day(end)}, **params)
+
+
 def _cases_url(root: Unit, start: dt.date, end: dt.date) -> str:
-    return _url("cases:stats", unit=root.code, **{"from": start.isoformat(), "to": end.isoformat()})
+    return _cases_list_url(root, start, end)
+
+
+def _cases_on_time_url(root: Unit, start: dt.date, end: dt.date) -> str:
+    return _cases_list_url(root, start, end, on_time="1")
 
 
 register_query(
@@ -325,7 +336,7 @@ register_query(
         label=_("Vụ việc tiếp nhận trong kỳ đã giải quyết đúng hạn"),
         unit=_CASES,
         compute=_cases_on_time,
-        records_url=_cases_url,
+        records_url=_cases_on_time_url,
         compute_many=_cases_on_time_many,
     )
 )
@@ -346,10 +357,8 @@ def _cases_received_by_kind_many(
 
 
 def _cases_kind_url(root: Unit, start: dt.date, end: dt.date, key: str) -> str:
-    # The cases' list has no filter by the day received: the statistics page counts the
-    # cases received in the period under the unit by kind (its table "Theo loại vụ việc"),
-    # where the row's figure is read.
-    return _cases_url(root, start, end) + "#stats-kind"
+    # The list filters by kind too (its "Loại vụ việc").
+    return _cases_list_url(root, start, end, kind=key)
 
 
 register_table_query(

@@ -220,7 +220,9 @@ def test_bac_kan_figures_from_the_movement_register(thai_nguyen: Unit) -> None:
     assert len([c for c in cells if c.computed]) >= 2
     assert sum(c.value or 0 for c in cells) == values["mo-hinh-dang-ky"].computed
     # Every report of the finished half-year has its table; the province's adds up its
-    # subtree's entries by field (the demo's register ends in 2025: here all zero).
+    # subtree's entries by field. The register holds entries registered and recognized in
+    # the first half of 2026 (movement.demo): the province's and the demo communes'
+    # reports have figures, and the table rows in every field.
     half = Campaign.objects.get(
         owner_unit=thai_nguyen, regime__code=demo.HALF_YEAR_REGIME, year=2026
     )
@@ -229,6 +231,20 @@ def test_bac_kan_figures_from_the_movement_register(thai_nguyen: Unit) -> None:
         assert len(rows) == len(cells), own.unit_id
         registered = own.values.get(indicator__code="mo-hinh-dang-ky").computed
         assert sum(c.computed or 0 for c in rows) == registered
+    annual = Campaign.objects.get(
+        owner_unit=thai_nguyen, regime__code=demo.ANNUAL_REGIME, year=2026
+    )
+    fields = len(movement_demo.INITIATIVES)
+    for campaign in (half, annual):
+        for code in (thai_nguyen.code, *units_demo.COMMUNE_CODES):
+            report = campaign.reports.get(unit__code=code)
+            figures = {
+                v.indicator.code: v.computed for v in report.values.select_related("indicator")
+            }
+            assert figures["mo-hinh-dang-ky"], (campaign.regime.code, code)
+            assert figures["mo-hinh-cong-nhan"], (campaign.regime.code, code)
+            counted = [c for c in report.cells.filter(indicator__code=TABLE) if c.computed]
+            assert len(counted) == fields, (campaign.regime.code, code)
     entry = rollup.rollup_of(half.reports.get(unit=thai_nguyen))
     assert entry is not None
     table = half.template.indicators.get(code=TABLE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 
 import pytest
@@ -11,11 +12,13 @@ from django.test import Client
 from django.urls import reverse
 
 from danvan.accounts.models import User
+from danvan.accounts.policies import subtree_q
 from danvan.accounts.testing import login_verified
 from danvan.core import docnumber
 from danvan.movement import demo
 from danvan.movement.models import Decision, Entry, Field
 from danvan.movement.stats import selectors as stats
+from danvan.units.demo import COMMUNE_CODES
 from danvan.units.models import Unit
 
 from .stats_dataset import raw_counts, raw_entries, under
@@ -86,7 +89,7 @@ def test_restated_thai_nguyen_2018_adds_bac_kan(admin: User) -> None:
 def test_a_history_of_ten_years_in_every_field(admin: User) -> None:
     thai_nguyen = Unit.objects.get(code="19")
     rows = [r for r in raw_entries() if under(thai_nguyen)(r)]
-    assert {r.year for r in rows} == set(demo.YEARS)
+    assert {r.year for r in rows} == {*demo.YEARS, demo.RECENT_YEAR}
     assert {r.field for r in rows} == set(Field.objects.values_list("code", flat=True))
     statuses = {r.status for r in rows}
     assert {"in_progress", "recognized", "exemplary", "replicated", "not_recognized"} <= statuses
@@ -110,6 +113,42 @@ def test_a_history_of_ten_years_in_every_field(admin: User) -> None:
     assert not missing.exists()
     assert Entry.objects.filter(replicated_from__isnull=False).exists()
     assert not Entry.objects.filter(replicated_from__unit=F("unit")).exists()
+
+
+def test_the_first_half_of_2026_in_the_demo_communes(admin: User) -> None:
+    # The 2026 half-year report's data period (domain.md §10): 15/12/2025 – 14/06/2026.
+    start, end = dt.date(2025, 12, 15), dt.date(2026, 6, 14)
+    recent = Entry.objects.filter(registration_year=demo.RECENT_YEAR)
+    assert recent.count() >= len(COMMUNE_CODES) * demo.RECENT_PER_DEMO_COMMUNE
+    # Registered and recognized in the period, in the period 2026–2030.
+    assert not recent.exclude(registered_on__range=(start, end)).exists()
+    assert (
+        not recent.filter(recognized_on__isnull=False)
+        .exclude(recognized_on__range=(start, end))
+        .exists()
+    )
+    assert {e.period.name for e in recent.select_related("period")} == {"2026–2030"}
+    for code in COMMUNE_CODES:
+        mine = recent.filter(subtree_q(Unit.objects.get(code=code), "unit__"))
+        # Every field, some recognized by the commune with a decision, the rest under way.
+        assert set(mine.values_list("field__code", flat=True)) == set(demo.INITIATIVES), code
+        recognized = mine.filter(recognized_on=demo.RECENT_REVIEW)
+        assert 0 < recognized.count() < mine.count(), code
+        for entry in recognized:
+            decision = entry.decisions.get(kind=Decision.Kind.RECOGNITION)
+            assert decision.issued_on == demo.RECENT_REVIEW
+            assert decision.issuer.startswith("Ủy ban nhân dân")
+        assert set(mine.exclude(recognized_on__isnull=False).values_list("status", flat=True)) <= {
+            "registered",
+            "accepted",
+            "in_progress",
+        }
+    # Some other communes register too; no older entry was registered in the period.
+    demo_paths = [Unit.objects.get(code=code).path for code in COMMUNE_CODES]
+    assert any(not e.unit.path.startswith(tuple(demo_paths)) for e in recent.select_related("unit"))
+    assert not Entry.objects.filter(
+        registration_year__lt=demo.RECENT_YEAR, registered_on__gte=start
+    ).exists()
 
 
 def test_decision_numbers_are_valid_document_numbers(admin: User) -> None:

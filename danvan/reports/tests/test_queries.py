@@ -127,12 +127,12 @@ def test_movement_queries_count_milestones_reached_in_the_period(
             assert _listed(reader, _url_of(name, root)) == _count(name, root), (name, root)
 
 
-def _case(unit: Unit, received_on: dt.date, **closed: Any) -> Case:
+def _case(unit: Unit, received_on: dt.date, *, kind: str = "feedback", **closed: Any) -> Case:
     officer = make_user(f"canbo-{Case.objects.count()}", Role.OFFICER, unit)
     case = case_services.case_receive(
         actor=officer,
         unit=unit,
-        kind="feedback",
+        kind=kind,
         channel=Channel.LETTER,
         subject="Đường liên thôn xuống cấp",
         content="Đoạn đường từ thôn 3 đến thôn 5 có nhiều ổ gà.",
@@ -145,21 +145,50 @@ def _case(unit: Unit, received_on: dt.date, **closed: Any) -> Case:
     return case
 
 
+def cases_listed(client: Client, url: str) -> int:
+    """How many cases the cases list at *url* shows, over all its pages (the list pages
+    by key and shows no total: each page's rows, following "Xem tiếp")."""
+    shown = 0
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        shown += len(response.context["rows"])
+        following = response.context["next_url"]
+        url = f"{url.split('?')[0]}{following}" if following else ""
+    return shown
+
+
 def test_cases_received_and_settled_on_time(
     thai_nguyen: Unit, commune: Unit, sibling_commune: Unit
 ) -> None:
-    on_time = {"due_date": dt.date(2026, 4, 1), "closed_on": dt.date(2026, 3, 20)}
-    late = {"due_date": dt.date(2026, 4, 1), "closed_on": dt.date(2026, 4, 2)}
-    after_cutoff = {"due_date": dt.date(2026, 7, 1), "closed_on": dt.date(2026, 6, 20)}
+    on_time: dict[str, Any] = {"due_date": dt.date(2026, 4, 1), "closed_on": dt.date(2026, 3, 20)}
+    late: dict[str, Any] = {"due_date": dt.date(2026, 4, 1), "closed_on": dt.date(2026, 4, 2)}
+    after_cutoff: dict[str, Any] = {
+        "due_date": dt.date(2026, 7, 1),
+        "closed_on": dt.date(2026, 6, 20),
+    }
+    on_the_cutoff: dict[str, Any] = {"due_date": END, "closed_on": END}
     _case(commune, dt.date(2026, 3, 2), **on_time)
     _case(commune, dt.date(2026, 3, 2), **late)
     _case(sibling_commune, dt.date(2026, 6, 1), **after_cutoff)
     _case(sibling_commune, dt.date(2026, 5, 5))  # still open
+    _case(commune, START, kind="petition", **on_the_cutoff)  # the period's first day
+    _case(sibling_commune, END, kind="petition")  # its last day
     _case(commune, dt.date(2025, 12, 1), **on_time)  # received before the period
-    assert _count("cases_received", thai_nguyen) == 4
-    assert _count("cases_received", commune) == 2
-    assert _count("cases_settled_on_time", thai_nguyen) == 1
+    _case(commune, dt.date(2026, 6, 15))  # after it
+    assert _count("cases_received", thai_nguyen) == 6
+    assert _count("cases_received", commune) == 3
+    assert _count("cases_settled_on_time", thai_nguyen) == 2
+    assert _count("cases_settled_on_time", commune) == 2
     assert _count("cases_settled_on_time", sibling_commune) == 0
+    # Each figure opens the cases list filtered to the unit's subtree, the period and
+    # (the second) settled on time by its end: as many cases as the figure counts.
+    reader = _reader(thai_nguyen)
+    for name in ("cases_received", "cases_settled_on_time"):
+        for root in (thai_nguyen, commune, sibling_commune):
+            url = _url_of(name, root)
+            assert url.startswith(reverse("cases:list")), url
+            assert cases_listed(reader, url) == _count(name, root), (name, root)
 
 
 def test_tasks_overdue_at_the_cut_off(

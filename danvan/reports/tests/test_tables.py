@@ -39,6 +39,7 @@ from danvan.reports.models import (
     parse_rows,
     row_key,
 )
+from danvan.reports.tests.test_queries import cases_listed
 from danvan.units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -300,7 +301,9 @@ def test_a_retired_field_shows_only_where_it_counts(thai_nguyen: Unit, commune: 
     assert [(c.key, c.label, n) for c, n in gone] == [("a", "A", 0), ("b", "b", 2)]
 
 
-def test_cases_received_by_kind(thai_nguyen: Unit, commune: Unit, sibling_commune: Unit) -> None:
+def test_cases_received_by_kind(
+    thai_nguyen: Unit, commune: Unit, sibling_commune: Unit, reader: Client
+) -> None:
     officer: User = make_user("cb-xa-vu-viec", Role.OFFICER, commune)
     other: User = make_user("cb-xa-vu-viec-2", Role.OFFICER, sibling_commune)
     for who, unit, kind, day in (
@@ -309,6 +312,7 @@ def test_cases_received_by_kind(thai_nguyen: Unit, commune: Unit, sibling_commun
         (officer, commune, "petition", dt.date(2026, 3, 5)),
         (other, sibling_commune, "complaint", dt.date(2026, 4, 5)),
         (officer, commune, "feedback", dt.date(2025, 12, 1)),  # before the period
+        (officer, commune, "petition", dt.date(2026, 6, 15)),  # after it
     ):
         case_services.case_receive(
             actor=who,
@@ -328,8 +332,8 @@ def test_cases_received_by_kind(thai_nguyen: Unit, commune: Unit, sibling_commun
     assert _rows("cases_received_by_kind", commune) == {"feedback": 2, "petition": 1}
     query = get_table_query("cases_received_by_kind")
     assert query is not None
-    # Every kind is a row, counted or not; its list is the statistics' table by kind over
-    # the unit and the period.
+    # Every kind is a row, counted or not; its list is the cases list over the unit's
+    # subtree and the period, of that kind: as many cases as the row counts.
     assert [c.key for c in query.categories()] == [
         "complaint",
         "denunciation",
@@ -337,6 +341,11 @@ def test_cases_received_by_kind(thai_nguyen: Unit, commune: Unit, sibling_commun
         "petition",
     ]
     url = query.records_url(thai_nguyen, START, END, "feedback")
-    assert url.startswith(reverse("cases:stats"))
+    assert url.startswith(reverse("cases:list"))
     assert f"unit={thai_nguyen.code}" in url
-    assert url.endswith("#stats-kind")
+    assert "kind=feedback" in url
+    for root in (thai_nguyen, commune, sibling_commune):
+        rows = query.compute(root, START, END)
+        for category in query.categories():
+            url = query.records_url(root, START, END, category.key)
+            assert cases_listed(reader, url) == rows.get(category.key, 0), (root, category)
