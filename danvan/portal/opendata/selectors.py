@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from danvan.accounts.policies import subtree_q
 from danvan.cases.models import Case
-from danvan.cases.selectors import MonthOf
+from danvan.cases.selectors import MonthOf, settled_on_time_q
 from danvan.cases.services import PUBLIC_KINDS
 from danvan.democracy.models import Outcome, Vote
 from danvan.directives.tasks.models import Task, TaskState
@@ -162,7 +162,7 @@ def _case_rows(scope: Scope) -> Iterator[Sequence[Any]]:
         .annotate(
             received=Count("*"),
             settled=_counted(Q(is_open=False)),
-            on_time=_counted(Q(is_open=False, closed_on__lte=F("due_date"))),
+            on_time=_counted(settled_on_time_q()),
             late=_counted(Q(is_open=False, closed_on__gt=F("due_date"))),
             overdue=_counted(Q(is_open=True, due_date__lt=today)),
         )
