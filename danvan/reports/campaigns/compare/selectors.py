@@ -13,6 +13,11 @@ and the figures the level above accepted are the ones people quote. Indicators a
 matched by code, since the earlier report may use another version of the template. A
 constant number of queries whatever the number of indicators.
 
+Table indicators are compared row by row (rows matched by their key within the table's
+code), each row's stated figure as the report's own table states it (ReportCell.value:
+override, else snapshot, else typed), with the table's total; the cells of both earlier
+reports are read in one query.
+
 The home page's report panel reads home_progress: the open campaigns covering a unit,
 their progress under it (the board's totals) and its key figures against the previous
 period.
@@ -30,11 +35,12 @@ from django.utils.translation import gettext as _
 
 from danvan.accounts import policies as access
 from danvan.core import charts
-from danvan.reports.models import Indicator
+from danvan.reports.indicators import get_table_query
+from danvan.reports.models import Indicator, Source
 from danvan.units.models import Unit
 
 from .. import policies, selectors
-from ..models import Campaign, CampaignStatus, Report, ReportValue
+from ..models import Campaign, CampaignStatus, Report, ReportCell, ReportValue
 
 # The three bars of an indicator, earliest first, the current one in the accent colour.
 _LAST_YEAR, _PREVIOUS, _NOW = "#ced4da", "#6c757d", "#0d6efd"
@@ -93,11 +99,42 @@ class Row:
 
 
 @dataclass(frozen=True)
+class TableRow:
+    """One row of a table indicator (or its total, key ""): this period, the previous
+    one and the same period last year."""
+
+    key: str
+    label: str
+    now: Figure
+    previous: Figure
+    last_year: Figure
+
+    @property
+    def vs_previous(self) -> Delta | None:
+        return delta(self.now.value, self.previous.value)
+
+    @property
+    def vs_last_year(self) -> Delta | None:
+        return delta(self.now.value, self.last_year.value)
+
+
+@dataclass(frozen=True)
+class TableComparison:
+    """A table indicator of the report: its rows against the earlier reports' same rows,
+    and the three totals."""
+
+    indicator: Indicator
+    rows: list[TableRow]
+    total: TableRow
+
+
+@dataclass(frozen=True)
 class Comparison:
     report: Report
     previous: Report | None
     last_year: Report | None
     rows: list[Row]
+    tables: list[TableComparison] = field(default_factory=list)
 
     @property
     def same_report(self) -> bool:
@@ -124,13 +161,96 @@ def prefetch_values(reports: list[Report]) -> None:
     )
 
 
+def prefetch_cells(reports: list[Report]) -> None:
+    """One query for the table rows of all *reports*, with their indicators."""
+    prefetch_related_objects(
+        reports,
+        Prefetch("cells", queryset=ReportCell.objects.select_related("indicator")),
+    )
+
+
+def cell_figures(report: Report | None, unit: Unit) -> dict[tuple[str, str], tuple[str, Figure]]:
+    """*report*'s table rows by (indicator code, row key): the row's label and its stated
+    figure, with the records it counts in a computed table (the report's own indicator's
+    query over the report's own period, under *unit*, the report's unit already loaded).
+    Its cells must be prefetched."""
+    if report is None:
+        return {}
+    assert report.unit_id == unit.pk
+    campaign = report.campaign
+    out: dict[tuple[str, str], tuple[str, Figure]] = {}
+    for cell in report.cells.all():
+        indicator = cell.indicator
+        query = get_table_query(indicator.query) if indicator.source == Source.COMPUTED else None
+        url = (
+            query.records_url(unit, campaign.period_start, campaign.period_end, cell.row_key)
+            if query is not None
+            else ""
+        )
+        out[(indicator.code, cell.row_key)] = (cell.row_label, Figure(cell.value, url))
+    return out
+
+
+def _sum(figures: list[Figure]) -> Figure:
+    """A total as the report's table states it: the sum of the rows stated, None when
+    none is (selectors._total, the one TableBlock.total uses)."""
+    return Figure(selectors._total(f.value for f in figures))
+
+
+def table_comparisons(
+    report: Report, previous: Report | None, last_year: Report | None
+) -> list[TableComparison]:
+    """Every table indicator of *report*'s template, row by row against the earlier
+    reports (cells prefetched). The rows are this report's (selectors.value_tables, in
+    their order), then any row only an earlier report has (a category retired since, a
+    line removed from a manual table), so that no earlier figure goes missing."""
+    # The earlier reports are the unit's own (previous_report, last_year_report).
+    earlier = cell_figures(previous, report.unit)
+    year_before = (
+        earlier
+        if last_year is not None and last_year == previous
+        else cell_figures(last_year, report.unit)
+    )
+    out = []
+    for block in selectors.value_tables(report):
+        code = block.indicator.code
+        keys = [row.key for row in block.rows]
+        labels = {row.key: row.label for row in block.rows}
+        now = {row.key: Figure(row.value, row.records_url) for row in block.rows}
+        for found in (earlier, year_before):
+            for (table, key), (label, _figure) in found.items():
+                if table == code and key not in labels:
+                    keys.append(key)
+                    labels[key] = label
+        rows = [
+            TableRow(
+                key=key,
+                label=labels[key],
+                now=now.get(key, Figure()),
+                previous=earlier.get((code, key), ("", Figure()))[1],
+                last_year=year_before.get((code, key), ("", Figure()))[1],
+            )
+            for key in keys
+        ]
+        total = TableRow(
+            key="",
+            label=_("Tổng cộng"),
+            now=_sum([r.now for r in rows]),
+            previous=_sum([r.previous for r in rows]),
+            last_year=_sum([r.last_year for r in rows]),
+        )
+        out.append(TableComparison(indicator=block.indicator, rows=rows, total=total))
+    return out
+
+
 def comparison(report: Report) -> Comparison:
     """Every indicator of *report*'s template against the two earlier reports. *report*
-    comes from selectors.report_get (scoped, values prefetched); the earlier reports are
-    the same unit's, so whoever reads this one reads them."""
+    comes from selectors.report_get (scoped, values and cells prefetched); the earlier
+    reports are the same unit's, so whoever reads this one reads them."""
     previous = selectors.previous_report(report)
     last_year = selectors.last_year_report(report)
     prefetch_values([r for r in (previous, last_year) if r is not None])
+    prefetch_cells([r for r in (previous, last_year) if r is not None])
     earlier = figures(previous)
     year_before = earlier if last_year is not None and last_year == previous else figures(last_year)
     rows = [
@@ -142,7 +262,13 @@ def comparison(report: Report) -> Comparison:
         )
         for line in selectors.value_rows(report)
     ]
-    return Comparison(report=report, previous=previous, last_year=last_year, rows=rows)
+    return Comparison(
+        report=report,
+        previous=previous,
+        last_year=last_year,
+        rows=rows,
+        tables=table_comparisons(report, previous, last_year),
+    )
 
 
 def chart(result: Comparison) -> charts.Chart:
@@ -168,6 +294,36 @@ def chart(result: Comparison) -> charts.Chart:
             )
         )
     return charts.horizontal("compare-chart", _("So sánh các kỳ theo chỉ tiêu"), items, series)
+
+
+def table_chart(table: TableComparison) -> charts.Chart:
+    """Two bars per row of a table indicator (the previous period, this period), each
+    linking to its records list when it has one; the table beside it carries the same
+    numbers, the same period last year too."""
+    series = [
+        charts.Series("previous", _("Kỳ trước"), _PREVIOUS),
+        charts.Series("now", _("Kỳ này"), _NOW),
+    ]
+    items = []
+    for row in table.rows:
+        shown = {"previous": row.previous, "now": row.now}
+        items.append(
+            charts.Item(
+                label=row.label,
+                values={key: float(f.value or 0) for key, f in shown.items()},
+                hrefs={key: f.records_url for key, f in shown.items() if f.records_url},
+                texts={
+                    key: selectors.plain(f.value) if f.value is not None else "—"
+                    for key, f in shown.items()
+                },
+            )
+        )
+    return charts.horizontal(
+        f"compare-chart-{table.indicator.code}",
+        _("%(label)s: kỳ này so với kỳ trước") % {"label": table.indicator.label},
+        items,
+        series,
+    )
 
 
 # -- the home page's panel ----------------------------------------------------------------------

@@ -37,5 +37,6 @@ def report_compare(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "campaign": report.campaign,
             "result": result,
             "chart": selectors.chart(result),
+            "tables": [(table, selectors.table_chart(table)) for table in result.tables],
         },
     )
