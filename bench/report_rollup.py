@@ -7,11 +7,11 @@ same sums; the totals equal the raw counts exactly.
 Run ``make bench`` (or ``.venv/bin/python bench/report_rollup.py``). For each backend the
 script starts itself again in a subprocess with its own throwaway database (bench/
 harness.py). In it, it migrates (the seeded half-year template: 11 number indicators, 5
-added up by sum, 6 recomputed by the parent; its table by field has no rows here), loads
-the unit tree, and writes a campaign with one report per live province and commune
-(3,355) and every indicator's figure in each (a
-snapshot, a typed figure, an override on one in seven; the values vary by unit), every
-commune's report approved but one in twenty (left submitted: not counted).
+added up by sum, 6 recomputed by the parent, and its table by field, recomputed by the
+parent row by row), loads the unit tree, and writes a campaign with one report per live
+province and commune (3,355), every number indicator's figure in each and the table's
+ROWS rows (a snapshot, a typed figure, an override on one in seven; the values vary by
+unit), every commune's report approved but one in twenty (left submitted: not counted).
 
 It times, alternated, the median of ``--repeat`` runs of:
 - rollup: ``danvan.reports.campaigns.rollup.rollup_campaign(campaign)``, every province's
@@ -20,9 +20,11 @@ It times, alternated, the median of ``--repeat`` runs of:
 - reference: ONE hand-written grouped SQL query summing COALESCE(override, computed,
   manual) of the approved communes' figures by province (path prefix) and indicator
   (every indicator: the roll-up keeps each sum, to flag a recomputed total its children
-  disagree with), and one reading the provinces' own figures of the recomputed ones.
+  disagree with), and one reading the provinces' own figures of the recomputed ones; the
+  same two for the table's rows (grouped by row key too).
 
-Before timing, every province's totals from the roll-up must equal the reference's, and
+Before timing, every province's totals from the roll-up must equal the reference's (the
+table's row by row too), and
 the sum over provinces of each summed indicator must equal a raw count in Python over
 every figure. Prints the times, the ratio and PASS/MISS against 1.5×.
 
@@ -40,6 +42,7 @@ from typing import Any
 import harness
 
 GOAL = 1.5
+ROWS = 8  # the table's rows in each report (the movement has about this many fields)
 
 
 def main_parent(args: argparse.Namespace) -> int:
@@ -71,6 +74,7 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
         APPROVED_STATUSES,
         Campaign,
         Report,
+        ReportCell,
         ReportStatus,
         ReportValue,
     )
@@ -81,8 +85,8 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
 
     regime = Regime.objects.get(code="nd09-6-thang-dan-chu-co-so")
     template = regime.templates.get(version=1)
-    # The figures (a table indicator's rows are ReportCells, not measured here).
     indicators = list(template.indicators.filter(kind="number").order_by("order"))
+    tables = list(template.indicators.filter(kind="table").order_by("order"))
     start, end = regime.period(2026)
     units = list(
         Unit.objects.filter(
@@ -132,13 +136,31 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
                     value.manual = n
                 values.append(value)
         ReportValue.objects.bulk_create(values, batch_size=2000)
+        cells = []
+        for r_i, report in enumerate(reports):
+            for t_i, table in enumerate(tables):
+                for row in range(ROWS):
+                    n = Decimal((r_i * 13 + t_i * 7 + row * 5) % 41)
+                    cell = ReportCell(
+                        report=report,
+                        indicator=table,
+                        row_key=f"f{row}",
+                        row_label=f"Lĩnh vực {row}",
+                        row_order=row,
+                        computed=n,
+                    )
+                    if (r_i + row) % 7 == 0:
+                        cell.override, cell.override_reason = n + 1, "bench"
+                    cells.append(cell)
+        ReportCell.objects.bulk_create(cells, batch_size=2000)
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
-    step(f"{len(reports):,} reports, {len(values):,} figures; checking")
+    step(f"{len(reports):,} reports, {len(values):,} figures, {len(cells):,} table rows; checking")
 
     qn = connection.ops.quote_name
-    value_t, report_t, unit_t = (
+    value_t, cell_t, report_t, unit_t = (
         qn(ReportValue._meta.db_table),
+        qn(ReportCell._meta.db_table),
         qn(Report._meta.db_table),
         qn(Unit._meta.db_table),
     )
@@ -161,6 +183,47 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
         f" WHERE r.campaign_id = %s AND u.depth = 1"
         f" AND v.indicator_id IN ({', '.join(['%s'] * len(own))})"
     )
+
+    own_tables = [t.pk for t in tables if t.aggregation == Aggregation.RECOMPUTE]
+    summed_tables = {t.pk for t in tables if t.aggregation == Aggregation.SUM}
+    cell_sum_sql = (
+        f"SELECT SUBSTR(u.path, 1, {seg}), c.indicator_id, c.row_key,"
+        " SUM(COALESCE(c.override, c.computed, c.manual))"
+        f" FROM {cell_t} c JOIN {report_t} r ON r.id = c.report_id"
+        f" JOIN {unit_t} u ON u.id = r.unit_id"
+        f" WHERE r.campaign_id = %s AND u.depth = 2 AND r.status IN (%s, %s)"
+        " GROUP BY SUBSTR(u.path, 1, %s), c.indicator_id, c.row_key"
+    )
+    cell_own_sql = (
+        f"SELECT u.path, c.indicator_id, c.row_key, COALESCE(c.override, c.computed, c.manual)"
+        f" FROM {cell_t} c JOIN {report_t} r ON r.id = c.report_id"
+        f" JOIN {unit_t} u ON u.id = r.unit_id"
+        f" WHERE r.campaign_id = %s AND u.depth = 1"
+        f" AND c.indicator_id IN ({', '.join(['%s'] * len(own_tables))})"
+    )
+    Rows = dict[str, dict[int, dict[str, Any]]]
+
+    def reference_cells() -> tuple[Rows, Rows]:
+        """The tables' rows: each row's sum by province, and the totals (the sum for a
+        summed table, the province's own row for a recomputed one)."""
+        sums: Rows = {}
+        totals: Rows = {}
+        if not tables:
+            return sums, totals
+        with connection.cursor() as cur:
+            cur.execute(cell_sum_sql, [campaign.pk, *approved, seg])
+            for path, ind, key, total in cur.fetchall():
+                sums.setdefault(path, {}).setdefault(ind, {})[key] = Decimal(total)
+                if ind in summed_tables:
+                    totals.setdefault(path, {}).setdefault(ind, {})[key] = Decimal(total)
+            if own_tables:
+                cur.execute(cell_own_sql, [campaign.pk, *own_tables])
+                for path, ind, key, total in cur.fetchall():
+                    totals.setdefault(path, {}).setdefault(ind, {})[key] = Decimal(total)
+        return sums, totals
+
+    def reference_all() -> Any:
+        return reference(), reference_cells()
 
     def reference() -> tuple[dict[str, dict[int, Any]], dict[str, dict[int, Any]]]:
         """Every indicator's sum by province (what the roll-up's sums hold), and the
@@ -196,6 +259,29 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
         diff = [p for p in ref_totals if ref_totals[p] != mine.get(p)]
         print(f"FAIL: the roll-up differs from the reference for {len(diff)} provinces")
         return 1
+    ref_cell_sums, ref_cell_totals = reference_cells()
+    result = rollup_campaign(campaign)
+    path_of = dict(Report.objects.filter(pk__in=list(result)).values_list("id", "unit__path"))
+    my_cell_sums = {
+        path_of[pid]: {i: dict(rows) for i, rows in e.cell_sums.items() if rows}
+        for pid, e in result.items()
+        if any(e.cell_sums.values())
+    }
+    my_cell_totals = {
+        path_of[pid]: {
+            i: {k: v for k, v in rows.items() if v is not None}
+            for i, rows in e.cell_totals.items()
+            if any(v is not None for v in rows.values())
+        }
+        for pid, e in result.items()
+        if any(v is not None for rows in e.cell_totals.values() for v in rows.values())
+    }
+    if ref_cell_sums != my_cell_sums or ref_cell_totals != my_cell_totals:
+        print("FAIL: the roll-up's table rows differ from the reference")
+        return 1
+    if tables and not ref_cell_sums:
+        print("FAIL: no table rows were rolled up")
+        return 1
     # The raw count: every approved commune's figure, added up in Python.
     raw: dict[int, Decimal] = dict.fromkeys(summed, Decimal(0))
     counted = {r.pk for r in reports if r.status in APPROVED_STATUSES and r.unit.depth == 2}
@@ -210,7 +296,7 @@ def main_child(backend: str, args: argparse.Namespace) -> int:
     step("totals equal the raw counts; timing")
 
     ms = harness.medians(
-        {"reference": reference, "rollup": rollup_campaign_only(campaign)}, args.repeat
+        {"reference": reference_all, "rollup": rollup_campaign_only(campaign)}, args.repeat
     )
     ratio = ms["rollup"] / ms["reference"]
     print(
